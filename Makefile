@@ -1,0 +1,46 @@
+# tao — build, test, benchmark and demo targets. See README.md.
+SWIFT ?= swift
+# Release builds are tuned for this machine kind (x86-64 with AVX2); set ARCH_FLAGS= for a portable binary.
+ARCH_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell
+RELEASE = -c release -Xswiftc -Ounchecked $(ARCH_FLAGS)
+APT_PACKAGES = libsndfile1-dev libfftw3-dev libsqlite3-dev libopenblas-dev libsoxr-dev pkg-config
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_DIR ?= /tmp/tao-demo
+
+.PHONY: setup build release test bench demo clean
+
+## setup: install the Debian packages tao builds against (quiet when all are present)
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make setup: installing$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build $(RELEASE)
+
+## test: the whole test suite (the command CI runs)
+test: setup
+	$(SWIFT) test
+
+## bench: release-build benchmarks, one JSON object per line
+bench: setup
+	$(SWIFT) run $(RELEASE) tao-bench all
+
+## demo: the main job on the shipped default model (until a model ships: the command tree and a spec round trip)
+demo: release
+	@set -e; TAO="$$($(SWIFT) build $(RELEASE) --show-bin-path)/tao"; rm -rf $(DEMO_DIR); \
+	echo "== tao --help"; $$TAO --help; \
+	echo; echo "== tao speech_to_text download_specs -o $(DEMO_DIR)/specs -r $(DEMO_DIR)/results"; \
+	$$TAO speech_to_text download_specs -o $(DEMO_DIR)/specs -r $(DEMO_DIR)/results; \
+	echo; echo "== head of $(DEMO_DIR)/specs/train.yaml"; head -n 30 $(DEMO_DIR)/specs/train.yaml; \
+	echo; echo "== a spec with a typo is refused before any work starts"; \
+	$$TAO speech_to_text train -e $(DEMO_DIR)/specs/train.yaml -r $(DEMO_DIR)/train trainer.max_epochs=ten || true; \
+	echo; echo "== tao runs list"; TAO_HOME=$(DEMO_DIR)/home $$TAO runs list || true
+
+clean:
+	rm -rf .build

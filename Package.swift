@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+// tao: a Swift toolkit and server for conversational AI (speech and language), trained and served on a CPU.
+import PackageDescription
+
+/// Targets that wrap a Debian C library through pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "tao",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tao", targets: ["tao"]),
+        .executable(name: "tao-bench", targets: ["tao-bench"]),
+        .library(name: "TAOTensor", targets: ["TAOTensor"]),
+        .library(name: "TAOAudio", targets: ["TAOAudio"]),
+        .library(name: "TAOToolkit", targets: ["TAOToolkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
+        systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
+        systemLibrary("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
+        systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
+
+        .target(name: "TAOTensor", dependencies: ["CBLAS"]),
+        .target(name: "TAOAudio", dependencies: ["CFFTW", "CSndFile", "CSoxr"]),
+        .target(
+            name: "TAOToolkit",
+            dependencies: [
+                "TAOTensor", "TAOAudio",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "tao",
+            dependencies: ["TAOToolkit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOTensor", "TAOAudio"]),
+
+        .testTarget(name: "TAOTensorTests", dependencies: ["TAOTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TAOToolkitTests", dependencies: ["TAOToolkit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "taoTests", dependencies: ["tao"]),
+    ]
+)

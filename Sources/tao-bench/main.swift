@@ -1,0 +1,24 @@
+// tao-bench: release-build benchmarks. `tao-bench <area> [options]` prints one JSON object per line.
+import Foundation
+
+/// The benchmark areas, each implemented in its own file.
+let areas: [String: ([String]) throws -> Void] = [
+    "tensor": TensorBench.run,
+    "frontend": FrontendBench.run,
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let requested = arguments.first ?? "all"
+let selected = requested == "all" ? areas.keys.sorted() : [requested]
+for name in selected {
+    guard let run = areas[name] else {
+        FileHandle.standardError.write(Data("error: unknown benchmark area '\(name)' (valid: all, \(areas.keys.sorted().joined(separator: ", ")))\n".utf8))
+        exit(2)
+    }
+    do {
+        try run(Array(arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("error: \(name): \(error)\n".utf8))
+        exit(1)
+    }
+}
