@@ -1,0 +1,63 @@
+/// Blocks every training task shares: the trainer, the optimizer and its schedule, export and dataset_convert.
+enum CommonSections {
+    static func trainer(maxEpochs: Int) -> SpecSection {
+        SpecSection([
+            .int("max_epochs", maxEpochs, "Passes over the training data."),
+            .int("max_steps", -1, "Stop after this many optimizer steps (-1: no limit)."),
+            .int("gpus", 0, "Accepted for TAO compatibility; tao trains on the CPU and ignores it."),
+            .int("num_nodes", 1, "Machines to train on (1: this one)."),
+            .string("accelerator", nil, "Accepted for TAO compatibility (tao always uses the CPU)."),
+            .int("precision", 32, "Floating-point bits used in training (tao trains in float32)."),
+            .int("num_threads", 0, "CPU threads (0: all cores)."),
+            .int("seed", 42, "Seed of every random choice (shuffling, augmentation, initialization)."),
+            .int("accumulate_grad_batches", 1, "Batches whose gradients are summed before each optimizer step."),
+            .float("gradient_clip_val", 0.0, "Clip the global gradient norm to this value (0: no clipping)."),
+            .int("log_every_n_steps", 10, "Write metrics every this many steps."),
+            .float("val_check_interval", 1.0, "Validate every this fraction of an epoch (1.0: at the end of each)."),
+            .int("check_val_every_n_epoch", 1, "Validate every this many epochs."),
+        ])
+    }
+
+    static let schedulerNames = ["CosineAnnealing", "WarmupAnnealing", "NoamAnnealing", "PolynomialDecayAnnealing", "constant"]
+
+    static func optim(name: String, lr: Double, betas: [Double]?, weightDecay: Double, scheduler: String,
+                      warmupSteps: Int?, warmupRatio: Double?) -> SpecSection {
+        SpecSection([
+            .choice("name", ["novograd", "adam", "adamw", "sgd"], name, "Optimizer."),
+            .float("lr", lr, "Peak learning rate."),
+            .floats("betas", betas, "Adam/Novograd moment coefficients [beta1, beta2].", nullable: true),
+            .float("weight_decay", weightDecay, "Weight decay (decoupled for adamw and novograd)."),
+            .float("momentum", 0.9, "SGD momentum."),
+            .bool("nesterov", false, "SGD with Nesterov momentum."),
+            .float("eps", 1e-8, "Added to denominators for numerical stability."),
+            section("sched", SpecSection([
+                .choice("name", schedulerNames, scheduler, "Learning-rate schedule."),
+                .int("warmup_steps", warmupSteps, "Steps of linear warmup from 0 to lr."),
+                .float("warmup_ratio", warmupRatio, "Warmup as a fraction of all steps (instead of warmup_steps)."),
+                .float("min_lr", 0.0, "Lowest learning rate the schedule decays to."),
+                .int("last_epoch", -1, "Step to resume the schedule from (-1: start)."),
+                .float("power", 1.0, "Exponent of PolynomialDecayAnnealing."),
+                .int("d_model", nil, "Model width that scales NoamAnnealing."),
+            ]), nullable: true, doc: "Learning-rate schedule; null keeps lr constant."),
+        ])
+    }
+
+    static func export(format: [String], defaultFormat: String, to file: String) -> SpecSection {
+        SpecSection([
+            .choice("export_format", format, defaultFormat, "Format of the exported model."),
+            .string("export_to", file, "File to write, inside the results directory unless absolute."),
+        ])
+    }
+
+    static func datasetConvert(names: [String], defaultName: String) -> SpecSection {
+        SpecSection([
+            .choice("dataset_name", names, defaultName, "Layout of the source data."),
+            .required("source_data_dir", .string, "Folder holding the dataset as distributed."),
+            .required("target_data_dir", .string, "Folder to write the converted dataset to."),
+        ])
+    }
+
+    static func saveTo(_ file: String) -> SpecField {
+        .string("save_to", file, "Model archive (.tao) written at the end, inside the results directory unless absolute.")
+    }
+}

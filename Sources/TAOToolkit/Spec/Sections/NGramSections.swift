@@ -1,0 +1,18 @@
+/// Blocks of the n_gram task (KenLM's lmplz options under TAO's key names).
+enum NGramSections {
+    static let model = SpecSection([
+        .int("order", 3, "Longest n-gram."),
+        .ints("pruning", [0], "Per order, drop n-grams seen at most this often (like lmplz --prune 0 1 1)."),
+        .bool("discount_fallback", false, "Use fallback discounts when counts-of-counts cannot give them (small or subword corpora)."),
+        .string("memory", "1G", "Memory for counting before sorted chunks spill to disk (K, M, G suffixes)."),
+    ])
+
+    static let trainingData = SpecSection([
+        .required("data_file", .string, "Text corpus, one sentence per line (a .txt file or a folder of them)."),
+        .bool("is_file", true, "data_file is one file (false: a folder of .txt files)."),
+    ])
+
+    static let testData = SpecSection([
+        .required("data_file", .string, "Text to measure perplexity on, one sentence per line."),
+    ])
+}

@@ -1,0 +1,71 @@
+/// Blocks of the text tasks, with TAO 3.x / NeMo key names and defaults.
+enum NLPSections {
+    static let languageModel = SpecSection([
+        .string("pretrained_model_name", "bert-base-uncased",
+                "A folder holding config.json, model.safetensors and vocab.txt (a Hugging Face BERT checkpoint)."),
+        .string("lm_checkpoint", nil, "A model.safetensors to load instead of the folder's."),
+        .string("config_file", nil, "A config.json giving the encoder's size (random initialization without weights)."),
+        SpecField("config", .dictionary(.any), .null, doc: "Encoder size as Hugging Face config keys (hidden_size, num_hidden_layers, ...)."),
+    ])
+
+    static let tokenizer = SpecSection([
+        .reference("tokenizer_name", .string, "model.language_model.pretrained_model_name", "Where the WordPiece vocabulary comes from."),
+        .string("vocab_file", nil, "A vocab.txt to use instead of the language model's."),
+        .string("tokenizer_model", nil, "A SentencePiece model, for encoders trained with one."),
+        SpecField("special_tokens", .dictionary(.string), .null, doc: "Overrides of [CLS], [SEP], [PAD], [UNK], [MASK]."),
+    ])
+
+    static let optim = CommonSections.optim(name: "adam", lr: 2e-5, betas: [0.9, 0.999], weightDecay: 0.01,
+                                           scheduler: "WarmupAnnealing", warmupSteps: nil, warmupRatio: 0.1)
+
+    static func prefixDataset(prefix: String, batchSize: Int, shuffle: Bool) -> SpecSection {
+        SpecSection([
+            .string("prefix", prefix, "Files of this split in data_dir: <prefix>.tsv (and <prefix>_slots.tsv)."),
+            .int("batch_size", batchSize, "Sentences per batch."),
+            .bool("shuffle", shuffle, "Shuffle every epoch (seeded)."),
+            .int("num_samples", -1, "Use only the first this many sentences (-1: all)."),
+            .int("num_workers", 1, "Threads that prepare batches."),
+            .bool("drop_last", false, "Drop a last batch smaller than batch_size."),
+        ])
+    }
+
+    static func textFileDataset(split: String, batchSize: Int, shuffle: Bool) -> SpecSection {
+        SpecSection([
+            .string("text_file", "text_\(split).txt", "Sentences, one per line, words separated by spaces (in data_dir)."),
+            .string("labels_file", "labels_\(split).txt", "Labels, one line per sentence, one label per word (in data_dir)."),
+            .int("batch_size", batchSize, "Sentences per batch."),
+            .bool("shuffle", shuffle, "Shuffle every epoch (seeded)."),
+            .int("num_samples", -1, "Use only the first this many sentences (-1: all)."),
+            .int("num_workers", 1, "Threads that prepare batches."),
+        ])
+    }
+
+    static let tokenDataset = SpecSection([
+        .int("max_seq_length", 128, "Longest input in subword tokens, [CLS] and [SEP] included; longer inputs are cut."),
+        .string("pad_label", "O", "Label of padding and of words without a label."),
+        .bool("ignore_extra_tokens", false, "Leave the loss out for the 2nd and later pieces of a word."),
+        .bool("ignore_start_end", false, "Leave the loss out for [CLS] and [SEP]."),
+        .bool("use_cache", false, "Cache tokenized data next to the text files."),
+    ])
+
+    static func tokenHead(layersKey: String, layers: Int, dropout: Double) -> SpecSection {
+        SpecSection([
+            .int(layersKey, layers, "Fully connected layers in the head."),
+            .float("fc_dropout", dropout, "Dropout before each layer of the head."),
+            .choice("activation", ["relu", "gelu", "tanh"], "relu", "Activation between the head's layers."),
+            .bool("use_transformer_init", true, "Initialize the head as BERT initializes its layers."),
+        ])
+    }
+
+    static let classificationHead = SpecSection([
+        .int("num_output_layers", 2, "Fully connected layers in the head."),
+        .float("fc_dropout", 0.1, "Dropout before each layer of the head."),
+    ])
+
+    static func inferQueries(_ examples: [String]) -> SpecSection {
+        SpecSection([
+            .strings("input_batch", examples, "Sentences to label."),
+            .string("input_file", nil, "A file of sentences, one per line, labelled after input_batch."),
+        ])
+    }
+}

@@ -1,0 +1,176 @@
+/// `model.preprocessor`: NeMo's log-mel front end.
+public struct PreprocessorSpec: Codable, Equatable, Sendable {
+    public var sampleRate: Int
+    /// Seconds.
+    public var windowSize: Double
+    /// Seconds.
+    public var windowStride: Double
+    public var nFft: Int?
+    public var features: Int
+    public var window: String
+    public var normalize: String
+    public var dither: Double
+    public var preemph: Double?
+    public var log: Bool
+    public var logZeroGuardType: String
+    public var logZeroGuardValue: Double
+    public var magPower: Double
+    /// Hz.
+    public var lowfreq: Double
+    /// Hz; nil means half the sample rate.
+    public var highfreq: Double?
+    public var padTo: Int
+    public var padValue: Double
+    public var frameSplicing: Int
+    public var stftPadMode: String
+}
+
+/// `model.spec_augment`: frequency/time masks and SpecCutout rectangles.
+public struct SpecAugmentSpec: Codable, Equatable, Sendable {
+    public var freqMasks: Int
+    public var timeMasks: Int
+    public var freqWidth: Int
+    /// Frames when at least 1, a fraction of the utterance when below 1.
+    public var timeWidth: Double
+    public var rectMasks: Int
+    public var rectTime: Int
+    public var rectFreq: Int
+}
+
+/// One entry of `model.encoder.jasper`.
+public struct JasperBlockSpec: Codable, Equatable, Sendable {
+    public var filters: Int
+    public var `repeat`: Int
+    public var kernel: [Int]
+    public var stride: [Int]
+    public var dilation: [Int]
+    public var dropout: Double
+    public var residual: Bool
+    public var groups: Int
+    public var separable: Bool
+    public var residualMode: String
+    public var residualDense: Bool
+    public var se: Bool
+    public var seReductionRatio: Int
+    public var seContextSize: Int
+    public var kernelSizeFactor: Double
+    public var strideLast: Bool
+}
+
+/// `model.encoder`: a QuartzNet/Jasper/Citrinet block list.
+public struct EncoderSpec: Codable, Equatable, Sendable {
+    public var featIn: Int
+    public var activation: String
+    public var convMask: Bool
+    public var jasper: [JasperBlockSpec]
+}
+
+/// `model.decoder`: the 1x1 conv to the labels plus the blank.
+public struct DecoderSpec: Codable, Equatable, Sendable {
+    public var featIn: Int
+    public var numClasses: Int
+    public var vocabulary: [String]
+}
+
+/// `model` of a character CTC model (QuartzNet, Jasper).
+public struct CharacterModelSpec: Codable, Equatable, Sendable {
+    public var labels: [String]
+    public var sampleRate: Int
+    public var `repeat`: Int
+    public var dropout: Double
+    public var separable: Bool
+    public var preprocessor: PreprocessorSpec
+    public var specAugment: SpecAugmentSpec?
+    public var encoder: EncoderSpec
+    public var decoder: DecoderSpec
+}
+
+/// `model.tokenizer` of a subword model.
+public struct SubwordTokenizerSpec: Codable, Equatable, Sendable {
+    public var dir: String
+    public var type: String
+}
+
+/// `model` of a subword CTC model (Citrinet).
+public struct SubwordModelSpec: Codable, Equatable, Sendable {
+    public var sampleRate: Int
+    public var tokenizer: SubwordTokenizerSpec
+    public var preprocessor: PreprocessorSpec
+    public var specAugment: SpecAugmentSpec?
+    public var encoder: EncoderSpec
+    public var decoder: DecoderSpec
+}
+
+/// The `model` keys evaluation-time speech specs carry for their data blocks.
+public struct SpeechModelBasics: Codable, Equatable, Sendable {
+    public var sampleRate: Int
+    public var labels: [String]?
+}
+
+/// `training_ds`, `validation_ds`, `test_ds` of speech tasks: NeMo manifests.
+public struct ManifestDatasetSpec: Codable, Equatable, Sendable {
+    public var manifestFilepath: String
+    public var sampleRate: Int
+    public var labels: [String]?
+    public var batchSize: Int
+    public var shuffle: Bool
+    /// Seconds.
+    public var maxDuration: Double?
+    /// Seconds.
+    public var minDuration: Double?
+    public var trimSilence: Bool
+    public var normalizeTranscripts: Bool
+    public var strict: Bool
+    public var speedPerturb: [Double]?
+    public var numWorkers: Int
+    public var isTarred: Bool
+    public var tarredAudioFilepaths: String?
+}
+
+/// `train` of speech_to_text (Model: CharacterModelSpec) and speech_to_text_citrinet (SubwordModelSpec).
+public struct SpeechTrainSpec<Model: Codable & Equatable & Sendable>: Codable, Equatable, Sendable {
+    public var trainer: TrainerSpec
+    public var saveTo: String
+    public var model: Model
+    public var trainingDs: ManifestDatasetSpec
+    public var validationDs: ManifestDatasetSpec?
+    public var optim: OptimSpec
+}
+
+/// `finetune` of the speech tasks; Vocabulary is [String] (characters) or String (a tokenizer folder).
+public struct SpeechFinetuneSpec<Vocabulary: Codable & Equatable & Sendable>: Codable, Equatable, Sendable {
+    public var trainer: TrainerSpec
+    public var saveTo: String
+    public var model: SpeechModelBasics
+    public var changeVocabulary: Vocabulary?
+    public var finetuningDs: ManifestDatasetSpec
+    public var validationDs: ManifestDatasetSpec?
+    public var optim: OptimSpec
+}
+
+/// `evaluate` of the speech tasks.
+public struct SpeechEvaluateSpec: Codable, Equatable, Sendable {
+    public var model: SpeechModelBasics
+    public var testDs: ManifestDatasetSpec
+}
+
+/// `infer` of the speech tasks.
+public struct SpeechInferSpec: Codable, Equatable, Sendable {
+    public var filePaths: [String]
+    public var batchSize: Int
+}
+
+/// `create_tokenizer` of speech_to_text_citrinet (NeMo's process_asr_text_tokenizer options).
+public struct CreateTokenizerSpec: Codable, Equatable, Sendable {
+    public var manifests: String?
+    public var dataFile: String?
+    public var outputRoot: String
+    public var vocabSize: Int
+    public var tokenizer: String
+    public var speType: String
+    public var speCharacterCoverage: Double
+    public var speSampleSize: Int
+    public var speMaxSentencepieceLength: Int
+    public var speSplitDigits: Bool
+    public var lowerCase: Bool
+}

@@ -1,0 +1,20 @@
+/// Problems running a subtask that are not about the spec's contents.
+public enum TaskError: Error, CustomStringConvertible {
+    /// A subtask a later release implements.
+    case notAvailable(task: TaskName, subtask: Subtask)
+    /// A flag the subtask needs was not given.
+    case missingFlag(flag: String, purpose: String)
+    /// A file or folder could not be written.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notAvailable(task, subtask):
+            "\(task.rawValue) \(subtask.rawValue): not available yet in this build (the spec was checked and is valid)"
+        case let .missingFlag(flag, purpose):
+            "missing \(flag) (\(purpose))"
+        case let .cannotWrite(path, reason):
+            "\(path): cannot write (\(reason))"
+        }
+    }
+}
