@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+@Test("tao --help lists every task and the runs and serve commands")
+func rootHelpListsTasks() throws {
+    let result = try TAOProcess.run(["--help"])
+    #expect(result.status == 0)
+    for name in ["speech_to_text", "speech_to_text_citrinet", "n_gram", "text_classification", "token_classification",
+                 "intent_slot_classification", "punctuation_and_capitalization", "runs", "serve"] {
+        #expect(result.stdout.contains(name), "missing \(name)")
+    }
+}
+
+@Test("tao <task> --help lists the task's subtasks, create_tokenizer only for citrinet")
+func taskHelpListsSubtasks() throws {
+    let speech = try TAOProcess.run(["speech_to_text", "--help"])
+    #expect(speech.status == 0)
+    for name in ["download_specs", "dataset_convert", "train", "finetune", "evaluate", "infer", "export"] {
+        #expect(speech.stdout.contains(name), "missing \(name)")
+    }
+    #expect(!speech.stdout.contains("create_tokenizer"))
+    #expect(try TAOProcess.run(["speech_to_text_citrinet", "--help"]).stdout.contains("create_tokenizer"))
+}
+
+@Test("an unknown task exits 2 naming the nearest task and the valid ones")
+func unknownTask() throws {
+    let result = try TAOProcess.run(["speech_to_txt", "train"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("did you mean speech_to_text?"))
+    #expect(result.stderr.contains("n_gram"))
+}
+
+@Test("an unknown subtask exits 2 naming the nearest subtask")
+func unknownSubtask() throws {
+    let result = try TAOProcess.run(["n_gram", "trian"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("did you mean train?"))
+}
+
+@Test("an unknown flag exits 2 naming the nearest flag")
+func unknownFlag() throws {
+    let result = try TAOProcess.run(["speech_to_text", "train", "--resuls_dir", "x"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("unknown flag '--resuls_dir'"))
+    #expect(result.stderr.contains("did you mean --results_dir?"))
+}
+
+@Test("a subtask of a later release checks its spec, then exits 3 with 'not available yet in this build'")
+func unavailableSubtask() throws {
+    let results = TAOProcess.temporaryDirectory("unavailable")
+    defer { try? FileManager.default.removeItem(at: results) }
+    let home = TAOProcess.temporaryDirectory("home")
+    defer { try? FileManager.default.removeItem(at: home) }
+    let valid = try TAOProcess.run(["n_gram", "train", "-r", results.path, "training_ds.data_file=corpus.txt"],
+                                   environment: ["TAO_HOME": home.path])
+    #expect(valid.status == 3)
+    #expect(valid.stderr.contains("not available yet in this build"))
+    let invalid = try TAOProcess.run(["n_gram", "train", "-r", results.path, "model.order=three"], environment: ["TAO_HOME": home.path])
+    #expect(invalid.status == 2)
+    #expect(invalid.stderr.contains("'model.order'"))
+}
+
+@Test("errors are one line per problem, prefixed 'error:', with no stack trace")
+func errorsAreOneLine() throws {
+    let result = try TAOProcess.run(["speech_to_text", "evaluate", "-r", "/tmp/unused", "trainer.max_epochs=3"])
+    #expect(result.status == 2)
+    let lines = result.stderr.split(separator: "\n")
+    #expect(!lines.isEmpty)
+    #expect(lines.allSatisfy { $0.hasPrefix("error: ") })
+}
+
+@Test("download_specs writes every default spec, and the spec with a wrong override fails naming key, value and type")
+func downloadSpecsThenTrain() throws {
+    let specs = TAOProcess.temporaryDirectory("specs"), results = TAOProcess.temporaryDirectory("results")
+    let home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [specs, results, home] { try? FileManager.default.removeItem(at: url) } }
+    let download = try TAOProcess.run(["speech_to_text", "download_specs", "-o", specs.path, "-r", results.path],
+                                      environment: ["TAO_HOME": home.path])
+    #expect(download.status == 0)
+    let files = try FileManager.default.contentsOfDirectory(atPath: specs.path).sorted()
+    #expect(files == ["dataset_convert.yaml", "evaluate.yaml", "export.yaml", "finetune.yaml", "infer.yaml", "train.yaml"])
+    let train = try TAOProcess.run(["speech_to_text", "train", "-e", specs.appendingPathComponent("train.yaml").path,
+                                    "-r", results.appendingPathComponent("train").path, "trainer.max_epochs=ten"],
+                                   environment: ["TAO_HOME": home.path])
+    #expect(train.status == 2)
+    #expect(train.stderr.contains("trainer.max_epochs") && train.stderr.contains("'ten'") && train.stderr.contains("integer"))
+    let typo = try TAOProcess.run(["speech_to_text", "train", "-e", specs.appendingPathComponent("train.yaml").path,
+                                   "-r", results.appendingPathComponent("train").path, "model.preprocesor.features=80"],
+                                  environment: ["TAO_HOME": home.path])
+    #expect(typo.status == 2)
+    #expect(typo.stderr.contains("model.preprocessor"))
+}
