@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "tao-bench", targets: ["tao-bench"]),
         .library(name: "TAOTensor", targets: ["TAOTensor"]),
         .library(name: "TAOAudio", targets: ["TAOAudio"]),
+        .library(name: "TAOText", targets: ["TAOText"]),
         .library(name: "TAODecoding", targets: ["TAODecoding"]),
         .library(name: "TAOToolkit", targets: ["TAOToolkit"]),
     ],
@@ -33,11 +34,12 @@ let package = Package(
 
         .target(name: "TAOTensor", dependencies: ["CBLAS"]),
         .target(name: "TAOAudio", dependencies: ["CFFTW", "CSndFile", "CSoxr"]),
+        .target(name: "TAOText"),
         .target(name: "TAODecoding"),
         .target(
             name: "TAOToolkit",
             dependencies: [
-                "TAOTensor", "TAOAudio", "TAODecoding",
+                "TAOTensor", "TAOAudio", "TAOText", "TAODecoding",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,6 +55,7 @@ let package = Package(
 
         .testTarget(name: "TAOTensorTests", dependencies: ["TAOTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TAOTextTests", dependencies: ["TAOText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAODecodingTests", dependencies: ["TAODecoding"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOToolkitTests", dependencies: ["TAOToolkit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "taoTests", dependencies: ["tao"]),
