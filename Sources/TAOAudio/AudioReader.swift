@@ -1,0 +1,211 @@
+import CSndFile
+import Foundation
+
+/// Which channel of a multichannel file becomes the mono signal.
+public enum ChannelSelection: Sendable, Equatable {
+    /// The average of all channels.
+    case mixdown
+    /// One channel, numbered from 0.
+    case channel(Int)
+}
+
+/// Reads a sound file block by block as mono float samples in [-1, 1) (integer PCM is scaled by 1/2^(bits-1)).
+///
+/// Only one block of interleaved samples is in memory at a time, so a long file is never held twice.
+/// Not thread-safe: use one reader per thread.
+public final class AudioReader {
+    /// The header's description of the file.
+    public let info: AudioFileInfo
+    /// The path or name used in error messages.
+    public let name: String
+    private let handle: OpaquePointer
+    /// Keeps in-memory bytes alive while libsndfile reads them.
+    private let source: ByteSource?
+    private var interleaved: [Float] = []
+    /// Mono samples read so far.
+    public private(set) var samplesRead = 0
+
+    /// Opens a file; `raw` describes headerless PCM (otherwise the format comes from the header).
+    public init(url: URL, raw: RawPCMFormat? = nil) throws {
+        let path = url.path
+        name = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw AudioError.fileNotFound(file: path)
+        }
+        if isDirectory.boolValue { throw AudioError.unreadable(file: path, reason: "it is a directory") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        if size == 0 { throw AudioError.emptyFile(file: path) }
+        try raw?.validate(file: path)
+        var sfInfo = raw?.soundFileInfo ?? SF_INFO()
+        guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
+            throw Self.openError(file: path, size: size)
+        }
+        self.handle = handle
+        source = nil
+        info = AudioFileInfo(sfInfo)
+        try checkHeader()
+    }
+
+    /// Opens audio held in memory (a request body, a download); `name` is used in error messages.
+    public init(bytes: [UInt8], name: String, raw: RawPCMFormat? = nil) throws {
+        self.name = name
+        if bytes.isEmpty { throw AudioError.emptyFile(file: name) }
+        try raw?.validate(file: name)
+        let source = ByteSource(bytes)
+        var sfInfo = raw?.soundFileInfo ?? SF_INFO()
+        var io = ByteSource.virtualIO
+        guard let handle = sf_open_virtual(&io, Int32(SFM_READ), &sfInfo, Unmanaged.passUnretained(source).toOpaque()) else {
+            throw Self.openError(file: name, size: bytes.count)
+        }
+        self.handle = handle
+        self.source = source
+        info = AudioFileInfo(sfInfo)
+        try checkHeader()
+    }
+
+    deinit { sf_close(handle) }
+
+    /// Reads up to `maxFrames` frames and returns them as mono samples; an empty array means the end of the file.
+    /// Throws on a decoding error, a non-finite sample, or a file shorter than its header says.
+    public func read(maxFrames: Int = 65_536, channels selection: ChannelSelection = .mixdown) throws -> [Float] {
+        let channelCount = info.channels
+        if case let .channel(index) = selection, !(0..<channelCount).contains(index) {
+            throw AudioError.noSuchChannel(file: name, channel: index, channels: channelCount)
+        }
+        let frames = max(1, min(maxFrames, 1 << 20))
+        if interleaved.count < frames * channelCount { interleaved = [Float](repeating: 0, count: frames * channelCount) }
+        let got = Int(interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) })
+        if got <= 0 {
+            try checkEnd()
+            return []
+        }
+        let mono = interleaved.withUnsafeBufferPointer { Self.mono(from: $0, frames: got, channels: channelCount, selection: selection) }
+        if let bad = mono.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError.nonFiniteSample(file: name, index: samplesRead + bad)
+        }
+        samplesRead += got
+        return mono
+    }
+
+    /// Mixes `frames` interleaved frames down to one channel or picks one channel.
+    private static func mono(from block: UnsafeBufferPointer<Float>, frames: Int, channels: Int, selection: ChannelSelection) -> [Float] {
+        if channels == 1 { return Array(block[0..<frames]) }
+        return [Float](unsafeUninitializedCapacity: frames) { out, count in
+            switch selection {
+            case let .channel(index):
+                for frame in 0..<frames { out[frame] = block[frame * channels + index] }
+            case .mixdown:
+                let scale = 1 / Float(channels)
+                for frame in 0..<frames {
+                    var sum: Float = 0
+                    for channel in 0..<channels { sum += block[frame * channels + channel] }
+                    out[frame] = sum * scale
+                }
+            }
+            count = frames
+        }
+    }
+
+    /// At the end of the data: a decoder error or a short read is an error.
+    private func checkEnd() throws {
+        let code = sf_error(handle)
+        if code != 0 {
+            throw AudioError.corrupt(file: name, reason: String(cString: sf_strerror(handle)))
+        }
+        if info.frames < Int(Int32.max) * 64, samplesRead < info.frames {
+            throw AudioError.truncated(file: name, expectedFrames: info.frames, readFrames: samplesRead)
+        }
+    }
+
+    private func checkHeader() throws {
+        guard info.sampleRate > 0 else { throw AudioError.corrupt(file: name, reason: "sample rate \(info.sampleRate) Hz in the header") }
+        guard info.channels > 0, info.channels <= 1024 else {
+            throw AudioError.corrupt(file: name, reason: "\(info.channels) channels in the header")
+        }
+        guard info.frames >= 0 else { throw AudioError.corrupt(file: name, reason: "negative length in the header") }
+        if let announced = announcedFramesBeyondEnd() {
+            throw AudioError.truncated(file: name, expectedFrames: announced, readFrames: info.frames)
+        }
+    }
+
+    /// libsndfile repairs a WAV or AIFF whose data chunk runs past the end of the file and says so only in its log
+    /// ("data : 32000 (should be 16000)"); tao refuses such a file rather than silently using part of an utterance.
+    /// Returns the frame count the header announced.
+    private func announcedFramesBeyondEnd() -> Int? {
+        var log = [CChar](repeating: 0, count: 8192)
+        let length = sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count - 1))
+        guard length > 0 else { return nil }
+        let text = log.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        for line in text.split(separator: "\n") where line.hasPrefix("data") || line.hasPrefix("SSND") {
+            guard let open = line.range(of: "(should be ") else { continue }
+            let announced = Int(line[..<open.lowerBound].split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "")
+            let actual = Int(line[open.upperBound...].prefix { $0.isNumber })
+            if let announced, let actual, actual > 0, announced > actual {
+                return Int((Double(info.frames) * Double(announced) / Double(actual)).rounded())
+            }
+        }
+        return nil
+    }
+
+    /// Maps libsndfile's open failure to a typed error.
+    private static func openError(file: String, size: Int?) -> AudioError {
+        let reason = String(cString: sf_strerror(nil))
+        switch Int(sf_error(nil)) {
+        case SF_ERR_UNRECOGNISED_FORMAT: return .notAudio(file: file, reason: reason)
+        case SF_ERR_SYSTEM: return .unreadable(file: file, reason: reason)
+        case SF_ERR_UNSUPPORTED_ENCODING: return .unsupported(file: file, reason: reason)
+        case SF_ERR_MALFORMED_FILE: return .corrupt(file: file, reason: reason)
+        default:
+            if reason.lowercased().contains("unsupported") || reason.lowercased().contains("not supported") {
+                return .unsupported(file: file, reason: reason)
+            }
+            if let size, size < 64 { return .notAudio(file: file, reason: reason) }
+            return .corrupt(file: file, reason: reason)
+        }
+    }
+}
+
+/// In-memory bytes served to libsndfile through its virtual I/O callbacks.
+final class ByteSource {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    static func from(_ userData: UnsafeMutableRawPointer?) -> ByteSource {
+        Unmanaged<ByteSource>.fromOpaque(userData!).takeUnretainedValue()
+    }
+
+    /// The callbacks libsndfile calls; `user_data` is an unretained `ByteSource`.
+    static var virtualIO: SF_VIRTUAL_IO {
+        SF_VIRTUAL_IO(
+            get_filelen: { sf_count_t(ByteSource.from($0).bytes.count) },
+            seek: { offset, whence, userData in
+                let source = ByteSource.from(userData)
+                let base: Int
+                switch whence {
+                case SEEK_CUR: base = source.position
+                case SEEK_END: base = source.bytes.count
+                default: base = 0
+                }
+                let (target, overflow) = base.addingReportingOverflow(Int(offset))
+                guard !overflow, target >= 0 else { return -1 }
+                source.position = target
+                return sf_count_t(target)
+            },
+            read: { pointer, count, userData in
+                let source = ByteSource.from(userData)
+                guard let pointer, count > 0, source.position < source.bytes.count else { return 0 }
+                let n = min(Int(count), source.bytes.count - source.position)
+                source.bytes.withUnsafeBytes { all in
+                    pointer.copyMemory(from: all.baseAddress! + source.position, byteCount: n)
+                }
+                source.position += n
+                return sf_count_t(n)
+            },
+            write: { _, _, _ in 0 },
+            tell: { sf_count_t(ByteSource.from($0).position) }
+        )
+    }
+}

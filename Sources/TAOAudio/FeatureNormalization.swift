@@ -1,0 +1,69 @@
+/// The steps NeMo applies after the log: frame splicing, normalization, masking, padding.
+public enum FeatureNormalization {
+    /// NeMo's `splice_frames`: `times` copies of the matrix stacked along the feature axis. (NeMo's shifted slices
+    /// concatenate back to the unshifted matrix, so the copies are identical; a model trained with it expects that.)
+    public static func splice(_ features: Features, times: Int) -> Features {
+        guard times > 1 else { return features }
+        var values = [Float]()
+        values.reserveCapacity(features.values.count * times)
+        for _ in 0..<times { values.append(contentsOf: features.values) }
+        return Features(values: values, featureCount: features.featureCount * times, frameCount: features.frameCount,
+                        validFrames: features.validFrames)
+    }
+
+    /// "per_feature": each row minus its mean over the valid frames, divided by its unbiased standard deviation
+    /// plus 1e-5; "all_features": the same with one mean and deviation for the whole valid block; "none": nothing.
+    /// Statistics are accumulated in double precision.
+    public static func normalize(_ features: inout Features, mode: String) {
+        let frames = features.frameCount, valid = min(features.validFrames, frames)
+        guard valid > 0, mode != "none" else { return }
+        let rows = features.featureCount
+        features.values.withUnsafeMutableBufferPointer { x in
+            func statistics(_ rowRange: Range<Int>) -> (mean: Float, scale: Float) {
+                var sum = 0.0
+                for row in rowRange { for t in 0..<valid { sum += Double(x[row * frames + t]) } }
+                let n = Double(rowRange.count * valid)
+                let mean = sum / n
+                var squares = 0.0
+                for row in rowRange {
+                    for t in 0..<valid {
+                        let d = Double(x[row * frames + t]) - mean
+                        squares += d * d
+                    }
+                }
+                let std = (squares / max(n - 1, 1)).squareRoot() + 1e-5
+                return (Float(mean), Float(1 / std))
+            }
+            func apply(_ rowRange: Range<Int>, _ s: (mean: Float, scale: Float)) {
+                for row in rowRange {
+                    for t in 0..<frames { x[row * frames + t] = (x[row * frames + t] - s.mean) * s.scale }
+                }
+            }
+            if mode == "all_features" {
+                apply(0..<rows, statistics(0..<rows))
+            } else {
+                for row in 0..<rows { apply(row..<(row + 1), statistics(row..<(row + 1))) }
+            }
+        }
+    }
+
+    /// Sets every frame from `validFrames` on to `padValue`.
+    public static func mask(_ features: inout Features, padValue: Float) {
+        let frames = features.frameCount, valid = features.validFrames
+        guard valid < frames else { return }
+        for row in 0..<features.featureCount {
+            for t in valid..<frames { features.values[row * frames + t] = padValue }
+        }
+    }
+
+    /// Appends `value` frames until the frame count is a multiple of `multiple` (0 or 1: unchanged).
+    public static func pad(_ features: Features, toMultipleOf multiple: Int, value: Float) -> Features {
+        guard multiple > 1, features.frameCount % multiple != 0 else { return features }
+        let frames = features.frameCount, padded = (frames / multiple + 1) * multiple
+        var values = [Float](repeating: value, count: features.featureCount * padded)
+        for row in 0..<features.featureCount {
+            for t in 0..<frames { values[row * padded + t] = features.values[row * frames + t] }
+        }
+        return Features(values: values, featureCount: features.featureCount, frameCount: padded, validFrames: features.validFrames)
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// NeMo's `AudioToMelSpectrogramPreprocessor` on FFTW: dither (training only), pre-emphasis, centred STFT
+/// (reflect or zero padding), |X|^mag_power, Slaney mel filterbank, log, frame splicing, normalization over the
+/// valid frames, masking and `pad_to` padding.
+///
+/// Immutable and `Sendable`: one featurizer serves every thread (each call brings its own scratch space).
+public final class LogMelFeaturizer: Sendable {
+    /// The settings this featurizer was built from (validated).
+    public let config: PreprocessorConfig
+    /// The window's weights (window length).
+    let window: [Float]
+    /// The mel filterbank.
+    public let filterbank: MelFilterbank
+    let fft: RealFFT
+    /// Hop and window lengths, samples.
+    let hop: Int, windowLength: Int
+
+    /// Builds the window, filterbank and FFT plan; throws `AudioError.invalidConfig` for a bad config.
+    public init(_ config: PreprocessorConfig = .quartzNet) throws {
+        try config.validate()
+        self.config = config
+        windowLength = config.windowLength
+        hop = config.hopLength
+        window = (WindowFunction(rawValue: config.window) ?? .hann).weights(length: windowLength)
+        filterbank = MelFilterbank(bandCount: config.features, nFFT: config.nFFT, sampleRate: config.sampleRate,
+                                   lowFrequency: config.lowfreq, highFrequency: config.highfreq)
+        fft = RealFFT.shared(size: config.nFFT)
+    }
+
+    /// Mel bands per frame times frame splicing: the rows of the output.
+    public var featureCount: Int { config.features * config.frameSplicing }
+
+    /// STFT frames for `sampleCount` samples: 1 + L / hop (both padding modes).
+    public func frameCount(sampleCount: Int) -> Int { 1 + sampleCount / hop }
+
+    /// Frames that carry signal (NeMo's seq_len): all of them with reflect padding, L / hop with constant padding.
+    public func validFrameCount(sampleCount: Int) -> Int {
+        config.stftPadMode == "reflect" ? 1 + sampleCount / hop : sampleCount / hop
+    }
+
+    /// Features of one utterance in eval mode (no dither).
+    /// - Parameter samples: mono audio at `config.sampleRate`.
+    /// - Returns: `[features * frame_splicing, frames]`, normalized, masked and padded as configured.
+    public func features(of samples: [Float]) throws -> Features {
+        var unused = SystemRandomNumberGenerator()
+        return try features(of: samples, training: false, rng: &unused)
+    }
+
+    /// Features of one utterance; `training` adds dither drawn from `rng` (seed it for reproducible runs).
+    public func features(of samples: [Float], training: Bool, rng: inout some RandomNumberGenerator) throws -> Features {
+        let noisy = training && config.dither > 0 ? dithered(samples, rng: &rng) : samples
+        let analyzer = makeAnalyzer()
+        var raw = try logMel(of: noisy, analyzer: analyzer)
+        return finish(&raw, sampleCount: samples.count)
+    }
+
+    /// The log-mel matrix before splicing, normalization and padding: `[features, 1 + L / hop]`.
+    public func logMel(of samples: [Float]) throws -> Features {
+        try logMel(of: samples, analyzer: makeAnalyzer())
+    }
+
+    /// Features of many utterances on `threads` threads (2 uses both cores here). In training, each utterance's
+    /// dither comes from its own generator seeded from `rng` in order, so results do not depend on `threads`.
+    public func features(ofBatch batch: [[Float]], training: Bool = false, threads: Int = 2,
+                         rng: inout some RandomNumberGenerator) throws -> [Features] {
+        let seeds = batch.map { _ in rng.next() as UInt64 }
+        let results = ParallelResults<Features>(count: batch.count)
+        parallelForEach(count: batch.count, threads: threads) { index in
+            var generator = SeededGenerator(seed: seeds[index])
+            results.set(index, Result { try self.features(of: batch[index], training: training, rng: &generator) })
+        }
+        return try results.values()
+    }
+
+    /// Features of many utterances in eval mode on `threads` threads.
+    public func features(ofBatch batch: [[Float]], threads: Int = 2) throws -> [Features] {
+        var unused = SeededGenerator(seed: 0)
+        return try features(ofBatch: batch, training: false, threads: threads, rng: &unused)
+    }
+
+    func makeAnalyzer() -> FrameAnalyzer {
+        FrameAnalyzer(config: config, window: window, filterbank: filterbank, fft: fft)
+    }
+
+    /// x + dither * N(0, 1), as NeMo adds it before pre-emphasis.
+    private func dithered(_ samples: [Float], rng: inout some RandomNumberGenerator) -> [Float] {
+        let scale = Float(config.dither)
+        var gaussian = GaussianSampler()
+        return samples.map { $0 + scale * gaussian.next(using: &rng) }
+    }
+
+    /// Checks the signal, pre-emphasizes and pads it, then analyzes every frame.
+    func logMel(of samples: [Float], analyzer: FrameAnalyzer) throws -> Features {
+        try Self.checkSignal(samples)
+        let padding = config.nFFT / 2
+        let padded = paddedSignal(samples, padding: padding)
+        let frames = frameCount(sampleCount: samples.count)
+        let bands = config.features
+        var output = [Float](repeating: 0, count: bands * frames)
+        let blockFrames = 32, stride = analyzer.paddedBands
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: blockFrames * stride)
+        defer { block.deallocate() }
+        padded.withUnsafeBufferPointer { signal in
+            output.withUnsafeMutableBufferPointer { out in
+                var first = 0
+                while first < frames {
+                    let count = min(blockFrames, frames - first)
+                    for t in 0..<count {
+                        let start = (first + t) * hop + analyzer.windowOffset
+                        analyzer.analyze(signal.baseAddress! + start, into: block + t * stride)
+                    }
+                    // Transpose the [count, bands] block into the [bands, frames] output.
+                    for band in 0..<bands {
+                        let row = out.baseAddress! + band * frames + first
+                        for t in 0..<count { row[t] = block[t * stride + band] }
+                    }
+                    first += count
+                }
+            }
+        }
+        return Features(values: output, featureCount: bands, frameCount: frames, validFrames: validFrameCount(sampleCount: samples.count))
+    }
+
+    /// Pre-emphasis, then `padding` samples each side: mirrored without repeating the edge (numpy's "reflect")
+    /// or zeros ("constant").
+    func paddedSignal(_ samples: [Float], padding: Int) -> [Float] {
+        let count = samples.count
+        var padded = [Float](repeating: 0, count: count + 2 * padding)
+        padded.withUnsafeMutableBufferPointer { out in
+            samples.withUnsafeBufferPointer { x in
+                let y = out.baseAddress! + padding
+                y[0] = x[0]
+                if let a = config.preemph.map(Float.init) {
+                    for t in 1..<max(count, 1) { y[t] = x[t] - a * x[t - 1] }
+                } else {
+                    for t in 1..<max(count, 1) { y[t] = x[t] }
+                }
+                guard config.stftPadMode == "reflect" else { return }
+                for k in 1...max(padding, 1) where k <= padding {
+                    y[-k] = y[reflectedIndex(-k, count: count)]
+                    y[count - 1 + k] = y[reflectedIndex(count - 1 + k, count: count)]
+                }
+            }
+        }
+        return padded
+    }
+
+    /// Splicing, normalization over the valid frames, masking and padding, in NeMo's order.
+    func finish(_ raw: inout Features, sampleCount: Int) -> Features {
+        var features = FeatureNormalization.splice(raw, times: config.frameSplicing)
+        FeatureNormalization.normalize(&features, mode: config.normalize)
+        FeatureNormalization.mask(&features, padValue: Float(config.padValue))
+        return FeatureNormalization.pad(features, toMultipleOf: config.padTo, value: Float(config.padValue))
+    }
+
+    /// Throws for an empty signal or a NaN/infinite sample.
+    static func checkSignal(_ samples: [Float], name: String = "audio signal") throws {
+        if samples.isEmpty { throw AudioError.zeroLength(file: name) }
+        if let bad = samples.firstIndex(where: { !$0.isFinite }) { throw AudioError.nonFiniteSample(file: name, index: bad) }
+    }
+}
+
+/// numpy's "reflect" index for position `j` of a signal of `count` samples: mirror about the first and last sample
+/// (not repeating them), again and again for pads longer than the signal.
+func reflectedIndex(_ j: Int, count: Int) -> Int {
+    guard count > 1 else { return 0 }
+    let period = 2 * (count - 1)
+    var r = j % period
+    if r < 0 { r += period }
+    return r < count ? r : period - r
+}

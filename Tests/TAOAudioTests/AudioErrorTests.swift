@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import TAOAudio
+
+/// Each bad input gives its own typed error naming the file.
+@Suite("Audio errors")
+struct AudioErrorTests {
+    let dir: URL
+    init() throws { dir = try temporaryDirectory() }
+
+    func file(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    func wav(_ name: String, _ samples: [Float], rate: Int = 16000, encoding: SampleEncoding = .pcm16) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try AudioFile.writeWAV(samples, sampleRate: rate, encoding: encoding, to: url)
+        return url
+    }
+
+    @Test("a missing file, a folder and an empty file")
+    func missingAndEmpty() throws {
+        let missing = dir.appendingPathComponent("nope.wav")
+        #expect(throws: AudioError.fileNotFound(file: missing.path)) { try AudioFile.read(missing) }
+        #expect { try AudioFile.read(dir) } throws: { ($0 as? AudioError).map { if case .unreadable = $0 { true } else { false } } ?? false }
+        let empty = try file("empty.wav", [])
+        #expect(throws: AudioError.emptyFile(file: empty.path)) { try AudioFile.read(empty) }
+        #expect(throws: AudioError.emptyFile(file: "body")) { try AudioFile.read(bytes: [], name: "body") }
+    }
+
+    @Test("text is not audio")
+    func notAudio() throws {
+        let text = try file("notes.wav", Array("this is not a sound file, just some words\n".utf8))
+        #expect { try AudioFile.read(text) } throws: { error in
+            guard case let .notAudio(name, _) = error as? AudioError else { return false }
+            return name == text.path && "\(error)".hasPrefix(text.path + ": not an audio file")
+        }
+    }
+
+    @Test("a WAV cut short is truncated")
+    func truncated() throws {
+        let whole = try wav("whole.wav", tone(440, sampleRate: 16000, count: 16000))
+        let bytes = try [UInt8](Data(contentsOf: whole))
+        let cut = try file("cut.wav", Array(bytes[0..<(bytes.count / 2)]))
+        #expect { _ = try AudioFile.read(cut) } throws: { error in
+            guard case let .truncated(name, expected, _) = error as? AudioError else { return false }
+            return name == cut.path && expected == 16000
+        }
+        let flac = dir.appendingPathComponent("whole.flac")
+        try AudioFile.writeFLAC(noise(count: 16000, seed: 1), sampleRate: 16000, to: flac)
+        let flacBytes = try [UInt8](Data(contentsOf: flac))
+        let cutFLAC = try file("cut.flac", Array(flacBytes[0..<(flacBytes.count / 2)]))
+        #expect { _ = try AudioFile.read(cutFLAC) } throws: { error in
+            guard case let .truncated(name, expected, read) = error as? AudioError else { return false }
+            return name == cutFLAC.path && expected == 16000 && read < 16000
+        }
+    }
+
+    @Test("a NaN or infinite sample names its index")
+    func nonFinite() throws {
+        var samples = tone(100, sampleRate: 16000, count: 1000)
+        samples[123] = .nan
+        let url = try wav("nan.wav", samples, encoding: .float32)
+        #expect(throws: AudioError.nonFiniteSample(file: url.path, index: 123)) { try AudioFile.read(url) }
+        samples[123] = 0
+        samples[999] = -.infinity
+        let inf = try wav("inf.wav", samples, encoding: .float32)
+        #expect(throws: AudioError.nonFiniteSample(file: inf.path, index: 999)) { try AudioFile.read(inf) }
+    }
+
+    @Test("a WAV without samples is a zero-length signal")
+    func zeroLength() throws {
+        let url = try wav("silent.wav", [])
+        #expect(throws: AudioError.zeroLength(file: url.path)) { try AudioFile.read(url) }
+    }
+
+    @Test("a rate the caller forbids and audio over the limit")
+    func rateAndLength() throws {
+        let url = try wav("8k.wav", tone(440, sampleRate: 8000, count: 8000), rate: 8000)
+        #expect(throws: AudioError.sampleRateNotAllowed(file: url.path, sampleRate: 8000, allowed: "16000 Hz")) {
+            try AudioFile.read(url, options: .init(allowedSampleRates: [16000]))
+        }
+        #expect(throws: AudioError.tooLong(file: url.path, seconds: 1, limit: 0.5)) {
+            try AudioFile.read(url, options: .init(maxDuration: 0.5))
+        }
+        #expect(try AudioFile.read(url, options: .init(allowedSampleRates: [8000], maxDuration: 1)).samples.count == 8000)
+    }
+
+    @Test("a WAV with an encoding libsndfile cannot decode is unsupported")
+    func unsupportedEncoding() throws {
+        // A valid PCM WAV whose format tag claims an unknown codec (0x1234).
+        let url = try wav("odd.wav", tone(440, sampleRate: 16000, count: 100))
+        var bytes = try [UInt8](Data(contentsOf: url))
+        bytes[20] = 0x34
+        bytes[21] = 0x12
+        let odd = try file("odd2.wav", bytes)
+        #expect { try AudioFile.read(odd) } throws: { error in
+            switch error as? AudioError {
+            case let .unsupported(name, _), let .corrupt(name, _), let .notAudio(name, _): name == odd.path
+            default: false
+            }
+        }
+    }
+
+    @Test("every message reads as one line: where, what, what to do")
+    func messages() {
+        let errors: [AudioError] = [
+            .fileNotFound(file: "a.wav"), .truncated(file: "a.wav", expectedFrames: 10, readFrames: 5),
+            .tooLong(file: "a.wav", seconds: 61.5, limit: 60), .invalidConfig(key: "n_fft", value: "0", expected: "an FFT length"),
+        ]
+        for error in errors {
+            let text = "\(error)"
+            #expect(!text.contains("\n") && text.hasSuffix(")") && text.contains(": "))
+        }
+        #expect("\(AudioError.tooLong(file: "a.wav", seconds: 61.5, limit: 60))".contains("61.5 s of audio exceeds the limit of 60 s"))
+    }
+}
