@@ -1,0 +1,29 @@
+import Dispatch
+
+/// Splits loops of the non-BLAS kernels over the cores BLAS is allowed to use, so tao never runs more
+/// threads than `BLAS.setThreadCount` allows (BLAS itself is only called from one thread at a time).
+enum Parallel {
+    /// Calls `body` on disjoint chunks covering `0..<count`, concurrently when more than one thread is
+    /// allowed and there is more than `minimumChunk` work per thread.
+    static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        let threads = Swift.min(BLAS.threadCount, Swift.max(1, count / Swift.max(minimumChunk, 1)))
+        if threads <= 1 || count <= 1 {
+            body(0..<count)
+            return
+        }
+        let chunk = (count + threads - 1) / threads
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                let start = worker * chunk
+                if start < count { box.value(start..<Swift.min(start + chunk, count)) }
+            }
+        }
+    }
+}
+
+/// Hands a non-Sendable closure to worker threads that write disjoint memory.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

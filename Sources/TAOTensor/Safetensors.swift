@@ -1,0 +1,161 @@
+import Foundation
+
+/// A Hugging Face safetensors file: an 8-byte little-endian header length, a JSON header mapping each
+/// tensor name to its dtype, shape and byte range, then the raw little-endian data.
+public struct SafetensorsFile {
+    /// Where one tensor lives in the data section.
+    public struct Entry: Sendable {
+        /// `F32`, `F16`, `BF16`, `F64`, `I64`, `I32`, ...
+        public let dtype: String
+        public let shape: [Int]
+        /// Byte range within the data section.
+        public let range: Range<Int>
+    }
+
+    /// The file this was read from (for messages).
+    public let path: String
+    /// Tensors by name.
+    public let entries: [String: Entry]
+    /// The optional `__metadata__` string map.
+    public let metadata: [String: String]
+    private let data: Data
+    private let dataStart: Int
+
+    private static let elementSizes = ["F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
+                                       "U8": 1, "BOOL": 1]
+
+    /// Reads (memory-maps) the file at `url` and validates its header.
+    public init(contentsOf url: URL) throws {
+        path = url.path
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw TensorError.unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
+        guard data.count >= 8 else { throw TensorError.malformedSafetensors(path: path, reason: "shorter than 8 bytes") }
+        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw TensorError.malformedSafetensors(path: path, reason: "header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        dataStart = 8 + Int(headerLength)
+        let header = data.subdata(in: 8..<dataStart)
+        guard let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else {
+            throw TensorError.malformedSafetensors(path: path, reason: "header is not a JSON object")
+        }
+        var entries: [String: Entry] = [:]
+        var metadata: [String: String] = [:]
+        let dataSize = data.count - dataStart
+        for (name, value) in json {
+            if name == "__metadata__" {
+                metadata = (value as? [String: String]) ?? [:]
+                continue
+            }
+            guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
+                  let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw TensorError.malformedSafetensors(path: path, reason: "entry '\(name)' lacks dtype, shape or data_offsets")
+            }
+            guard let size = Self.elementSizes[dtype] else {
+                throw TensorError.malformedSafetensors(path: path, reason: "entry '\(name)' has unknown dtype \(dtype)")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard shape.allSatisfy({ $0 >= 0 }), begin >= 0, begin <= end, end <= dataSize,
+                  end - begin == shape.reduce(1, *) * size else {
+                throw TensorError.malformedSafetensors(
+                    path: path, reason: "entry '\(name)' has byte range \(begin)..<\(end), which does not hold \(dtype) \(shape) within \(dataSize) data bytes")
+            }
+            entries[name] = Entry(dtype: dtype, shape: shape, range: begin..<end)
+        }
+        self.entries = entries
+        self.metadata = metadata
+    }
+
+    /// The float32 tensor `name`.
+    public func tensor(_ name: String) throws -> Tensor {
+        guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
+        guard entry.dtype == "F32" else { throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32") }
+        let out = Tensor(zeros: entry.shape)
+        copyBytes(of: entry, into: UnsafeMutableRawPointer(out.pointer))
+        return out
+    }
+
+    /// The integer tensor `name` (I64 or I32), e.g. token ids or position ids.
+    public func integers(_ name: String) throws -> [Int] {
+        guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
+        let count = entry.shape.reduce(1, *)
+        switch entry.dtype {
+        case "I64":
+            var values = [Int64](repeating: 0, count: count)
+            values.withUnsafeMutableBytes { copyBytes(of: entry, into: $0.baseAddress!) }
+            return values.map { Int(Int64(littleEndian: $0)) }
+        case "I32":
+            var values = [Int32](repeating: 0, count: count)
+            values.withUnsafeMutableBytes { copyBytes(of: entry, into: $0.baseAddress!) }
+            return values.map { Int(Int32(littleEndian: $0)) }
+        default:
+            throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "I64 or I32")
+        }
+    }
+
+    private func copyBytes(of entry: Entry, into destination: UnsafeMutableRawPointer) {
+        guard !entry.range.isEmpty else { return }
+        data.withUnsafeBytes { bytes in
+            destination.copyMemory(from: bytes.baseAddress! + dataStart + entry.range.lowerBound, byteCount: entry.range.count)
+        }
+    }
+
+    /// Writes float32 `tensors` (names must be unique) with optional string `metadata`.
+    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to url: URL) throws {
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var offset = 0
+        for (name, tensor) in tensors {
+            let bytes = tensor.count * 4
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            offset += bytes
+        }
+        var headerBytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+        headerBytes.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - headerBytes.count % 8) % 8))
+        var file = Data(capacity: 8 + headerBytes.count + offset)
+        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(headerBytes)
+        for (_, tensor) in tensors {
+            let values = tensor.contiguousValues()
+            file.append(Data(bytes: values.pointer, count: values.count * 4))
+        }
+        do {
+            try file.write(to: url, options: .atomic)
+        } catch {
+            throw TensorError.unwritableFile(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}
+
+extension Module {
+    /// Saves parameters and buffers under their dotted names.
+    public func saveSafetensors(to url: URL, metadata: [String: String] = [:]) throws {
+        try SafetensorsFile.write(stateTensors(), metadata: metadata, to: url)
+    }
+
+    /// Loads parameters and buffers from a safetensors file, checking every name, dtype and shape before
+    /// changing anything. `strict` rejects tensors the model does not have; `ignoring` names file tensors that
+    /// are never loaded (e.g. `num_batches_tracked`, `position_ids`). Missing tensors are always an error.
+    public func loadSafetensors(from url: URL, strict: Bool = true, ignoring: (String) -> Bool = { _ in false }) throws {
+        let file = try SafetensorsFile(contentsOf: url)
+        let state = stateTensors()
+        let expected = Set(state.map(\.0))
+        let missing = state.map(\.0).filter { file.entries[$0] == nil }
+        if !missing.isEmpty { throw TensorError.missingKeys(path: file.path, keys: missing) }
+        let unknown = file.entries.keys.filter { !expected.contains($0) && !ignoring($0) }.sorted()
+        if strict && !unknown.isEmpty { throw TensorError.unknownKeys(path: file.path, keys: unknown) }
+        for (name, tensor) in state {
+            guard let entry = file.entries[name] else { throw TensorError.missingKeys(path: file.path, keys: [name]) }
+            if entry.dtype != "F32" { throw TensorError.wrongDType(path: file.path, key: name, found: entry.dtype, expected: "F32") }
+            if entry.shape != tensor.shape { throw TensorError.wrongShape(path: file.path, key: name, found: entry.shape, expected: tensor.shape) }
+        }
+        for (name, tensor) in state {
+            let loaded = try file.tensor(name)
+            copyStrided(from: loaded, into: tensor)
+        }
+    }
+}

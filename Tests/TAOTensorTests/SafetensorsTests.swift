@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import TAOTensor
+
+/// conv + BatchNorm with the names of the Python-written fixture.
+private final class TinyCheckpointModel: Module {
+    let conv: Conv1d, bn: BatchNorm1d
+    init(outChannels: Int = 2) {
+        var rng = RandomGenerator(seed: 1)
+        conv = Conv1d(inChannels: 3, outChannels: outChannels, kernelSize: 3, rng: &rng)
+        bn = BatchNorm1d(channels: outChannels)
+    }
+    var children: [(String, any Module)] { [("conv", conv), ("bn", bn)] }
+}
+
+private func temporaryURL(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("tao-tensor-\(UInt64.random(in: 0..<UInt64.max))-\(name)")
+}
+
+@Test("parameters and buffers get dotted names")
+func dottedNames() {
+    let names = TinyCheckpointModel().stateTensors().map(\.0)
+    #expect(names == ["conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"])
+    #expect(TinyCheckpointModel().namedParameters().count == 3)
+}
+
+@Test("a file written by Python's safetensors loads by name, with its int64 buffer ignored on request")
+func loadsPythonWrittenFile() throws {
+    let url = try fixtureURL("python_checkpoint.safetensors")
+    let file = try SafetensorsFile(contentsOf: url)
+    #expect(file.metadata["writer"] == "tensor_goldens.py")
+    #expect(file.entries["extra.half"]?.dtype == "F16")
+    #expect(try file.integers("bn.num_batches_tracked") == [7])
+    let model = TinyCheckpointModel()
+    #expect(throws: TensorError.self) { try model.loadSafetensors(from: url) }
+    try model.loadSafetensors(from: url, strict: false)
+    #expect(model.conv.weight.scalars == (try file.tensor("conv.weight")).scalars)
+    #expect(model.bn.runningVar.scalars == (try file.tensor("bn.running_var")).scalars)
+}
+
+@Test("loading names unknown keys, missing keys, wrong dtypes and wrong shapes")
+func loadingChecks() throws {
+    let url = try fixtureURL("python_checkpoint.safetensors")
+    do {
+        try TinyCheckpointModel().loadSafetensors(from: url, ignoring: { $0 == "bn.num_batches_tracked" })
+        Issue.record("expected unknown keys")
+    } catch let error as TensorError {
+        #expect(error == .unknownKeys(path: url.path, keys: ["extra.half"]))
+    }
+    do {
+        try TinyCheckpointModel(outChannels: 4).loadSafetensors(from: url, strict: false)
+        Issue.record("expected a shape error")
+    } catch let error as TensorError {
+        #expect(error == .wrongShape(path: url.path, key: "conv.weight", found: [2, 3, 3], expected: [4, 3, 3]))
+        #expect(error.description.contains("conv.weight"))
+    }
+    let file = try SafetensorsFile(contentsOf: url)
+    #expect(throws: TensorError.wrongDType(path: url.path, key: "extra.half", found: "F16", expected: "F32")) {
+        try file.tensor("extra.half")
+    }
+    let partial = temporaryURL("partial.safetensors")
+    defer { try? FileManager.default.removeItem(at: partial) }
+    try SafetensorsFile.write([("conv.weight", try file.tensor("conv.weight"))], to: partial)
+    #expect(throws: TensorError.missingKeys(path: partial.path, keys: ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"])) {
+        try TinyCheckpointModel().loadSafetensors(from: partial)
+    }
+}
+
+@Test("save then load restores every tensor exactly; truncated files are rejected")
+func roundTripAndCorruption() throws {
+    let source = TinyCheckpointModel(), target = TinyCheckpointModel()
+    copyStrided(from: Tensor([3, 4], shape: [2]), into: source.bn.runningMean)
+    target.conv.weight.pointer[0] = 42
+    let url = temporaryURL("round.safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try source.saveSafetensors(to: url, metadata: ["model": "tiny"])
+    try target.loadSafetensors(from: url)
+    for ((name, a), (_, b)) in zip(source.stateTensors(), target.stateTensors()) {
+        #expect(a.scalars == b.scalars, "\(name)")
+    }
+    let bytes = try Data(contentsOf: url)
+    try bytes.prefix(bytes.count - 4).write(to: url)
+    #expect(throws: TensorError.self) { try SafetensorsFile(contentsOf: url) }
+    try Data([1, 2, 3]).write(to: url)
+    #expect(throws: TensorError.self) { try SafetensorsFile(contentsOf: url) }
+}
