@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TAOAudio", targets: ["TAOAudio"]),
         .library(name: "TAOText", targets: ["TAOText"]),
         .library(name: "TAODecoding", targets: ["TAODecoding"]),
+        .library(name: "TAOSpeech", targets: ["TAOSpeech"]),
         .library(name: "TAOToolkit", targets: ["TAOToolkit"]),
     ],
     dependencies: [
@@ -36,10 +37,11 @@ let package = Package(
         .target(name: "TAOAudio", dependencies: ["CFFTW", "CSndFile", "CSoxr"]),
         .target(name: "TAOText"),
         .target(name: "TAODecoding"),
+        .target(name: "TAOSpeech", dependencies: ["TAOTensor", "TAOAudio", "TAOText", "TAODecoding"]),
         .target(
             name: "TAOToolkit",
             dependencies: [
-                "TAOTensor", "TAOAudio", "TAOText", "TAODecoding",
+                "TAOSpeech", "TAOTensor", "TAOAudio", "TAOText", "TAODecoding",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOTextTests", dependencies: ["TAOText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAODecodingTests", dependencies: ["TAODecoding"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TAOSpeechTests", dependencies: ["TAOSpeech"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOToolkitTests", dependencies: ["TAOToolkit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "taoTests", dependencies: ["tao"]),
     ]

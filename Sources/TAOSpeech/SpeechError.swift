@@ -1,0 +1,20 @@
+/// Problems with speech data and models; each names the file (and line) and what was expected.
+public enum SpeechError: Error, Equatable, CustomStringConvertible {
+    case unreadableManifest(path: String, reason: String)
+    /// A manifest line that cannot be used; `reason` says why.
+    case badManifestLine(path: String, line: Int, reason: String)
+    case emptyManifest(path: String, skipped: Int)
+    case cannotWrite(path: String, reason: String)
+    case badDataset(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableManifest(path, reason): "\(path): cannot read the manifest: \(reason)"
+        case let .badManifestLine(path, line, reason): "\(path):\(line): \(reason)"
+        case let .emptyManifest(path, skipped):
+            "\(path): no usable utterances (\(skipped) lines skipped; see the log for each)"
+        case let .cannotWrite(path, reason): "\(path): cannot write (\(reason))"
+        case let .badDataset(path, reason): "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import TAOSpeech
+
+/// A folder with two audio files (contents do not matter to the manifest reader) and a manifest.
+private func makeManifest(_ lines: [String]) throws -> (folder: URL, manifest: URL) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tao-manifest-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("wav"), withIntermediateDirectories: true)
+    for name in ["a.wav", "b.wav"] { try Data([1, 2, 3]).write(to: folder.appendingPathComponent("wav/" + name)) }
+    let manifest = folder.appendingPathComponent("train.json")
+    try lines.joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    return (folder, manifest)
+}
+
+private let labels = Set(" abcdefghijklmnopqrstuvwxyz'")
+
+@Test("a manifest's good lines are kept, relative paths resolved against its folder")
+func readsGoodLines() throws {
+    let (folder, manifest) = try makeManifest([
+        #"{"audio_filepath": "wav/a.wav", "duration": 1.5, "text": "go forward ten meters"}"#,
+        "",
+        #"{"audio_filepath": "wav/b.wav", "duration": 2.0, "text": "it's fine", "offset": 0.5}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let contents = try Manifest.read(manifest.path, rules: ManifestRules(labels: labels))
+    #expect(contents.entries.count == 2)
+    #expect(contents.entries[0].audioFilepath == folder.appendingPathComponent("wav/a.wav").standardizedFileURL.path)
+    #expect(contents.entries[1].offset == 0.5)
+    #expect(contents.duration == 3.5)
+    #expect(contents.problems.isEmpty)
+}
+
+@Test("bad lines are reported with file and line, then skipped; strict mode fails on the first")
+func reportsBadLines() throws {
+    let (folder, manifest) = try makeManifest([
+        #"{"audio_filepath": "wav/a.wav", "duration": 1.5, "text": "hello"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 1.5, "text": "hel"#,
+        #"{"audio_filepath": "wav/missing.wav", "duration": 1.0, "text": "hello"}"#,
+        #"{"audio_filepath": "wav/b.wav", "text": "hello"}"#,
+        #"{"audio_filepath": "wav/b.wav", "duration": 1.0, "text": "Hello, World!"}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let contents = try Manifest.read(manifest.path, rules: ManifestRules(labels: labels))
+    #expect(contents.entries.count == 1)
+    let messages = contents.problems.map(\.description)
+    #expect(messages.count == 4)
+    #expect(messages[0].hasPrefix(manifest.path + ":2: not a JSON object"))
+    #expect(messages[1].hasPrefix(manifest.path + ":3: audio file") && messages[1].contains("does not exist"))
+    #expect(messages[2] == manifest.path + ":4: no \"duration\" (a number of seconds)")
+    #expect(messages[3].contains(":5: transcript has characters outside the labels: '!', ',', 'H', 'W'"))
+    #expect(throws: SpeechError.badManifestLine(path: manifest.path, line: 2,
+                                                reason: "not a JSON object (expected {\"audio_filepath\": ..., \"duration\": ..., \"text\": ...})")) {
+        try Manifest.read(manifest.path, rules: ManifestRules(labels: labels, strict: true))
+    }
+}
+
+@Test("normalize_transcripts lowercases and drops characters outside the labels")
+func normalizesTranscripts() throws {
+    let (folder, manifest) = try makeManifest([#"{"audio_filepath": "wav/a.wav", "duration": 1.0, "text": "Hello,  World!"}"#])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let contents = try Manifest.read(manifest.path, rules: ManifestRules(labels: labels, normalizeTranscripts: true))
+    #expect(contents.entries.map(\.text) == ["hello world"])
+    #expect(contents.normalized == 1)
+}
+
+@Test("duration limits leave utterances out and count them; nothing left is an error")
+func durationLimits() throws {
+    let (folder, manifest) = try makeManifest([
+        #"{"audio_filepath": "wav/a.wav", "duration": 0.05, "text": "a"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 3.0, "text": "b"}"#,
+        #"{"audio_filepath": "wav/b.wav", "duration": 30.0, "text": "c"}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let contents = try Manifest.read(manifest.path, rules: ManifestRules(minDuration: 0.1, maxDuration: 16.7))
+    #expect(contents.entries.map(\.text) == ["b"])
+    #expect(contents.filteredByDuration == 2)
+    #expect(throws: SpeechError.self) { try Manifest.read(manifest.path, rules: ManifestRules(minDuration: 100)) }
+}
+
+@Test("written manifests read back; several manifests join with commas")
+func writeAndJoin() throws {
+    let (folder, manifest) = try makeManifest([])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let a = folder.appendingPathComponent("wav/a.wav").path, b = folder.appendingPathComponent("wav/b.wav").path
+    try Manifest.write([ManifestEntry(audioFilepath: a, duration: 1.25, text: "one \"quoted\" word")], to: manifest)
+    let second = folder.appendingPathComponent("dev.json")
+    try Manifest.write([ManifestEntry(audioFilepath: b, duration: 2, text: "two")], to: second)
+    let contents = try Manifest.read(manifest.path + "," + second.path)
+    #expect(contents.entries == [ManifestEntry(audioFilepath: a, duration: 1.25, text: "one \"quoted\" word"),
+                                 ManifestEntry(audioFilepath: b, duration: 2, text: "two")])
+    #expect(throws: SpeechError.unreadableManifest(path: folder.appendingPathComponent("nope.json").path, reason: "no such file")) {
+        try Manifest.read(folder.appendingPathComponent("nope.json").path)
+    }
+}
