@@ -9,7 +9,7 @@ struct RegistryTests {
     let url: URL
 
     init() throws {
-        directory = try makeTemporaryDirectory("tao-registry")
+        directory = try makeRunTestDirectory("tao-registry")
         url = directory.appendingPathComponent("registry.sqlite")
     }
 
@@ -69,6 +69,18 @@ struct RegistryTests {
         #expect(details.epochMetrics.map { "\($0.epoch ?? -1) \($0.name) \($0.value ?? -1)" }
                 == ["0 loss 2.0", "0 wer 0.9", "1 loss 1.0", "1 nan_metric -1.0"])
         #expect(try registry.metrics(of: run.id).count == 5)
+    }
+
+    @Test("a file that is not a database is an error naming it")
+    func corruptFile() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(repeating: 0x41, count: 4096).write(to: url)
+        #expect {
+            try Registry(url: url)
+        } throws: { error in
+            guard case let RegistryError.cannotOpen(path, _) = error else { return false }
+            return path == url.path
+        }
     }
 
     @Test("list is newest first, filters by task and honours the limit")
@@ -206,7 +218,7 @@ struct RegistryTests {
 }
 
 /// Strings appended from several threads.
-final class LockedList: @unchecked Sendable {
+private final class LockedList: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [String] = []
     func append(_ item: String) { lock.withLock { storage.append(item) } }

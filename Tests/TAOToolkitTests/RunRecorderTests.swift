@@ -23,7 +23,7 @@ struct RunRecorderTests {
 
     @Test("a run writes status.json, its log, an event file and the registry; artifacts carry their SHA-256")
     func fullRun() throws {
-        let directory = try makeTemporaryDirectory("tao-run")
+        let directory = try makeRunTestDirectory("tao-run")
         defer { try? FileManager.default.removeItem(at: directory) }
         let registry = try Registry(url: directory.appendingPathComponent("registry.sqlite"))
         let results = directory.appendingPathComponent("results/train")
@@ -65,7 +65,7 @@ struct RunRecorderTests {
 
     @Test("a failed run ends with a FAILURE line and its error in the registry")
     func failedRun() throws {
-        let directory = try makeTemporaryDirectory("tao-run")
+        let directory = try makeRunTestDirectory("tao-run")
         defer { try? FileManager.default.removeItem(at: directory) }
         let registry = try Registry(url: directory.appendingPathComponent("registry.sqlite"))
         let recorder = try RunRecorder.begin(task: "n_gram", subtask: "train", specYAML: "", resultsDir: directory.appendingPathComponent("r"),
@@ -82,7 +82,7 @@ struct RunRecorderTests {
 
     @Test("a results folder that cannot be created is an error naming its path")
     func unwritableResults() throws {
-        let directory = try makeTemporaryDirectory("tao-run")
+        let directory = try makeRunTestDirectory("tao-run")
         defer { try? FileManager.default.removeItem(at: directory) }
         let blocker = directory.appendingPathComponent("file")
         try Data("x".utf8).write(to: blocker)
@@ -95,9 +95,23 @@ struct RunRecorderTests {
         }
     }
 
+    @Test("a registry that cannot be opened: the run goes on and the log says why")
+    func unopenableRegistry() throws {
+        let directory = try makeRunTestDirectory("tao-run")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let notADatabase = directory.appendingPathComponent("registry.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: notADatabase)
+        let recorder = try RunRecorder.begin(task: "t", subtask: "evaluate", specYAML: "", resultsDir: directory.appendingPathComponent("r"),
+                                             registry: Registry(url: notADatabase), console: nil)
+        #expect(recorder.registry == nil)
+        try recorder.succeed("done")
+        let log = try String(contentsOf: recorder.log.url, encoding: .utf8)
+        #expect(log.contains("WARNING warning: run registry not updated") && log.contains(notADatabase.path))
+    }
+
     @Test("a registry that cannot be written: the run goes on and the log warns once")
     func brokenRegistry() throws {
-        let directory = try makeTemporaryDirectory("tao-run")
+        let directory = try makeRunTestDirectory("tao-run")
         defer { try? FileManager.default.removeItem(at: directory) }
         let registry = try Registry(url: directory.appendingPathComponent("registry.sqlite"))
         try registry.pool.write { db in try db.execute(sql: "DROP TABLE metrics; DROP TABLE artifacts; DROP TABLE runs") }

@@ -47,7 +47,7 @@ struct TensorBoardWriterTests {
 
     @Test("the writer's bytes equal the file the tensorboard package wrote (scripts/tfevents_fixture.py)")
     func matchesTensorBoardFixture() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try makeRunTestDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // The same events as SCALARS in scripts/tfevents_fixture.py.
         let writer = TensorBoardWriter(directory: directory, host: "fixture")
@@ -60,14 +60,14 @@ struct TensorBoardWriterTests {
         let file = try #require(writer.fileURL)
         #expect(file.lastPathComponent == "events.out.tfevents.1764400000.fixture")
         let written = try [UInt8](Data(contentsOf: file))
-        let expected = try [UInt8](Data(contentsOf: fixtureURL("tfevents_scalars.bin")))
+        let expected = try [UInt8](Data(contentsOf: runFixtureURL("tfevents_scalars.bin")))
         #expect(written == expected)
         #expect(TFRecord.records(in: written)?.count == 5)
     }
 
     @Test("no scalars, no event file")
     func lazyFile() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try makeRunTestDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let writer = TensorBoardWriter(directory: directory)
         try writer.record(ProgressReport(step: 1))

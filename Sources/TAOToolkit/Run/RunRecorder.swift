@@ -47,11 +47,13 @@ public final class RunRecorder {
     /// Starts a run: creates `resultsDir`, assigns the id, writes the STARTED line of `status.json`, opens
     /// `<subtask>.log` and inserts the run in `registry`.
     /// - Parameters:
+    ///   - registry: evaluated once the results folder exists; when it throws (e.g. `Registry.openDefault()` on
+    ///     an unwritable TAO_HOME) or the insert fails, the run goes on without a registry and the log warns once.
     ///   - console: the terminal view (default: standard output); nil for none.
     ///   - tensorBoard: whether to write an event file into `resultsDir` when scalars arrive.
     /// - Throws: `RunRecordError.cannotWrite` naming the path when the results folder cannot be written.
     public static func begin(
-        task: String, subtask: String, specYAML: String, resultsDir: URL, registry: Registry?,
+        task: String, subtask: String, specYAML: String, resultsDir: URL, registry: @autoclosure () throws -> Registry?,
         console: ProgressBar? = ProgressBar.standardOutput(), tensorBoard: Bool = true, date: Date = Date()
     ) throws -> RunRecorder {
         let resultsDir = resultsDir.standardizedFileURL
@@ -65,13 +67,13 @@ public final class RunRecorder {
         var warning: String?
         var id = RunID.make(at: date)
         var registered: Registry?
-        if let registry {
-            do {
+        do {
+            if let registry = try registry() {
                 id = try insertRun(id: id, task: task, subtask: subtask, spec: specYAML, resultsDir: resultsDir, date: date, into: registry)
                 registered = registry
-            } catch {
-                warning = "warning: run registry not updated, the run goes on without it: \(error)"
             }
+        } catch {
+            warning = "warning: run registry not updated, the run goes on without it: \(error)"
         }
         let recorder = RunRecorder(
             id: id, task: task, subtask: subtask, resultsDir: resultsDir, statusFile: statusFile, log: log,
