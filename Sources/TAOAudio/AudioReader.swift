@@ -22,8 +22,8 @@ public final class AudioReader {
     /// Keeps in-memory bytes alive while libsndfile reads them.
     private let source: ByteSource?
     private var interleaved: [Float] = []
-    /// Mono samples read so far.
-    public private(set) var samplesRead = 0
+    /// Frames read so far.
+    public private(set) var framesRead = 0
 
     /// Opens a file; `raw` describes headerless PCM (otherwise the format comes from the header).
     public init(url: URL, raw: RawPCMFormat? = nil) throws {
@@ -69,10 +69,18 @@ public final class AudioReader {
     /// Reads up to `maxFrames` frames and returns them as mono samples; an empty array means the end of the file.
     /// Throws on a decoding error, a non-finite sample, or a file shorter than its header says.
     public func read(maxFrames: Int = 65_536, channels selection: ChannelSelection = .mixdown) throws -> [Float] {
-        let channelCount = info.channels
-        if case let .channel(index) = selection, !(0..<channelCount).contains(index) {
-            throw AudioError.noSuchChannel(file: name, channel: index, channels: channelCount)
+        if case let .channel(index) = selection, !(0..<info.channels).contains(index) {
+            throw AudioError.noSuchChannel(file: name, channel: index, channels: info.channels)
         }
+        let block = try readInterleaved(maxFrames: maxFrames)
+        return block.withUnsafeBufferPointer {
+            Self.mono(from: $0, frames: block.count / info.channels, channels: info.channels, selection: selection)
+        }
+    }
+
+    /// Reads up to `maxFrames` frames as interleaved samples (`channels` per frame); empty at the end of the file.
+    public func readInterleaved(maxFrames: Int = 65_536) throws -> [Float] {
+        let channelCount = info.channels
         let frames = max(1, min(maxFrames, 1 << 20))
         if interleaved.count < frames * channelCount { interleaved = [Float](repeating: 0, count: frames * channelCount) }
         let got = Int(interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) })
@@ -80,12 +88,12 @@ public final class AudioReader {
             try checkEnd()
             return []
         }
-        let mono = interleaved.withUnsafeBufferPointer { Self.mono(from: $0, frames: got, channels: channelCount, selection: selection) }
-        if let bad = mono.firstIndex(where: { !$0.isFinite }) {
-            throw AudioError.nonFiniteSample(file: name, index: samplesRead + bad)
+        let block = Array(interleaved[0..<(got * channelCount)])
+        if let bad = block.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError.nonFiniteSample(file: name, index: framesRead + bad / channelCount)
         }
-        samplesRead += got
-        return mono
+        framesRead += got
+        return block
     }
 
     /// Mixes `frames` interleaved frames down to one channel or picks one channel.
@@ -113,8 +121,8 @@ public final class AudioReader {
         if code != 0 {
             throw AudioError.corrupt(file: name, reason: String(cString: sf_strerror(handle)))
         }
-        if info.frames < Int(Int32.max) * 64, samplesRead < info.frames {
-            throw AudioError.truncated(file: name, expectedFrames: info.frames, readFrames: samplesRead)
+        if info.frames < Int(Int32.max) * 64, framesRead < info.frames {
+            throw AudioError.truncated(file: name, expectedFrames: info.frames, readFrames: framesRead)
         }
     }
 

@@ -1,0 +1,111 @@
+/// The log-mel front end fed in chunks: each call returns the frames whose samples have all arrived, and `finish`
+/// returns the last frames (which need the end padding). The frames equal `LogMelFeaturizer.logMel(of:)` of the
+/// whole signal bit for bit; normalization, which needs the whole utterance, is left to the caller.
+///
+/// Eval mode only (no dither). One instance per stream; not thread-safe.
+public final class StreamingFeaturizer {
+    /// The offline featurizer whose settings and plan this stream uses.
+    public let featurizer: LogMelFeaturizer
+    private let analyzer: FrameAnalyzer
+    private let padding: Int
+    private let reflect: Bool
+    private let preemphasis: Float?
+    /// The first `padding + 1` pre-emphasized samples, which reflect padding mirrors at the start.
+    private var head: [Float] = []
+    /// Pre-emphasized samples from index `bufferStart` on.
+    private var buffer: [Float] = []
+    private var bufferStart = 0
+    private var lastInput: Float = 0
+    /// Samples received so far.
+    public private(set) var sampleCount = 0
+    /// Frames returned so far.
+    public private(set) var frameCount = 0
+    private var finished = false
+    private var frame: [Float]
+    private var mel: [Float]
+
+    public init(_ featurizer: LogMelFeaturizer) {
+        self.featurizer = featurizer
+        analyzer = featurizer.makeAnalyzer()
+        padding = featurizer.config.nFFT / 2
+        reflect = featurizer.config.stftPadMode == "reflect"
+        preemphasis = featurizer.config.preemph.map(Float.init)
+        frame = [Float](repeating: 0, count: featurizer.windowLength)
+        mel = [Float](repeating: 0, count: analyzer.paddedBands)
+    }
+
+    /// Feeds the next samples (any count, even zero) and returns the frames completed by them:
+    /// `[features, n]` log-mel before normalization.
+    public func accept(_ samples: [Float]) throws -> Features {
+        precondition(!finished, "StreamingFeaturizer.accept after finish")
+        if let bad = samples.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError.nonFiniteSample(file: "audio stream", index: sampleCount + bad)
+        }
+        buffer.reserveCapacity(buffer.count + samples.count)
+        for x in samples {
+            let y = sampleCount == 0 ? x : (preemphasis.map { x - $0 * lastInput } ?? x)
+            lastInput = x
+            buffer.append(y)
+            if head.count <= padding { head.append(y) }
+            sampleCount += 1
+        }
+        // Reflect padding at the start needs samples 1...padding before the first frame.
+        var ready = frameCount
+        if !reflect || sampleCount > padding {
+            while lastSampleIndex(of: ready) < sampleCount { ready += 1 }
+        }
+        let frames = emit(upTo: ready)
+        trim()
+        return frames
+    }
+
+    /// Ends the stream and returns the remaining frames (the stream then has 1 + samples / hop in all).
+    public func finish() throws -> Features {
+        precondition(!finished, "StreamingFeaturizer.finish called twice")
+        finished = true
+        if sampleCount == 0 { throw AudioError.zeroLength(file: "audio stream") }
+        return emit(upTo: featurizer.frameCount(sampleCount: sampleCount))
+    }
+
+    /// Signal index of the last sample frame `t`'s window touches.
+    private func lastSampleIndex(of t: Int) -> Int {
+        t * featurizer.hop + analyzer.windowOffset + featurizer.windowLength - 1 - padding
+    }
+
+    /// Analyzes frames `frameCount..<end` into a `[features, n]` matrix.
+    private func emit(upTo end: Int) -> Features {
+        let bands = featurizer.config.features, count = max(0, end - frameCount)
+        var values = [Float](repeating: 0, count: bands * count)
+        for k in 0..<count {
+            let first = (frameCount + k) * featurizer.hop + analyzer.windowOffset - padding
+            for i in 0..<frame.count { frame[i] = paddedSample(first + i) }
+            frame.withUnsafeBufferPointer { f in
+                mel.withUnsafeMutableBufferPointer { analyzer.analyze(f.baseAddress!, into: $0.baseAddress!) }
+            }
+            for band in 0..<bands { values[band * count + k] = mel[band] }
+        }
+        frameCount += count
+        return Features(values: values, featureCount: bands, frameCount: count, validFrames: count)
+    }
+
+    /// The pre-emphasized sample at signal index `j`, with the centre padding outside 0..<sampleCount
+    /// (indices past the end are only asked for by `finish`, when the length is known).
+    private func paddedSample(_ j: Int) -> Float {
+        if j >= 0 && j < sampleCount { return stored(j) }
+        return reflect ? stored(reflectedIndex(j, count: sampleCount)) : 0
+    }
+
+    private func stored(_ j: Int) -> Float {
+        j >= bufferStart ? buffer[j - bufferStart] : head[j]
+    }
+
+    /// Drops samples no future frame or end padding can need (keeping at least `padding + 1` at the end).
+    private func trim() {
+        let nextFirst = frameCount * featurizer.hop + analyzer.windowOffset - padding
+        let keepFrom = min(nextFirst, sampleCount - padding - 1)
+        let drop = keepFrom - bufferStart
+        guard drop >= 4096, drop <= buffer.count else { return }
+        buffer.removeFirst(drop)
+        bufferStart += drop
+    }
+}
