@@ -54,18 +54,16 @@ do {
     try checkCommandNames(arguments)
     var command = try TAO.parseAsRoot(arguments)
     try command.run()
-} catch let error where error is UsageError || error is SpecError || error is TaskError || error is CLIError {
-    fail(error, verbose: verbose)
 } catch {
-    // ArgumentParser's own errors (help, version, unknown option) print as it formats them;
-    // a wrong command line exits 2, as the rest of tao's usage errors do.
-    let code = TAO.exitCode(for: error)
-    if code == .validationFailure {
+    switch TAO.exitCode(for: error) {
+    case .success:
+        TAO.exit(withError: error)  // --help, --version
+    case .validationFailure:
+        // ArgumentParser's own usage errors (a missing option value, a bad number): exit 2 like tao's.
         FileHandle.standardError.write(Data((TAO.fullMessage(for: error) + "\n").utf8))
         exit(2)
+    default:
+        if error is ExitCode { TAO.exit(withError: error) }
+        fail(error, verbose: verbose)
     }
-    if code == .success || code == .failure && "\(type(of: error))".contains("CommandError") {
-        TAO.exit(withError: error)
-    }
-    fail(error, verbose: verbose)
 }

@@ -90,3 +90,56 @@ func downloadSpecsThenTrain() throws {
     #expect(typo.status == 2)
     #expect(typo.stderr.contains("model.preprocessor"))
 }
+
+@Test("tao runs list shows failed runs with their errors")
+func runsListShowsFailures() throws {
+    let specs = TAOProcess.temporaryDirectory("specs"), results = TAOProcess.temporaryDirectory("results")
+    let home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [specs, results, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    _ = try TAOProcess.run(["speech_to_text", "download_specs", "-o", specs.path, "-r", results.appendingPathComponent("dl").path],
+                           environment: environment)
+    let train = specs.appendingPathComponent("train.yaml").path
+    _ = try TAOProcess.run(["speech_to_text", "train", "-e", train, "-r", results.appendingPathComponent("a").path,
+                            "trainer.max_epochs=ten"], environment: environment)
+    _ = try TAOProcess.run(["speech_to_text", "train", "-e", train, "-r", results.appendingPathComponent("b").path,
+                            "model.preprocesor.features=80"], environment: environment)
+    let list = try TAOProcess.run(["runs", "list"], environment: environment)
+    #expect(list.status == 0)
+    let rows = list.stdout.split(separator: "\n").filter { $0.contains("speech_to_text") }
+    #expect(rows.count == 3)
+    #expect(rows.filter { $0.contains("train") && $0.contains("FAILURE") }.count == 2)
+    #expect(rows.contains { $0.contains("download_specs") && $0.contains("SUCCESS") })
+    #expect(rows.contains { $0.contains("trainer.max_epochs=ten") })
+    #expect(rows.contains { $0.contains("model.preprocesor") })
+    // status.json of a failed run ends with a FAILURE line carrying the error.
+    let status = try String(contentsOf: results.appendingPathComponent("a/status.json"), encoding: .utf8)
+    let last = try #require(status.split(separator: "\n").last)
+    #expect(last.contains("\"status\": \"FAILURE\"") || last.contains("\"status\":\"FAILURE\""))
+    #expect(last.contains("trainer.max_epochs"))
+}
+
+@Test("two processes writing the registry at once lose no run")
+func concurrentProcessesLoseNothing() throws {
+    let home = TAOProcess.temporaryDirectory("home"), results = TAOProcess.temporaryDirectory("results")
+    defer { for url in [home, results] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ProcessInfo.processInfo.environment.merging(["TAO_HOME": home.path]) { $1 }
+    // Two shell loops, each starting ten tao runs back to back, run at the same time.
+    let loops = (0..<2).map { worker -> Process in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", """
+            for i in 0 1 2 3 4 5 6 7 8 9; do
+              "$0" n_gram train -r "$1/w\(worker)-$i" training_ds.data_file=corpus.txt model.order=$((i % 5 + 2)) 2>/dev/null
+            done
+            """, TAOProcess.executable.path, results.path]
+        process.environment = environment
+        return process
+    }
+    for loop in loops { try loop.run() }
+    for loop in loops { loop.waitUntilExit() }
+    let list = try TAOProcess.run(["runs", "list", "--limit", "100"], environment: ["TAO_HOME": home.path])
+    let rows = list.stdout.split(separator: "\n").filter { $0.contains("n_gram") }
+    #expect(rows.count == 20)
+    #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("not available yet") })
+}

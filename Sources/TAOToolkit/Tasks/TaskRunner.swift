@@ -1,23 +1,59 @@
 import Foundation
 
-/// Runs one subtask: checks its spec first (for every subtask, implemented or not), then does the work.
+/// Runs one subtask: records it (status.json, log, registry), checks its spec first (for every subtask,
+/// implemented or not), then does the work.
 public enum TaskRunner {
     /// Runs `request`; `say` receives the lines a user should see.
     public static func run(_ request: SubtaskRequest, say: (String) -> Void = { print($0) }) throws {
-        if request.subtask == .downloadSpecs {
-            guard let output = request.outputDir else {
-                throw TaskError.missingFlag(flag: "-o/--output_dir", purpose: "the folder to write the specs to")
+        guard let resultsDir = request.resultsDir else {
+            if request.subtask == .downloadSpecs {
+                try downloadSpecs(request, say: say)
+                return
             }
-            let files = try SpecDownloader.write(request.task, to: output)
-            for file in files { say("wrote \(file.path)") }
-            return
-        }
-        guard request.resultsDir != nil else {
             throw TaskError.missingFlag(flag: "-r/--results_dir", purpose: "the folder for status.json, the log and the outputs")
         }
-        if let spec = try request.resolvedSpec() {
-            _ = try TypedSpecs.decode(spec, task: request.task, subtask: request.subtask)
+        let recorder = try RunRecorder.begin(
+            task: request.task.rawValue, subtask: request.subtask.rawValue, specYAML: request.specText(),
+            resultsDir: resultsDir, registry: try Registry.openDefault()
+        )
+        do {
+            let summary = try perform(request, recorder: recorder, say: say)
+            try recorder.succeed(summary)
+        } catch {
+            recorder.fail("\(error)")
+            throw error
         }
+    }
+
+    /// The subtask's work; returns the one-line summary of a successful run.
+    private static func perform(_ request: SubtaskRequest, recorder: RunRecorder, say: (String) -> Void) throws -> String {
+        if request.subtask == .downloadSpecs {
+            let files = try downloadSpecs(request, say: say)
+            for file in files { try recorder.recordArtifact(file, kind: "spec") }
+            return "wrote \(files.count) specs to \(request.outputDir?.path ?? "")"
+        }
+        guard let spec = try request.resolvedSpec() else {
+            throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
+        }
+        _ = try TypedSpecs.decode(spec, task: request.task, subtask: request.subtask)
+        let specFile = recorder.resultsDir.appendingPathComponent("spec.yaml")
+        do {
+            try AtomicFile.write(Data(spec.yaml(header: ["The spec of run \(recorder.id), as checked: defaults, -e file, overrides."]).utf8),
+                                 to: specFile)
+        } catch {
+            throw TaskError.cannotWrite(path: specFile.path, reason: "\(error)")
+        }
+        recorder.log("spec checked; written to \(specFile.path)")
         throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
+    }
+
+    @discardableResult
+    private static func downloadSpecs(_ request: SubtaskRequest, say: (String) -> Void) throws -> [URL] {
+        guard let output = request.outputDir else {
+            throw TaskError.missingFlag(flag: "-o/--output_dir", purpose: "the folder to write the specs to")
+        }
+        let files = try SpecDownloader.write(request.task, to: output)
+        for file in files { say("wrote \(file.path)") }
+        return files
     }
 }
