@@ -109,9 +109,10 @@ public final class RunRecorder {
         return id
     }
 
-    /// Appends a line to the log.
-    public func log(_ message: String) {
+    /// Appends a line to the log; with `echo`, shows it on the terminal too (above the progress bar).
+    public func log(_ message: String, echo: Bool = false) {
         try? log.write(message)
+        if echo { console?.note(message) }
     }
 
     /// A warning: into the log, and above the progress bar.
