@@ -31,8 +31,11 @@ public final class ProgressBar: MetricsSink {
 
     /// A progress bar on standard output, drawn in place when standard output is a terminal.
     public static func standardOutput() -> ProgressBar {
+        // Through `print` (C stdio), so the bar and the program's other output come out in order; flushed
+        // at once because a redrawn line has no newline to trigger stdio's own flush.
         let bar = ProgressBar(isTerminal: isatty(STDOUT_FILENO) == 1) { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+            print(text, terminator: "")
+            fflush(nil)
         }
         var size = winsize()
         if bar.isTerminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
