@@ -115,6 +115,11 @@ public final class RunRecorder {
         return id
     }
 
+    /// Adds a sink that receives every later progress report and the run's end.
+    public func add(_ sink: any MetricsSink) {
+        sinks.append(sink)
+    }
+
     /// Appends a line to the log; with `echo`, shows it on the terminal too (above the progress bar).
     public func log(_ message: String, echo: Bool = false) {
         try? log.write(message)
