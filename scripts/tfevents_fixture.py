@@ -7,10 +7,11 @@ TFRecord writer, then reads the file back with TensorBoard's own EventAccumulato
     python3 scripts/tfevents_fixture.py Tests/TAOToolkitTests/Fixtures/tfevents_scalars.bin
     python3 scripts/tfevents_fixture.py --check results/events.out.tfevents.*   # read a file tao wrote
 """
+import os
 import struct
 import sys
 
-from tensorboard.backend.event_processing import event_accumulator
+from tensorboard.backend.event_processing import event_accumulator, plugin_event_accumulator
 from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.summary.writer.record_writer import RecordWriter
 
@@ -39,10 +40,19 @@ def write_fixture(path):
 
 
 def scalars_of(path):
-    """{tag: [(step, value)]} as TensorBoard reads the file."""
+    """{tag: [(step, value)]} as TensorBoard reads the file, checked two ways: the legacy accumulator, and the
+    plugin accumulator that `tensorboard --logdir` serves from (it migrates simple_value to scalar tensors)."""
     acc = event_accumulator.EventAccumulator(path, size_guidance={event_accumulator.SCALARS: 0})
     acc.Reload()
-    return {tag: [(e.step, e.value) for e in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
+    legacy = {tag: [(e.step, e.value) for e in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
+    plugin = plugin_event_accumulator.EventAccumulator(path, size_guidance={plugin_event_accumulator.TENSORS: 0})
+    plugin.Reload()
+    served = {
+        tag: [(e.step, float(e.tensor_proto.float_val[0])) for e in plugin.Tensors(tag)]
+        for tag in plugin.Tags()["tensors"]
+    }
+    assert served == legacy, (served, legacy)
+    return legacy
 
 
 def main(argv):
@@ -52,6 +62,7 @@ def main(argv):
                 print(f"{path}: {tag}: {points}")
         return 0
     path = argv[0] if argv else "tfevents_scalars.bin"
+    assert "tfevents" in os.path.basename(path), "TensorBoard reads a file only if its name contains 'tfevents'"
     write_fixture(path)
     read = scalars_of(path)
     expected = {}

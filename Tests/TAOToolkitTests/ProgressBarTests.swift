@@ -51,4 +51,13 @@ struct ProgressBarTests {
             "\n", "checkpoint saved\n",
         ])
     }
+
+    @Test("on a terminal a line wider than the terminal is cut, so \\r returns to its start")
+    func terminalWidth() {
+        var printed: [String] = []
+        let bar = ProgressBar(isTerminal: true, barWidth: 10) { printed.append($0) }
+        bar.maxWidth = 21
+        bar.record(report(50, after: 0))
+        #expect(printed == ["\repoch 0 [=====     ]\u{1B}[K"])
+    }
 }

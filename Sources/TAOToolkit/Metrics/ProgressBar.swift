@@ -13,6 +13,8 @@ public final class ProgressBar: MetricsSink {
     /// Smallest time between two drawn lines, in seconds.
     public let interval: TimeInterval
     private let barWidth: Int
+    /// Terminal width in columns: a longer line is cut so that `\r` still returns to its start.
+    public var maxWidth: Int?
     private let output: (String) -> Void
     private var first: (date: Date, items: Int)?
     private var lastDrawn: Date?
@@ -29,9 +31,17 @@ public final class ProgressBar: MetricsSink {
 
     /// A progress bar on standard output, drawn in place when standard output is a terminal.
     public static func standardOutput() -> ProgressBar {
-        ProgressBar(isTerminal: isatty(STDOUT_FILENO) == 1) { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+        // Through `print` (C stdio), so the bar and the program's other output come out in order; flushed
+        // at once because a redrawn line has no newline to trigger stdio's own flush.
+        let bar = ProgressBar(isTerminal: isatty(STDOUT_FILENO) == 1) { text in
+            print(text, terminator: "")
+            fflush(nil)
         }
+        var size = winsize()
+        if bar.isTerminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            bar.maxWidth = Int(size.ws_col)
+        }
+        return bar
     }
 
     public func record(_ report: ProgressReport) {
@@ -62,7 +72,8 @@ public final class ProgressBar: MetricsSink {
         lastDrawn = report.date
         let text = line(for: report)
         if isTerminal {
-            output("\r" + text + "\u{1B}[K")
+            let fitted = maxWidth.map { text.count >= $0 ? String(text.prefix(max(0, $0 - 1))) : text } ?? text
+            output("\r" + fitted + "\u{1B}[K")
             lineOpen = true
         } else {
             output(text + "\n")

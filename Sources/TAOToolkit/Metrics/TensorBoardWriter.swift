@@ -10,7 +10,7 @@ public final class TensorBoardWriter: MetricsSink {
     /// The event file, once created.
     public private(set) var fileURL: URL?
 
-    public init(directory: URL, host: String = ProcessInfo.processInfo.hostName) {
+    public init(directory: URL, host: String = ProcessIdentity.currentHost()) {
         self.directory = directory
         self.host = host
     }

@@ -22,13 +22,20 @@ public struct ProcessIdentity: Sendable, Equatable {
     /// The current process.
     public static func current() -> ProcessIdentity {
         let pid = getpid()
-        return ProcessIdentity(host: ProcessInfo.processInfo.hostName, pid: pid, startTicks: procStat(pid: pid)?.startTicks)
+        return ProcessIdentity(host: currentHost(), pid: pid, startTicks: procStat(pid: pid)?.startTicks)
+    }
+
+    /// This machine's host name, from `gethostname` (no DNS look-up, which can hang on a badly configured network).
+    public static func currentHost() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether the process is gone: true only when it runs on this host and either no process has its pid,
     /// the process is a zombie, or the pid now belongs to a process that started at another time.
     /// A process on another host cannot be checked and counts as alive.
-    public func isKnownDead(on currentHost: String = ProcessInfo.processInfo.hostName) -> Bool {
+    public func isKnownDead(on currentHost: String = ProcessIdentity.currentHost()) -> Bool {
         guard host == currentHost, pid > 0 else { return false }
         if let stat = Self.procStat(pid: pid) {
             if stat.state == "Z" || stat.state == "X" { return true }

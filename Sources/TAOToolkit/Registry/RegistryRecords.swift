@@ -49,7 +49,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var process: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTicks: processStart) }
 
     /// The status to show: INTERRUPTED for a STARTED or RUNNING run whose process is gone, else the stored one.
-    public func displayStatus(currentHost: String = ProcessInfo.processInfo.hostName) -> RunStatus {
+    public func displayStatus(currentHost: String = ProcessIdentity.currentHost()) -> RunStatus {
         status.isActive && process.isKnownDead(on: currentHost) ? .interrupted : status
     }
 

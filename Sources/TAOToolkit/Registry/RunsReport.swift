@@ -9,7 +9,7 @@ public struct RunsReport {
     /// The host this process runs on, to tell dead processes (INTERRUPTED) from live ones.
     public var currentHost: String
 
-    public init(timeZone: TimeZone = .current, now: Date = Date(), currentHost: String = ProcessInfo.processInfo.hostName) {
+    public init(timeZone: TimeZone = .current, now: Date = Date(), currentHost: String = ProcessIdentity.currentHost()) {
         self.timeZone = timeZone
         self.now = now
         self.currentHost = currentHost

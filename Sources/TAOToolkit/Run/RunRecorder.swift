@@ -83,8 +83,14 @@ public final class RunRecorder {
         if let registered {
             recorder.sinks.append(RegistrySink(registry: registered, runID: id) { [weak recorder] in recorder?.warn($0) })
         }
-        try statusFile.append(status: .started, message: "Starting \(task) \(subtask)", date: date)
-        try log.write("run \(id): \(task) \(subtask), results in \(resultsDir.path)", date: date)
+        do {
+            try statusFile.append(status: .started, message: "Starting \(task) \(subtask) (run \(id))", date: date)
+            try log.write("run \(id): \(task) \(subtask), results in \(resultsDir.path)", date: date)
+        } catch {
+            // The registry already has the run: end it there too, or it would later show as interrupted.
+            try? registered?.updateStatus(of: id, to: .failure, end: Date(), error: "\(error)")
+            throw error
+        }
         if let warning { recorder.warn(warning) }
         return recorder
     }
@@ -109,9 +115,15 @@ public final class RunRecorder {
         return id
     }
 
-    /// Appends a line to the log.
-    public func log(_ message: String) {
+    /// Adds a sink that receives every later progress report and the run's end.
+    public func add(_ sink: any MetricsSink) {
+        sinks.append(sink)
+    }
+
+    /// Appends a line to the log; with `echo`, shows it on the terminal too (above the progress bar).
+    public func log(_ message: String, echo: Bool = false) {
         try? log.write(message)
+        if echo { console?.note(message) }
     }
 
     /// A warning: into the log, and above the progress bar.
