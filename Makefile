@@ -7,13 +7,23 @@ APT_PACKAGES = libsndfile1-dev libfftw3-dev libsqlite3-dev libopenblas-dev libso
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= /tmp/tao-demo
 
-.PHONY: setup build release test bench demo clean
+CORPUS_PACKAGES = flite espeak-ng sox libsox-fmt-all festival festvox-kallpc16k festvox-us-slt-hts pocketsphinx-testdata
+
+.PHONY: setup corpus-tools build release test bench demo clean
 
 ## setup: install the Debian packages tao builds against (quiet when all are present)
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make setup: installing$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## corpus-tools: the speech synthesizers and sox that scripts/make-speech-corpus and the fixture scripts use
+corpus-tools:
+	@missing=""; for p in $(CORPUS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make corpus-tools: installing$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
