@@ -18,3 +18,17 @@ public enum SpeechError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// A model spec that cannot be built (a problem types could not catch).
+public struct ModelSpecError: Error, Equatable, CustomStringConvertible {
+    /// The spec path of the offending key, e.g. `model.encoder.jasper.3.kernel`.
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "'\(path)': \(reason)" }
+}

@@ -1,3 +1,5 @@
+import TAOSpeech
+
 /// `model.preprocessor`: NeMo's log-mel front end.
 public struct PreprocessorSpec: Codable, Equatable, Sendable {
     public var sampleRate: Int
@@ -35,41 +37,6 @@ public struct SpecAugmentSpec: Codable, Equatable, Sendable {
     public var rectMasks: Int
     public var rectTime: Int
     public var rectFreq: Int
-}
-
-/// One entry of `model.encoder.jasper`.
-public struct JasperBlockSpec: Codable, Equatable, Sendable {
-    public var filters: Int
-    public var `repeat`: Int
-    public var kernel: [Int]
-    public var stride: [Int]
-    public var dilation: [Int]
-    public var dropout: Double
-    public var residual: Bool
-    public var groups: Int
-    public var separable: Bool
-    public var residualMode: String
-    public var residualDense: Bool
-    public var se: Bool
-    public var seReductionRatio: Int
-    public var seContextSize: Int
-    public var kernelSizeFactor: Double
-    public var strideLast: Bool
-}
-
-/// `model.encoder`: a QuartzNet/Jasper/Citrinet block list.
-public struct EncoderSpec: Codable, Equatable, Sendable {
-    public var featIn: Int
-    public var activation: String
-    public var convMask: Bool
-    public var jasper: [JasperBlockSpec]
-}
-
-/// `model.decoder`: the 1x1 conv to the labels plus the blank.
-public struct DecoderSpec: Codable, Equatable, Sendable {
-    public var featIn: Int
-    public var numClasses: Int
-    public var vocabulary: [String]
 }
 
 /// `model` of a character CTC model (QuartzNet, Jasper).

@@ -1,0 +1,58 @@
+import TAOTensor
+
+/// A CTC speech model (NeMo's EncDecCTCModel without its front end): encoder, decoder and the labels the
+/// decoder's outputs stand for, the blank after the last. Parameters are named `encoder.*` and `decoder.*`.
+public final class CTCModel: Module {
+    public let encoder: ConvASREncoder
+    public let decoder: ConvASRDecoder
+    /// Output labels without the blank; the blank's index is `labels.count`.
+    public let labels: [String]
+
+    public init(encoder encoderSpec: EncoderSpec, decoder decoderSpec: DecoderSpec, rng: inout RandomGenerator) throws {
+        encoder = try ConvASREncoder(encoderSpec, rng: &rng)
+        guard decoderSpec.featIn == encoder.outputChannels else {
+            throw ModelSpecError(path: "model.decoder.feat_in",
+                                 reason: "is \(decoderSpec.featIn) but the encoder's last block has \(encoder.outputChannels) filters")
+        }
+        decoder = try ConvASRDecoder(decoderSpec, rng: &rng)
+        labels = decoderSpec.vocabulary
+    }
+
+    public var children: [(String, any Module)] { [("encoder", encoder), ("decoder", decoder)] }
+
+    /// The blank's class index (last).
+    public var blank: Int { decoder.classes - 1 }
+
+    /// features: `[batch, features, time]` -> log-probabilities `[batch, time', classes]` and valid lengths.
+    public func callAsFunction(_ features: Tensor, lengths: [Int]) -> (logProbs: Tensor, lengths: [Int]) {
+        let (encoded, encodedLengths) = encoder(features, lengths: lengths)
+        return (decoder(encoded), encodedLengths)
+    }
+
+    /// The labels of a transcript, or nil when it has a character outside them.
+    public func encode(_ transcript: String) -> [Int]? {
+        let index = Dictionary(labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var ids: [Int] = []
+        for character in transcript {
+            guard let id = index[String(character)] else { return nil }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Greedy CTC decoding of one utterance: the best class per frame, repeats merged, blanks dropped.
+    public func greedyTranscript(_ logProbs: Tensor, item: Int, length: Int) -> String {
+        let (time, classes) = (logProbs.shape[1], logProbs.shape[2])
+        let values = logProbs.contiguous()
+        let base = values.pointer + item * time * classes
+        var text = "", previous = -1
+        for t in 0..<min(length, time) {
+            let row = base + t * classes
+            var best = 0
+            for k in 1..<classes where row[k] > row[best] { best = k }
+            if best != previous && best != blank { text += labels[best] }
+            previous = best
+        }
+        return text
+    }
+}

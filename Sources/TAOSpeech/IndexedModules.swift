@@ -1,0 +1,11 @@
+import TAOTensor
+
+/// Modules named by their position in a NeMo `ModuleList` (`mconv.0`, `mconv.1`, ...); positions of layers
+/// without parameters (activations, dropout) are skipped, so the names match NeMo checkpoints.
+final class IndexedModules: Module {
+    private(set) var entries: [(index: Int, module: any Module)] = []
+
+    func append(_ module: any Module, at index: Int) { entries.append((index, module)) }
+
+    var children: [(String, any Module)] { entries.map { (String($0.index), $0.module) } }
+}
