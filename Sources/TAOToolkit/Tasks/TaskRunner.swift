@@ -19,6 +19,7 @@ public enum TaskRunner {
         do {
             let summary = try perform(request, recorder: recorder, say: say)
             try recorder.succeed(summary)
+            say(summary)
         } catch {
             recorder.fail("\(error)")
             throw error
@@ -44,7 +45,28 @@ public enum TaskRunner {
             throw TaskError.cannotWrite(path: specFile.path, reason: "\(error)")
         }
         recorder.log("spec checked; written to \(specFile.path)")
-        throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
+        switch (request.task, request.subtask) {
+        case (.speechToText, .train):
+            return try SpeechToTextTask.train(spec.decode(SpeechTrainSpec<CharacterModelSpec>.self), resolved: spec, recorder: recorder)
+        case (.speechToText, .evaluate):
+            return try SpeechToTextTask.evaluate(spec.decode(SpeechEvaluateSpec.self), model: try requireModel(request),
+                                                 key: request.key, recorder: recorder)
+        case (.speechToText, .infer):
+            return try SpeechToTextTask.infer(spec.decode(SpeechInferSpec.self), model: try requireModel(request),
+                                              key: request.key, recorder: recorder, say: say)
+        case (.speechToText, .export):
+            return try SpeechToTextTask.export(spec.decode(ExportSpec.self), model: try requireModel(request),
+                                               key: request.key, recorder: recorder)
+        default:
+            throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
+        }
+    }
+
+    private static func requireModel(_ request: SubtaskRequest) throws -> URL {
+        guard let model = request.model else {
+            throw TaskError.missingFlag(flag: "-m/--model", purpose: "the .tao model \(request.subtask.rawValue) reads")
+        }
+        return model
     }
 
     @discardableResult

@@ -1,3 +1,4 @@
+import TAOAudio
 import TAOSpeech
 
 /// `model.preprocessor`: NeMo's log-mel front end.
@@ -140,4 +141,46 @@ public struct CreateTokenizerSpec: Codable, Equatable, Sendable {
     public var speMaxSentencepieceLength: Int
     public var speSplitDigits: Bool
     public var lowerCase: Bool
+}
+
+extension PreprocessorSpec {
+    /// The front end's settings.
+    public var config: PreprocessorConfig {
+        var config = PreprocessorConfig()
+        config.sampleRate = sampleRate
+        config.windowSize = windowSize
+        config.windowStride = windowStride
+        config.nFFT = nFft ?? 512
+        config.features = features
+        config.window = window
+        config.normalize = normalize
+        config.dither = dither
+        config.preemph = preemph
+        config.log = log
+        config.logZeroGuardType = logZeroGuardType
+        config.logZeroGuardValue = logZeroGuardValue
+        config.magPower = magPower
+        config.lowfreq = lowfreq
+        config.highfreq = highfreq
+        config.padTo = padTo
+        config.padValue = padValue
+        config.frameSplicing = frameSplicing
+        config.stftPadMode = stftPadMode
+        return config
+    }
+}
+
+extension SpecAugmentSpec {
+    /// The augmentation's settings; a `time_width` of at least 1 counts frames, below 1 a fraction of the length.
+    public var augmentation: SpecAugment {
+        var augment = SpecAugment()
+        augment.freqMasks = freqMasks
+        augment.timeMasks = timeMasks
+        augment.freqWidth = freqWidth
+        augment.timeWidth = timeWidth >= 1 ? .frames(Int(timeWidth)) : .fraction(timeWidth)
+        augment.rectMasks = rectMasks
+        augment.rectTime = rectTime
+        augment.rectFreq = rectFreq
+        return augment
+    }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import TAOAudio
+import TAOTensor
+
+/// A batch ready for the model: padded features, valid lengths and label targets.
+public struct SpeechBatch: @unchecked Sendable {
+    /// `[batch, features, frames]`, zero past each utterance's valid frames.
+    public var features: Tensor
+    /// Valid frames of each utterance.
+    public var lengths: [Int]
+    /// Label ids of each transcript.
+    public var targets: [[Int]]
+    public var entries: [ManifestEntry]
+    /// Seconds of audio in the batch.
+    public var audioSeconds: Double
+}
+
+/// Turns manifest entries into batches: reads and resamples the audio, computes log-mel features (both cores),
+/// applies SpecAugment in training, pads to the longest utterance.
+public struct SpeechBatchLoader: Sendable {
+    public let featurizer: LogMelFeaturizer
+    public let sampleRate: Int
+    public let specAugment: SpecAugment?
+    /// Label id of each character the transcripts use.
+    public let labelIndex: [Character: Int]
+
+    public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?, labels: [String]) {
+        self.featurizer = featurizer
+        self.sampleRate = sampleRate
+        self.specAugment = specAugment
+        var index: [Character: Int] = [:]
+        for (id, label) in labels.enumerated() where label.count == 1 {
+            if let character = label.first, index[character] == nil { index[character] = id }
+        }
+        labelIndex = index
+    }
+
+    /// Groups entries into batches of similar duration (so little is padding); in training the batches come in
+    /// a seeded random order that changes with `epoch`, and utterances of equal length are shuffled among themselves.
+    public static func plan(durations: [Double], batchSize: Int, shuffle: Bool, seed: UInt64, epoch: Int) -> [[Int]] {
+        var rng = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+        var order = Array(durations.indices)
+        if shuffle { order.shuffle(using: &rng) }
+        order.sort { durations[$0] < durations[$1] }
+        var batches = stride(from: 0, to: order.count, by: max(batchSize, 1)).map {
+            Array(order[$0..<min($0 + max(batchSize, 1), order.count)])
+        }
+        if shuffle { batches.shuffle(using: &rng) }
+        return batches
+    }
+
+    /// Feature matrices stacked into `[batch, features, frames]`, zero-padded to the longest.
+    public static func pad(_ features: [Features]) -> Tensor {
+        let mels = features.first?.featureCount ?? 0
+        let frames = features.map(\.frameCount).max() ?? 0
+        let batch = Tensor(zeros: [features.count, mels, frames])
+        let out = batch.pointer
+        for (b, item) in features.enumerated() {
+            item.values.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                for m in 0..<mels {
+                    (out + (b * mels + m) * frames).update(from: base + m * item.frameCount, count: item.frameCount)
+                }
+            }
+        }
+        return batch
+    }
+
+    /// The batch of `entries`; `seed` drives dither and SpecAugment in training.
+    public func load(_ entries: [ManifestEntry], training: Bool, seed: UInt64) throws -> SpeechBatch {
+        var clips: [[Float]] = []
+        for entry in entries {
+            clips.append(try AudioFile.read(URL(fileURLWithPath: entry.audioFilepath), resamplingTo: sampleRate).samples)
+        }
+        var rng = RandomGenerator(seed: seed)
+        var features = try featurizer.features(ofBatch: clips, training: training, threads: 2, rng: &rng)
+        if training, let specAugment {
+            for index in features.indices { specAugment.apply(to: &features[index], rng: &rng) }
+        }
+        let batch = Self.pad(features)
+        let targets = entries.map { entry in entry.text.compactMap { labelIndex[$0] } }
+        let seconds = clips.reduce(0.0) { $0 + Double($1.count) / Double(sampleRate) }
+        return SpeechBatch(features: batch, lengths: features.map(\.validFrames), targets: targets, entries: entries,
+                           audioSeconds: seconds)
+    }
+}

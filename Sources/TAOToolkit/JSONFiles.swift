@@ -1,0 +1,25 @@
+import Foundation
+
+/// Writes a JSON object (sorted keys, pretty) atomically.
+func writeJSON(_ object: [String: Any], to url: URL) throws {
+    do {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write(data + Data("\n".utf8), to: url)
+    } catch {
+        throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+    }
+}
+
+/// Writes one JSON object per line atomically.
+func writeJSONLines(_ objects: [[String: Any]], to url: URL) throws {
+    do {
+        var data = Data()
+        for object in objects {
+            data += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            data += Data("\n".utf8)
+        }
+        try AtomicFile.write(data, to: url)
+    } catch {
+        throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+    }
+}

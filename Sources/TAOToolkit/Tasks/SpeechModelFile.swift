@@ -1,0 +1,49 @@
+import Foundation
+import TAOSpeech
+import TAOTensor
+
+/// A character CTC model in a `.tao` archive: the resolved training spec as `model_config.yaml`, the
+/// weights as `model_weights.safetensors`.
+struct SpeechModelFile {
+    let model: CTCModel
+    let spec: CharacterModelSpec
+    /// The spec the model was trained with (its `model` block describes the network).
+    let trainingSpec: ResolvedSpec
+
+    /// Writes the model with its spec, atomically; encrypted with `key` when given.
+    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?) throws {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "labels": model.labels.joined(separator: "|")])
+        var archive = ModelArchive()
+        archive[ModelArchive.configName] = Data(trainingSpec.yaml(header: ["The spec this model was trained with."]).utf8)
+        archive[ModelArchive.weightsName] = try Data(contentsOf: temporary)
+        archive["labels.txt"] = Data((model.labels.map { $0 == " " ? "<space>" : $0 }.joined(separator: "\n") + "\n").utf8)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try archive.write(to: url, key: key)
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Opens a `.tao` written by `save` (any archive whose config is a speech_to_text training spec).
+    static func load(_ url: URL, key: String?) throws -> SpeechModelFile {
+        let archive = try ModelArchive.read(from: url, key: key)
+        let config = try archive.required(ModelArchive.configName, archive: url.path)
+        guard let schema = DefaultSpecs.schema(.speechToText, .train) else { preconditionFailure("speech_to_text has a train spec") }
+        let spec = try ResolvedSpec.load(schema: schema, yaml: String(decoding: config, as: UTF8.self),
+                                         name: url.path + "!" + ModelArchive.configName, requireAll: false)
+        let modelSpec = try spec.decode(CharacterModelSpec.self, at: "model")
+        var rng = RandomGenerator(seed: 0)
+        let model = try CTCModel(encoder: modelSpec.encoder, decoder: modelSpec.decoder, rng: &rng)
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: weights) }
+        try archive.required(ModelArchive.weightsName, archive: url.path).write(to: weights)
+        try model.loadSafetensors(from: weights)
+        model.setTraining(false)
+        return SpeechModelFile(model: model, spec: modelSpec, trainingSpec: spec)
+    }
+}

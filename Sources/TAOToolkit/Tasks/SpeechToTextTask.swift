@@ -1,0 +1,210 @@
+import Foundation
+import TAOAudio
+import TAODecoding
+import TAOSpeech
+import TAOTensor
+
+/// `tao speech_to_text train | evaluate | infer | export`: character CTC models (QuartzNet, Jasper).
+enum SpeechToTextTask {
+    // MARK: Train
+
+    static func train(_ spec: SpeechTrainSpec<CharacterModelSpec>, resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
+        useThreads(spec.trainer.numThreads)
+        let labels = spec.model.labels
+        let trainData = try readManifest(spec.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
+        let validationData = try spec.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
+        var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
+        var decoder = spec.model.decoder
+        decoder.vocabulary = labels
+        let model = try CTCModel(encoder: spec.model.encoder, decoder: decoder, rng: &rng)
+        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(spec.model.preprocessor.config),
+                                       sampleRate: spec.model.sampleRate, specAugment: spec.model.specAugment?.augmentation,
+                                       labels: labels)
+        let batchSize = max(spec.trainingDs.batchSize, 1)
+        let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
+        let totalSteps = spec.trainer.maxSteps > 0 ? spec.trainer.maxSteps : spec.trainer.maxEpochs * stepsPerEpoch
+        let optimizer = try makeOptimizer(spec.optim, parameters: model.parameters)
+        let schedule = try makeSchedule(spec.optim, totalSteps: totalSteps)
+        let ctc = CTCLoss(blank: model.blank, reduction: .meanBatch, zeroInfinity: true)
+        recorder.log("model: \(model.parameters.reduce(0) { $0 + $1.count }) parameters, \(labels.count) labels + blank; "
+                     + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
+        let durations = trainData.entries.map(\.duration)
+        let prefetcher = Prefetcher<SpeechBatch>()
+        var step = 0, lastWER: Double?
+        let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
+        epochs: for epoch in 0..<max(spec.trainer.maxEpochs, 1) {
+            let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: spec.trainingDs.shuffle,
+                                              seed: UInt64(spec.trainer.seed), epoch: epoch)
+            let entries = trainData.entries
+            func startLoading(_ index: Int) {
+                let batchEntries = plan[index].map { entries[$0] }
+                let seed = rng.next()
+                prefetcher.start { try loader.load(batchEntries, training: true, seed: seed) }
+            }
+            if !plan.isEmpty { startLoading(0) }
+            var epochLoss = 0.0, items = 0
+            for index in plan.indices {
+                let batch = try prefetcher.take()
+                if index + 1 < plan.count { startLoading(index + 1) }
+                let rate = schedule.learningRate(at: step)
+                optimizer.learningRate = rate
+                model.setTraining(true)
+                optimizer.zeroGrad()
+                let (logProbs, lengths) = model(batch.features, lengths: batch.lengths)
+                let (loss, _) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
+                loss.backward()
+                optimizer.step()
+                step += 1
+                items += batch.entries.count
+                let value = Double(loss.scalars[0])
+                epochLoss += value
+                if step % max(spec.trainer.logEveryNSteps, 1) == 0 || index == plan.count - 1 {
+                    try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: value,
+                                          learningRate: Double(rate), items: items)
+                }
+                if step >= totalSteps { break epochs }
+            }
+            var metrics = ["train_loss": epochLoss / Double(max(plan.count, 1))]
+            if let validationData, (epoch + 1) % max(spec.trainer.checkValEveryNEpoch, 1) == 0 {
+                let result = try evaluate(model, entries: validationData.entries, loader: loader, batchSize: spec.validationDs?.batchSize ?? batchSize)
+                metrics["val_wer"] = result.wer.rate
+                metrics["val_cer"] = result.cer.rate
+                lastWER = result.wer.rate
+            }
+            try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics, learningRate: Double(optimizer.learningRate))
+            try SpeechModelFile.save(model, trainingSpec: resolved, to: checkpoint, key: nil)
+        }
+        let output = resultsFile(spec.saveTo, recorder: recorder)
+        try SpeechModelFile.save(model, trainingSpec: resolved, to: output, key: nil)
+        try recorder.recordArtifact(output, kind: "model")
+        return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
+    }
+
+    // MARK: Evaluate
+
+    static func evaluate(_ spec: SpeechEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let file = try SpeechModelFile.load(url, key: key)
+        let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
+        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
+                                       sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels)
+        let start = Date()
+        let result = try evaluate(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
+        let elapsed = Date().timeIntervalSince(start)
+        let metrics: [String: Any] = [
+            "wer": result.wer.rate, "cer": result.cer.rate, "num_utterances": data.entries.count,
+            "audio_seconds": data.duration, "real_time_factor": data.duration > 0 ? elapsed / data.duration : 0,
+        ]
+        try writeJSON(metrics, to: recorder.resultsDir.appendingPathComponent("metrics.json"))
+        try writeJSONLines(result.predictions, to: recorder.resultsDir.appendingPathComponent("predictions.jsonl"))
+        try recorder.progress(step: 0, metrics: ["wer": result.wer.rate, "cer": result.cer.rate])
+        return String(format: "WER %.2f%%, CER %.2f%% on %d utterances", result.wer.rate * 100, result.cer.rate * 100, data.entries.count)
+    }
+
+    struct Evaluation {
+        var wer = ErrorRate(), cer = ErrorRate()
+        var predictions: [[String: Any]] = []
+    }
+
+    /// Greedy transcripts of `entries` with WER and CER against their texts.
+    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int) throws -> Evaluation {
+        model.setTraining(false)
+        var result = Evaluation()
+        let plan = SpeechBatchLoader.plan(durations: entries.map(\.duration), batchSize: max(batchSize, 1), shuffle: false, seed: 0, epoch: 0)
+        for indices in plan {
+            let batch = try loader.load(indices.map { entries[$0] }, training: false, seed: 0)
+            let (logProbs, lengths) = withNoGrad { model(batch.features, lengths: batch.lengths) }
+            for (item, entry) in batch.entries.enumerated() {
+                let hypothesis = model.greedyTranscript(logProbs, item: item, length: lengths[item])
+                result.wer.addWords(hypothesis: hypothesis, reference: entry.text)
+                result.cer.addCharacters(hypothesis: hypothesis, reference: entry.text)
+                result.predictions.append(["audio_filepath": entry.audioFilepath, "reference": entry.text, "hypothesis": hypothesis])
+            }
+        }
+        return result
+    }
+
+    // MARK: Infer
+
+    static func infer(_ spec: SpeechInferSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
+        let file = try SpeechModelFile.load(url, key: key)
+        let featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)
+        var lines: [[String: Any]] = []
+        for group in stride(from: 0, to: spec.filePaths.count, by: max(spec.batchSize, 1)) {
+            let paths = Array(spec.filePaths[group..<min(group + max(spec.batchSize, 1), spec.filePaths.count)])
+            let clips = try paths.map { try AudioFile.read(URL(fileURLWithPath: $0), resamplingTo: file.spec.sampleRate).samples }
+            let features = try featurizer.features(ofBatch: clips)
+            let entries = zip(paths, clips).map {
+                ManifestEntry(audioFilepath: $0, duration: Double($1.count) / Double(file.spec.sampleRate), text: "")
+            }
+            let loaderBatch = SpeechBatchLoader.pad(features)
+            let (logProbs, lengths) = withNoGrad { file.model(loaderBatch, lengths: features.map(\.validFrames)) }
+            for (item, entry) in entries.enumerated() {
+                let transcript = file.model.greedyTranscript(logProbs, item: item, length: lengths[item])
+                say("\(entry.audioFilepath)\t\(transcript)")
+                lines.append(["audio_filepath": entry.audioFilepath, "duration": entry.duration, "transcript": transcript])
+            }
+        }
+        try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
+        return "transcribed \(lines.count) files"
+    }
+
+    // MARK: Export
+
+    static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let file = try SpeechModelFile.load(url, key: key)
+        let output = resultsFile(spec.exportTo, recorder: recorder)
+        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, to: output, key: key)
+        try recorder.recordArtifact(output, kind: "export")
+        return "exported to \(output.path)" + (key == nil ? "" : " (encrypted)")
+    }
+
+    // MARK: Helpers
+
+    private static func readManifest(_ dataset: ManifestDatasetSpec, labels: [String], recorder: RunRecorder, name: String) throws -> ManifestContents {
+        let rules = ManifestRules(minDuration: dataset.minDuration, maxDuration: dataset.maxDuration,
+                                  labels: Set(labels.joined()), normalizeTranscripts: dataset.normalizeTranscripts,
+                                  strict: dataset.strict)
+        let contents = try Manifest.read(dataset.manifestFilepath, rules: rules)
+        for problem in contents.problems.prefix(20) { recorder.warn("\(name): skipped \(problem)") }
+        if contents.problems.count > 20 { recorder.warn("\(name): \(contents.problems.count - 20) more lines skipped") }
+        recorder.log("\(name): \(contents.entries.count) utterances (\(String(format: "%.1f", contents.duration)) s), "
+                     + "\(contents.problems.count) bad lines, \(contents.filteredByDuration) outside the duration limits, "
+                     + "\(contents.normalized) transcripts normalized")
+        return contents
+    }
+
+    private static func makeOptimizer(_ optim: OptimSpec, parameters: [Tensor]) throws -> any Optimizer {
+        switch optim.name {
+        case "novograd":
+            let betas = optim.betas ?? [0.95, 0.98]
+            guard betas.count == 2 else { throw SpecError.invalid(path: "optim.betas", reason: "needs two values [beta1, beta2]") }
+            return Novograd(parameters: parameters, learningRate: Float(optim.lr), betas: (Float(betas[0]), Float(betas[1])),
+                            eps: Float(optim.eps), weightDecay: Float(optim.weightDecay))
+        default:
+            throw SpecError.invalid(path: "optim.name", reason: "'\(optim.name)' is not available yet for speech models in this build (use novograd)")
+        }
+    }
+
+    private static func makeSchedule(_ optim: OptimSpec, totalSteps: Int) throws -> any LearningRateSchedule {
+        guard let sched = optim.sched, sched.name != "constant" else { return ConstantRate(rate: Float(optim.lr)) }
+        guard sched.name == "CosineAnnealing" else {
+            throw SpecError.invalid(path: "optim.sched.name", reason: "'\(sched.name)' is not available yet for speech models in this build (use CosineAnnealing or constant)")
+        }
+        let warmup: Warmup = sched.warmupSteps.map { .steps($0) } ?? .ratio(sched.warmupRatio ?? 0)
+        return CosineAnnealing(baseLR: Float(optim.lr), maxSteps: totalSteps, warmup: warmup, minLR: Float(sched.minLr))
+    }
+
+    private static func useThreads(_ requested: Int) {
+        BLAS.setThreadCount(requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    static func resultsFile(_ name: String, recorder: RunRecorder) -> URL {
+        name.hasPrefix("/") ? URL(fileURLWithPath: name) : recorder.resultsDir.appendingPathComponent(name)
+    }
+}
+
+/// A learning rate that does not change.
+struct ConstantRate: LearningRateSchedule {
+    let rate: Float
+    func learningRate(at step: Int) -> Float { rate }
+}
