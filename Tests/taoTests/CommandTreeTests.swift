@@ -124,7 +124,18 @@ func concurrentProcessesLoseNothing() throws {
     let home = TAOProcess.temporaryDirectory("home"), results = TAOProcess.temporaryDirectory("results")
     defer { for url in [home, results] { try? FileManager.default.removeItem(at: url) } }
     let environment = ProcessInfo.processInfo.environment.merging(["TAO_HOME": home.path]) { $1 }
-    // Two shell loops, each starting ten tao runs back to back, run at the same time.
+    // Six runs start at once on a new registry (so they race to create it), then two shell loops each start
+    // ten tao runs back to back, at the same time.
+    let burst = (0..<6).map { worker -> Process in
+        let process = Process()
+        process.executableURL = TAOProcess.executable
+        process.arguments = ["n_gram", "train", "-r", results.appendingPathComponent("burst\(worker)").path, "training_ds.data_file=c.txt"]
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        return process
+    }
+    for process in burst { try process.run() }
+    for process in burst { process.waitUntilExit() }
     let loops = (0..<2).map { worker -> Process in
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -140,6 +151,6 @@ func concurrentProcessesLoseNothing() throws {
     for loop in loops { loop.waitUntilExit() }
     let list = try TAOProcess.run(["runs", "list", "--limit", "100"], environment: ["TAO_HOME": home.path])
     let rows = list.stdout.split(separator: "\n").filter { $0.contains("n_gram") }
-    #expect(rows.count == 20)
+    #expect(rows.count == 26)
     #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("not available yet") })
 }

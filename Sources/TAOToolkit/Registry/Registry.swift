@@ -25,9 +25,26 @@ public final class Registry: Sendable {
         configuration.label = "tao.registry"
         do {
             pool = try Self.retryingWhenBusy { try DatabasePool(path: url.path, configuration: configuration) }
-            try Self.retryingWhenBusy { try RegistryMigrations.migrator.migrate(pool) }
+            try Self.migrate(pool)
         } catch {
             throw RegistryError.cannotOpen(path: url.path, reason: Self.reason(error))
+        }
+    }
+
+    /// Applies pending migrations. Several processes opening a new registry at once may each try to apply
+    /// the same migration; the losers' transactions fail (e.g. "table already exists") and roll back, so they
+    /// try again, and find the migration applied.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try retryingWhenBusy { try RegistryMigrations.migrator.migrate(pool) }
+                return
+            } catch {
+                attempt += 1
+                if attempt > 8 { throw error }
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+            }
         }
     }
 
