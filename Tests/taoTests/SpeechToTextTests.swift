@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// The repository's audio-fixtures folder (tests run from a checkout).
+private let audioFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("audio-fixtures")
+
+/// A manifest of four fixture utterances, and a spec for a model small enough for a debug build.
+private func smallSetup(in folder: URL) throws -> (spec: URL, manifest: URL) {
+    var lines: [String] = []
+    for name in ["cards_001", "flite_kal_weather", "flite_slt_numbers", "espeak_us_fox"] {
+        let audio = audioFixtures.appendingPathComponent(name + ".wav").path
+        let text = try String(contentsOf: audioFixtures.appendingPathComponent(name + ".txt"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        lines.append(#"{"audio_filepath": "\#(audio)", "duration": 2.0, "text": "\#(text)"}"#)
+    }
+    let manifest = folder.appendingPathComponent("train.json")
+    try lines.joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    let spec = folder.appendingPathComponent("small.yaml")
+    try """
+    trainer: {max_epochs: 2, log_every_n_steps: 1}
+    model:
+      encoder:
+        jasper:
+          - {filters: 32, kernel: [11], stride: [2]}
+          - {filters: 32, repeat: 2, kernel: [13], residual: true}
+          - {filters: 48, kernel: [1]}
+      decoder: {feat_in: 48}
+    training_ds: {manifest_filepath: "\(manifest.path)", batch_size: 2, max_duration: null}
+    validation_ds: {manifest_filepath: "\(manifest.path)", batch_size: 4}
+    """.write(to: spec, atomically: true, encoding: .utf8)
+    return (spec, manifest)
+}
+
+@Test("speech_to_text train, infer, evaluate and export run end to end on fixture audio, and -k protects the export")
+func speechToTextEndToEnd() throws {
+    let folder = TAOProcess.temporaryDirectory("asr"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    let (spec, manifest) = try smallSetup(in: folder)
+    let train = try TAOProcess.run(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent("train").path],
+                                   environment: environment)
+    #expect(train.status == 0, "\(train.stderr)")
+    let model = folder.appendingPathComponent("train/trained-model.tao")
+    #expect(FileManager.default.fileExists(atPath: model.path))
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("train/checkpoints/last.tao").path))
+    let status = try String(contentsOf: folder.appendingPathComponent("train/status.json"), encoding: .utf8)
+    #expect(status.contains("\"RUNNING\"") && status.contains("val_wer") && status.contains("\"SUCCESS\""))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("train").path)
+        .contains { $0.hasPrefix("events.out.tfevents.") })
+
+    let odd = ["flite_awb_44k_stereo.wav", "espeak_8k_mulaw.wav", "flite_slt_meeting.flac", "espeak_gb_window.ogg"]
+        .map { audioFixtures.appendingPathComponent($0).path }
+    let infer = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("infer").path, "-m", model.path,
+                                    "file_paths=[\(odd.joined(separator: ","))]"], environment: environment)
+    #expect(infer.status == 0, "\(infer.stderr)")
+    #expect(infer.stdout.split(separator: "\n").filter { $0.contains("\t") }.count == 4)
+    let inferLines = try String(contentsOf: folder.appendingPathComponent("infer/infer.jsonl"), encoding: .utf8)
+    #expect(inferLines.split(separator: "\n").count == 4)
+
+    let evaluate = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model.path,
+                                       "test_ds.manifest_filepath=\(manifest.path)"], environment: environment)
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("eval/metrics.json"))) as? [String: Any])
+    for key in ["wer", "cer", "num_utterances", "audio_seconds", "real_time_factor"] { #expect(metrics[key] != nil, "no \(key)") }
+    #expect(metrics["num_utterances"] as? Int == 4)
+
+    let export = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export").path, "-m", model.path,
+                                     "-k", "s3cret"], environment: environment)
+    #expect(export.status == 0, "\(export.stderr)")
+    let exported = folder.appendingPathComponent("export/exported-model.tao").path
+    let one = "file_paths=[\(odd[0])]"
+    let noKey = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("i2").path, "-m", exported, one],
+                                   environment: environment)
+    #expect(noKey.status == 1 && noKey.stderr.contains("encrypted"))
+    let wrongKey = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("i3").path, "-m", exported,
+                                       "-k", "wrong", one], environment: environment)
+    #expect(wrongKey.status == 1 && wrongKey.stderr.contains("key is wrong"))
+    let rightKey = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("i4").path, "-m", exported,
+                                       "-k", "s3cret", one], environment: environment)
+    #expect(rightKey.status == 0, "\(rightKey.stderr)")
+}
+
+@Test("infer names a file that is not audio, and evaluate without -m asks for it")
+func speechErrors() throws {
+    let folder = TAOProcess.temporaryDirectory("asr-errors"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let noModel = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.path, "test_ds.manifest_filepath=x.json"],
+                                     environment: ["TAO_HOME": home.path])
+    #expect(noModel.status == 2)
+    #expect(noModel.stderr.contains("-m/--model"))
+    let missing = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.path, "-m", folder.appendingPathComponent("none.tao").path,
+                                      "file_paths=[a.wav]"], environment: ["TAO_HOME": home.path])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("none.tao: cannot read the model archive: no such file"))
+}
