@@ -41,17 +41,13 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, statistics: Bat
                 var total: Double = 0
                 for b in 0..<batch {
                     let row = xp + (b * channels + c) * time
-                    var s: Float = 0
-                    for t in 0..<time { s += row[t] }
-                    total += Double(s)
+                    total += Double(VectorMath.sum(row, count: time))
                 }
                 m = Float(total / Double(n))
                 var squares: Double = 0
                 for b in 0..<batch {
                     let row = xp + (b * channels + c) * time
-                    var s: Float = 0
-                    for t in 0..<time { let d = row[t] - m; s += d * d }
-                    squares += Double(s)
+                    squares += Double(VectorMath.squaredDeviation(row, center: m, count: time))
                 }
                 v = Float(squares / Double(n))
                 let unbiased = n > 1 ? v * Float(n) / Float(n - 1) : v
@@ -95,10 +91,10 @@ private func batchNormBackward(_ g: Tensor, input: Tensor, weight: Tensor, mean:
             var sumDy: Double = 0, sumDyX: Double = 0
             for b in 0..<batch {
                 let row = xp + (b * channels + c) * time, dy = gp + (b * channels + c) * time
-                var s: Float = 0, sx: Float = 0
-                for t in 0..<time { s += dy[t]; sx += dy[t] * (row[t] - m) }
+                // sum dy (x - m) = sum dy x - m sum dy.
+                let s = VectorMath.sum(dy, count: time)
                 sumDy += Double(s)
-                sumDyX += Double(sx)
+                sumDyX += Double(VectorMath.dot(dy, row, count: time)) - Double(m) * Double(s)
             }
             dbp[c] = Float(sumDy)
             dwp[c] = Float(sumDyX) * inv

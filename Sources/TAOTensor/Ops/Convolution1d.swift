@@ -136,7 +136,7 @@ private func depthwiseBackward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMuta
                     var dot: Float = 0
                     if g.stride == 1 {
                         let source = xr + shift
-                        for t in frames { dot += dyr[t] * source[t] }
+                        dot = VectorMath.dot(dyr + frames.lowerBound, source + frames.lowerBound, count: frames.count)
                         if let dx {
                             let target = dx + row * g.inTime + shift
                             for t in frames { target[t] += weight * dyr[t] }
