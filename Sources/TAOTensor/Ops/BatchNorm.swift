@@ -29,7 +29,9 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, statistics: Bat
     let input = x.contiguousValues()
     let out = Tensor(uninitialized: x.shape)
     let mean = Tensor(uninitialized: [channels]), inverseStd = Tensor(uninitialized: [channels])
-    let xp = input.pointer, yp = out.pointer, gamma = weight.contiguousValues().pointer, beta = bias.contiguousValues().pointer
+    let gammaValues = weight.contiguousValues(), betaValues = bias.contiguousValues()
+    defer { withExtendedLifetime((gammaValues, betaValues)) {} }
+    let xp = input.pointer, yp = out.pointer, gamma = gammaValues.pointer, beta = betaValues.pointer
     let mp = mean.pointer, ip = inverseStd.pointer
     let runningMean = statistics.mean.pointer, runningVariance = statistics.variance.pointer
     let n = batch * time
@@ -81,7 +83,9 @@ private func batchNormBackward(_ g: Tensor, input: Tensor, weight: Tensor, mean:
     let batch = input.shape[0], channels = input.shape[1], time = input.rank == 3 ? input.shape[2] : 1
     let gradInput = needsInput ? Tensor(uninitialized: input.shape) : nil
     let gradWeight = Tensor(uninitialized: [channels]), gradBias = Tensor(uninitialized: [channels])
-    let xp = input.pointer, gp = g.pointer, gamma = weight.contiguousValues().pointer
+    let gammaValues = weight.contiguousValues()
+    defer { withExtendedLifetime(gammaValues) {} }
+    let xp = input.pointer, gp = g.pointer, gamma = gammaValues.pointer
     let mp = mean.pointer, ip = inverseStd.pointer, dwp = gradWeight.pointer, dbp = gradBias.pointer
     let dxp = gradInput?.pointer
     let n = Float(batch * time)
