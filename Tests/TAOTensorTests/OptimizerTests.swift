@@ -28,3 +28,48 @@ func cosineAnnealingValues() {
     #expect(abs(schedule.learningRate(at: 111) - 0.1) < 1e-6)
     #expect(schedule.learningRate(at: 500) == 0.1)
 }
+
+@Test("SGD (Nesterov, dampening, weight decay), Adam and AdamW after gradient clipping match torch.optim over four steps to 1e-6")
+func optimizersMatchPyTorch() throws {
+    let golden = try Golden("optimizer_steps.safetensors")
+    let makers: [(String, ([Tensor]) -> any Optimizer)] = [
+        ("sgd_nesterov", { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true) }),
+        ("sgd_dampening", { SGD(parameters: $0, learningRate: 0.1, momentum: 0.8, dampening: 0.1) }),
+        ("adam", { Adam(parameters: $0, learningRate: 0.01, betas: (0.9, 0.99), weightDecay: 0.01) }),
+        ("adamw", { Adam.adamW(parameters: $0, learningRate: 0.01, betas: (0.9, 0.99), weightDecay: 0.1) }),
+    ]
+    let norms = try golden("clip_norms").scalars
+    for (name, make) in makers {
+        let parameters = [try golden("p0.initial"), try golden("p1.initial")]
+        let optimizer = make(parameters)
+        for step in 0..<4 {
+            for (i, parameter) in parameters.enumerated() { parameter.grad = try golden("p\(i).grad\(step)") }
+            let norm = clipGradientNorm(parameters, maxNorm: 1)
+            #expect(abs(norm - norms[step]) < 1e-4 * norms[step], "\(name) norm at step \(step)")
+            optimizer.step()
+            for (i, parameter) in parameters.enumerated() {
+                #expect(maxAbsDifference(parameter.scalars, try golden("\(name).p\(i).after\(step)").scalars) < 1e-6, "\(name) p\(i) step \(step)")
+            }
+        }
+    }
+}
+
+@Test("warm-up annealing, polynomial decay, Noam and constant schedules follow NeMo's formulas")
+func otherSchedules() {
+    let linear = WarmupAnnealing(baseLR: 1, maxSteps: 100, warmup: .ratio(0.1), minLR: 0)
+    #expect(abs(linear.learningRate(at: 4) - 5.0 / 11) < 1e-6)
+    #expect(abs(linear.learningRate(at: 55) - 0.5) < 1e-6)
+    #expect(linear.learningRate(at: 101) == 0)
+    let poly = PolynomialDecayAnnealing(baseLR: 1, maxSteps: 20, minLR: 0.1, power: 2)
+    #expect(abs(poly.learningRate(at: 10) - (0.9 * 0.25 + 0.1)) < 1e-6)
+    #expect(abs(poly.learningRate(at: 20) - 0.1) < 1e-6)
+    let cyclic = PolynomialDecayAnnealing(baseLR: 1, maxSteps: 20, power: 1, cycle: true)
+    #expect(abs(cyclic.learningRate(at: 15) - 0.25) < 1e-6)
+    let noam = NoamAnnealing(baseLR: 1, modelDimension: 256, warmup: .steps(100), minLR: 1e-5)
+    #expect(abs(noam.learningRate(at: 50) - 50 / (16 * 1000)) < 1e-7)
+    #expect(abs(noam.learningRate(at: 400) - 1 / (16 * 20)) < 1e-7)
+    #expect(abs(noam.learningRate(at: 0) - noam.learningRate(at: 1)) < 1e-9)
+    let constant = ConstantSchedule(baseLR: 0.3, warmup: .steps(2), maxSteps: 10)
+    #expect(abs(constant.learningRate(at: 0) - 0.1) < 1e-7)
+    #expect(constant.learningRate(at: 5) == 0.3)
+}

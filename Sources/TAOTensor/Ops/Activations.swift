@@ -75,7 +75,7 @@ extension Tensor {
         return out.recording([self]) { g in
             let gradient = g.contiguousValues()
             let result = Tensor(uninitialized: self.shape)
-            let gp = gradient.pointer, r = result.pointer
+            let gp = gradient.pointer, r = result.pointer, s = source.pointer
             // The gradient passes strictly inside the interval (PyTorch's convention at the edges).
             for i in 0..<result.count { r[i] = s[i] > minimum && s[i] < maximum ? gp[i] : 0 }
             return [result]

@@ -29,7 +29,9 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, statistics: Bat
     let input = x.contiguousValues()
     let out = Tensor(uninitialized: x.shape)
     let mean = Tensor(uninitialized: [channels]), inverseStd = Tensor(uninitialized: [channels])
-    let xp = input.pointer, yp = out.pointer, gamma = weight.contiguousValues().pointer, beta = bias.contiguousValues().pointer
+    let gammaValues = weight.contiguousValues(), betaValues = bias.contiguousValues()
+    defer { withExtendedLifetime((gammaValues, betaValues)) {} }
+    let xp = input.pointer, yp = out.pointer, gamma = gammaValues.pointer, beta = betaValues.pointer
     let mp = mean.pointer, ip = inverseStd.pointer
     let runningMean = statistics.mean.pointer, runningVariance = statistics.variance.pointer
     let n = batch * time
@@ -41,17 +43,13 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, statistics: Bat
                 var total: Double = 0
                 for b in 0..<batch {
                     let row = xp + (b * channels + c) * time
-                    var s: Float = 0
-                    for t in 0..<time { s += row[t] }
-                    total += Double(s)
+                    total += Double(VectorMath.sum(row, count: time))
                 }
                 m = Float(total / Double(n))
                 var squares: Double = 0
                 for b in 0..<batch {
                     let row = xp + (b * channels + c) * time
-                    var s: Float = 0
-                    for t in 0..<time { let d = row[t] - m; s += d * d }
-                    squares += Double(s)
+                    squares += Double(VectorMath.squaredDeviation(row, center: m, count: time))
                 }
                 v = Float(squares / Double(n))
                 let unbiased = n > 1 ? v * Float(n) / Float(n - 1) : v
@@ -85,7 +83,9 @@ private func batchNormBackward(_ g: Tensor, input: Tensor, weight: Tensor, mean:
     let batch = input.shape[0], channels = input.shape[1], time = input.rank == 3 ? input.shape[2] : 1
     let gradInput = needsInput ? Tensor(uninitialized: input.shape) : nil
     let gradWeight = Tensor(uninitialized: [channels]), gradBias = Tensor(uninitialized: [channels])
-    let xp = input.pointer, gp = g.pointer, gamma = weight.contiguousValues().pointer
+    let gammaValues = weight.contiguousValues()
+    defer { withExtendedLifetime(gammaValues) {} }
+    let xp = input.pointer, gp = g.pointer, gamma = gammaValues.pointer
     let mp = mean.pointer, ip = inverseStd.pointer, dwp = gradWeight.pointer, dbp = gradBias.pointer
     let dxp = gradInput?.pointer
     let n = Float(batch * time)
@@ -95,10 +95,10 @@ private func batchNormBackward(_ g: Tensor, input: Tensor, weight: Tensor, mean:
             var sumDy: Double = 0, sumDyX: Double = 0
             for b in 0..<batch {
                 let row = xp + (b * channels + c) * time, dy = gp + (b * channels + c) * time
-                var s: Float = 0, sx: Float = 0
-                for t in 0..<time { s += dy[t]; sx += dy[t] * (row[t] - m) }
+                // sum dy (x - m) = sum dy x - m sum dy.
+                let s = VectorMath.sum(dy, count: time)
                 sumDy += Double(s)
-                sumDyX += Double(sx)
+                sumDyX += Double(VectorMath.dot(dy, row, count: time)) - Double(m) * Double(s)
             }
             dbp[c] = Float(sumDy)
             dwp[c] = Float(sumDyX) * inv

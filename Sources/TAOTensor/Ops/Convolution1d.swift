@@ -39,7 +39,9 @@ public func conv1d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: I
     }
     if let bias {
         precondition(bias.shape == [geometry.outChannels], "conv1d bias \(bias.shape) does not fit \(geometry.outChannels) channels")
-        let b = bias.contiguousValues().pointer, o = out.pointer
+        let biasValues = bias.contiguousValues()
+        defer { withExtendedLifetime(biasValues) {} }
+        let b = biasValues.pointer, o = out.pointer
         for row in 0..<(geometry.batch * geometry.outChannels) {
             let value = b[row % geometry.outChannels], r = o + row * outTime
             for t in 0..<outTime { r[t] += value }
@@ -136,7 +138,7 @@ private func depthwiseBackward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMuta
                     var dot: Float = 0
                     if g.stride == 1 {
                         let source = xr + shift
-                        for t in frames { dot += dyr[t] * source[t] }
+                        dot = VectorMath.dot(dyr + frames.lowerBound, source + frames.lowerBound, count: frames.count)
                         if let dx {
                             let target = dx + row * g.inTime + shift
                             for t in frames { target[t] += weight * dyr[t] }

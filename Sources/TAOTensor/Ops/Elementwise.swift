@@ -57,6 +57,7 @@ func binaryMap<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _: K.Type) -> Tensor {
 /// out[i] = K(x[i]); no gradient recorded.
 func unaryMap<K: UnaryKernel>(_ x: Tensor, _: K.Type) -> Tensor {
     let source = x.contiguousValues()
+    defer { withExtendedLifetime(source) {} }  // the loop reads through a raw pointer into it
     let out = Tensor(uninitialized: x.shape)
     let s = source.pointer, o = out.pointer
     for i in 0..<out.count { o[i] = K.apply(s[i]) }

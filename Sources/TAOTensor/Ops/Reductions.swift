@@ -25,6 +25,7 @@ extension Tensor {
         let axes = axes ?? Array(0..<rank)
         let (values, outer, inner, keptShape) = reductionLayout(self, axes: axes)
         let out = Tensor(uninitialized: reducedShape(keptShape, axes: axes, rank: rank, keepDims: keepDims))
+        defer { withExtendedLifetime(values) {} }  // the loop reads through a raw pointer into it
         let v = values.pointer, o = out.pointer
         for i in 0..<outer {
             var total: Double = 0
@@ -48,6 +49,7 @@ extension Tensor {
         let axes = axes ?? Array(0..<rank)
         let (values, outer, inner, keptShape) = reductionLayout(self, axes: axes)
         let out = Tensor(uninitialized: reducedShape(keptShape, axes: axes, rank: rank, keepDims: keepDims))
+        defer { withExtendedLifetime(values) {} }
         let v = values.pointer, o = out.pointer
         for i in 0..<outer {
             let row = v + i * inner

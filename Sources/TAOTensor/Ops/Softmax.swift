@@ -30,6 +30,7 @@ extension Tensor {
         let source = contiguousValues()
         let out = Tensor(uninitialized: shape)
         let width = shape.last ?? 1, rows = count / Swift.max(width, 1)
+        defer { withExtendedLifetime(source) {} }  // the loop reads through a raw pointer into it
         let s = source.pointer, o = out.pointer
         Parallel.forEachChunk(rows, minimumChunk: 64) { range in
             for row in range {

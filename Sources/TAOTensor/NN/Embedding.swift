@@ -1,0 +1,17 @@
+/// A table of learned vectors looked up by index (PyTorch's `nn.Embedding`).
+public final class Embedding: Module {
+    /// `[count, dimension]`, standard normal like PyTorch.
+    public let weight: Tensor
+
+    /// `count` vectors of `dimension` values.
+    public init(count: Int, dimension: Int, rng: inout RandomGenerator) {
+        weight = .normal([count, dimension], requiresGrad: true, rng: &rng)
+    }
+
+    public var localParameters: [(String, Tensor)] { [("weight", weight)] }
+
+    /// Vectors of `indices` (row-major, `shape` gives their layout) -> `shape + [dimension]`.
+    public func callAsFunction(_ indices: [Int], shape: [Int]) -> Tensor {
+        gatherRows(weight, indices: indices, indexShape: shape)
+    }
+}

@@ -1,0 +1,24 @@
+/// Affine map over the last axis (PyTorch's `nn.Linear`): y = x W^T + b.
+public final class Linear: Layer {
+    /// `[outFeatures, inFeatures]`, Kaiming-uniform (PyTorch's default bound 1 / sqrt(inFeatures)).
+    public let weight: Tensor
+    /// `[outFeatures]`, when the layer has a bias.
+    public let bias: Tensor?
+
+    /// A linear layer; biases start uniform in +-1 / sqrt(inFeatures) as in PyTorch.
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, rng: inout RandomGenerator) {
+        weight = .kaimingUniform([outFeatures, inFeatures], gain: Float(1.0 / 3).squareRoot(), rng: &rng)
+        let bound = 1 / Float(inFeatures).squareRoot()
+        self.bias = bias ? .uniform([outFeatures], low: -bound, high: bound, requiresGrad: true, rng: &rng) : nil
+    }
+
+    public var localParameters: [(String, Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
+
+    /// x: `[..., inFeatures]` -> `[..., outFeatures]` (one GEMM over all leading axes; W^T is passed to BLAS).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let product = x.rank == 1 ? matmul(x.unsqueezed(0), weight.transposed()).squeezed(0) : matmul(x, weight.transposed())
+        return bias.map { product + $0 } ?? product
+    }
+
+    public func forward(_ x: Tensor) -> Tensor { self(x) }
+}
