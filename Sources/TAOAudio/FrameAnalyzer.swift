@@ -2,8 +2,13 @@ import Foundation
 
 /// One thread's workspace for the per-frame part of the front end: window, FFT, |X|^power, mel, log.
 ///
-/// Offline and streaming featurizers both call `analyze`, so their frames are bit-identical.
+/// Frames are analyzed in blocks of up to `blockFrames`: the power spectra of a block are stored bin-major
+/// (`[bins, blockFrames]`), so the sparse mel filterbank runs as SIMD multiply-adds across the block's frames and
+/// the result comes out band-major, the order of the `[features, frames]` output. Offline and streaming featurizers
+/// both call `analyze`, so their frames are bit-identical.
 final class FrameAnalyzer {
+    /// Frames per block: two 16-lane vectors.
+    static let blockFrames = 32
     let fft: RealFFT
     private let buffers: RealFFT.Buffers
     private let window: [Float]
@@ -14,9 +19,10 @@ final class FrameAnalyzer {
     private let takeLog: Bool
     private let clampGuard: Bool
     private let guardValue: Float
+    /// Power spectra of a block, `[bins, blockFrames]`.
     private let power: UnsafeMutablePointer<Float>
-    /// Mel bands rounded up to a multiple of 16 for the vector log.
-    let paddedBands: Int
+    /// Log-mel energies of a block, `[bands, blockFrames]`: band m of the block's frame t is `mel[m * blockFrames + t]`.
+    let mel: UnsafeMutablePointer<Float>
 
     init(config: PreprocessorConfig, window: [Float], filterbank: MelFilterbank, fft: RealFFT) {
         self.fft = fft
@@ -28,34 +34,67 @@ final class FrameAnalyzer {
         takeLog = config.log
         clampGuard = config.logZeroGuardType == "clamp"
         guardValue = Float(config.logZeroGuardValue)
-        power = .allocate(capacity: fft.binCount)
-        paddedBands = (filterbank.bandCount + 15) / 16 * 16
+        power = .allocate(capacity: fft.binCount * Self.blockFrames)
+        power.initialize(repeating: 0, count: fft.binCount * Self.blockFrames)
+        mel = .allocate(capacity: filterbank.bandCount * Self.blockFrames)
+        mel.initialize(repeating: 0, count: filterbank.bandCount * Self.blockFrames)
     }
 
-    deinit { power.deallocate() }
+    deinit {
+        power.deallocate()
+        mel.deallocate()
+    }
 
-    /// Turns the `window.count` samples at `frame` (the window's support inside the n_fft frame) into
-    /// `paddedBands` values at `mel`: the log-mel energies, then filler up to the padding.
+    /// Analyzes `count` (1...blockFrames) frames into `mel`. Frame t's window support (window-length samples)
+    /// starts at `first + t * stride`.
+    func analyze(first: UnsafePointer<Float>, stride: Int, count: Int) {
+        let lanes = Self.blockFrames
+        for t in 0..<count { spectrum(of: first + t * stride, into: t) }
+        if magPower != 2 {
+            for i in 0..<(fft.binCount * lanes) { power[i] = Float(pow(Double(power[i]).squareRoot(), Double(magPower))) }
+        }
+        applyFilterbank()
+        if takeLog { logInPlace(mel, count: filterbank.bandCount * lanes, guard: guardValue, clamp: clampGuard) }
+    }
+
+    /// Windows one frame, transforms it and stores |X|^2 = re^2 + im^2 in column `column` of `power`.
     @inline(__always)
-    func analyze(_ frame: UnsafePointer<Float>, into mel: UnsafeMutablePointer<Float>) {
+    private func spectrum(of frame: UnsafePointer<Float>, into column: Int) {
         // The samples outside the window's support stay zero in the FFT input (set once in makeBuffers).
         let input = buffers.input + windowOffset
         window.withUnsafeBufferPointer { w in
             for i in 0..<w.count { input[i] = frame[i] * w[i] }
         }
         fft.execute(buffers)
-        // |X|^2 = re^2 + im^2 over the size/2 + 1 bins.
-        let bins = fft.binCount
-        let spectrum = buffers.output
-        for k in 0..<bins {
+        let spectrum = buffers.output, lanes = Self.blockFrames
+        for k in 0..<fft.binCount {
             let re = spectrum[2 * k], im = spectrum[2 * k + 1]
-            power[k] = re * re + im * im
+            power[k * lanes + column] = re * re + im * im
         }
-        if magPower != 2 {
-            for k in 0..<bins { power[k] = Float(pow(Double(power[k]).squareRoot(), Double(magPower))) }
+    }
+
+    /// mel[m, t] = sum over band m's non-zero bins k of W[m, k] * power[k, t], 32 frames at a time.
+    @inline(__always)
+    private func applyFilterbank() {
+        let raw = UnsafeRawPointer(power), out = UnsafeMutableRawPointer(mel), lanes = Self.blockFrames
+        filterbank.weights.withUnsafeBufferPointer { w in
+            filterbank.starts.withUnsafeBufferPointer { start in
+                filterbank.offsets.withUnsafeBufferPointer { offset in
+                    for band in 0..<filterbank.bandCount {
+                        var low = SIMD16<Float>(), high = SIMD16<Float>()
+                        var bin = start[band]
+                        for i in offset[band]..<offset[band + 1] {
+                            let weight = SIMD16<Float>(repeating: w[i])
+                            let row = bin * lanes * 4
+                            low += weight * raw.loadUnaligned(fromByteOffset: row, as: SIMD16<Float>.self)
+                            high += weight * raw.loadUnaligned(fromByteOffset: row + 64, as: SIMD16<Float>.self)
+                            bin += 1
+                        }
+                        out.storeBytes(of: low, toByteOffset: band * lanes * 4, as: SIMD16<Float>.self)
+                        out.storeBytes(of: high, toByteOffset: band * lanes * 4 + 64, as: SIMD16<Float>.self)
+                    }
+                }
+            }
         }
-        filterbank.apply(power, into: mel)
-        for band in filterbank.bandCount..<paddedBands { mel[band] = 1 }
-        if takeLog { logInPlace(mel, count: paddedBands, guard: guardValue, clamp: clampGuard) }
     }
 }

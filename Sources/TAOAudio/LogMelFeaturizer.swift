@@ -98,22 +98,15 @@ public final class LogMelFeaturizer: Sendable {
         let frames = frameCount(sampleCount: samples.count)
         let bands = config.features
         var output = [Float](repeating: 0, count: bands * frames)
-        let blockFrames = 32, stride = analyzer.paddedBands
-        let block = UnsafeMutablePointer<Float>.allocate(capacity: blockFrames * stride)
-        defer { block.deallocate() }
         padded.withUnsafeBufferPointer { signal in
             output.withUnsafeMutableBufferPointer { out in
                 var first = 0
                 while first < frames {
-                    let count = min(blockFrames, frames - first)
-                    for t in 0..<count {
-                        let start = (first + t) * hop + analyzer.windowOffset
-                        analyzer.analyze(signal.baseAddress! + start, into: block + t * stride)
-                    }
-                    // Transpose the [count, bands] block into the [bands, frames] output.
+                    let count = min(FrameAnalyzer.blockFrames, frames - first)
+                    analyzer.analyze(first: signal.baseAddress! + first * hop + analyzer.windowOffset, stride: hop, count: count)
+                    // The block is band-major already: copy each band's run of frames into its output row.
                     for band in 0..<bands {
-                        let row = out.baseAddress! + band * frames + first
-                        for t in 0..<count { row[t] = block[t * stride + band] }
+                        (out.baseAddress! + band * frames + first).update(from: analyzer.mel + band * FrameAnalyzer.blockFrames, count: count)
                     }
                     first += count
                 }

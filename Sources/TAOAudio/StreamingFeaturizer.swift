@@ -22,7 +22,6 @@ public final class StreamingFeaturizer {
     public private(set) var frameCount = 0
     private var finished = false
     private var frame: [Float]
-    private var mel: [Float]
 
     public init(_ featurizer: LogMelFeaturizer) {
         self.featurizer = featurizer
@@ -31,7 +30,6 @@ public final class StreamingFeaturizer {
         reflect = featurizer.config.stftPadMode == "reflect"
         preemphasis = featurizer.config.preemph.map(Float.init)
         frame = [Float](repeating: 0, count: featurizer.windowLength)
-        mel = [Float](repeating: 0, count: analyzer.paddedBands)
     }
 
     /// Feeds the next samples (any count, even zero) and returns the frames completed by them:
@@ -79,10 +77,8 @@ public final class StreamingFeaturizer {
         for k in 0..<count {
             let first = (frameCount + k) * featurizer.hop + analyzer.windowOffset - padding
             for i in 0..<frame.count { frame[i] = paddedSample(first + i) }
-            frame.withUnsafeBufferPointer { f in
-                mel.withUnsafeMutableBufferPointer { analyzer.analyze(f.baseAddress!, into: $0.baseAddress!) }
-            }
-            for band in 0..<bands { values[band * count + k] = mel[band] }
+            frame.withUnsafeBufferPointer { analyzer.analyze(first: $0.baseAddress!, stride: 0, count: 1) }
+            for band in 0..<bands { values[band * count + k] = analyzer.mel[band * FrameAnalyzer.blockFrames] }
         }
         frameCount += count
         return Features(values: values, featureCount: bands, frameCount: count, validFrames: count)
