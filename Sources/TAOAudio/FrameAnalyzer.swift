@@ -34,6 +34,7 @@ final class FrameAnalyzer {
         takeLog = config.log
         clampGuard = config.logZeroGuardType == "clamp"
         guardValue = Float(config.logZeroGuardValue)
+        precondition(fft.batch == Self.blockFrames, "FrameAnalyzer needs a plan of \(Self.blockFrames) transforms")
         power = .allocate(capacity: fft.binCount * Self.blockFrames)
         power.initialize(repeating: 0, count: fft.binCount * Self.blockFrames)
         mel = .allocate(capacity: filterbank.bandCount * Self.blockFrames)
@@ -46,30 +47,36 @@ final class FrameAnalyzer {
     }
 
     /// Analyzes `count` (1...blockFrames) frames into `mel`. Frame t's window support (window-length samples)
-    /// starts at `first + t * stride`.
+    /// starts at `first + t * stride`. Frames past `count` in the block hold stale values.
     func analyze(first: UnsafePointer<Float>, stride: Int, count: Int) {
-        let lanes = Self.blockFrames
-        for t in 0..<count { spectrum(of: first + t * stride, into: t) }
-        if magPower != 2 {
-            for i in 0..<(fft.binCount * lanes) { power[i] = Float(pow(Double(power[i]).squareRoot(), Double(magPower))) }
-        }
-        applyFilterbank()
-        if takeLog { logInPlace(mel, count: filterbank.bandCount * lanes, guard: guardValue, clamp: clampGuard) }
-    }
-
-    /// Windows one frame, transforms it and stores |X|^2 = re^2 + im^2 in column `column` of `power`.
-    @inline(__always)
-    private func spectrum(of frame: UnsafePointer<Float>, into column: Int) {
-        // The samples outside the window's support stay zero in the FFT input (set once in makeBuffers).
-        let input = buffers.input + windowOffset
+        let size = fft.size
+        // The samples outside each window's support stay zero in the FFT input (set once in makeBuffers).
         window.withUnsafeBufferPointer { w in
-            for i in 0..<w.count { input[i] = frame[i] * w[i] }
+            for t in 0..<count {
+                let input = buffers.input + t * size + windowOffset, frame = first + t * stride
+                for i in 0..<w.count { input[i] = frame[i] * w[i] }
+            }
         }
         fft.execute(buffers)
-        let spectrum = buffers.output, lanes = Self.blockFrames
-        for k in 0..<fft.binCount {
-            let re = spectrum[2 * k], im = spectrum[2 * k + 1]
-            power[k * lanes + column] = re * re + im * im
+        computePower()
+        applyFilterbank()
+        if takeLog { logInPlace(mel, count: filterbank.bandCount * Self.blockFrames, guard: guardValue, clamp: clampGuard) }
+    }
+
+    /// power[k, t] = |X[k, t]|^magPower; the FFT output is already bin-major, so this is one pass over (re, im) pairs.
+    @inline(__always)
+    private func computePower() {
+        let pairs = UnsafeRawPointer(buffers.output), out = UnsafeMutableRawPointer(power)
+        let count = fft.binCount * Self.blockFrames
+        var i = 0
+        while i < count {
+            let v = pairs.loadUnaligned(fromByteOffset: i * 8, as: SIMD16<Float>.self)
+            let squares = v * v
+            out.storeBytes(of: squares.evenHalf + squares.oddHalf, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        if magPower != 2 {
+            for k in 0..<count { power[k] = Float(pow(Double(power[k]).squareRoot(), Double(magPower))) }
         }
     }
 

@@ -25,7 +25,7 @@ public final class LogMelFeaturizer: Sendable {
         window = (WindowFunction(rawValue: config.window) ?? .hann).weights(length: windowLength)
         filterbank = MelFilterbank(bandCount: config.features, nFFT: config.nFFT, sampleRate: config.sampleRate,
                                    lowFrequency: config.lowfreq, highFrequency: config.highfreq)
-        fft = RealFFT.shared(size: config.nFFT)
+        fft = RealFFT.shared(size: config.nFFT, batch: FrameAnalyzer.blockFrames)
     }
 
     /// Mel bands per frame times frame splicing: the rows of the output.
@@ -150,7 +150,29 @@ public final class LogMelFeaturizer: Sendable {
     /// Throws for an empty signal or a NaN/infinite sample.
     static func checkSignal(_ samples: [Float], name: String = "audio signal") throws {
         if samples.isEmpty { throw AudioError.zeroLength(file: name) }
-        if let bad = samples.firstIndex(where: { !$0.isFinite }) { throw AudioError.nonFiniteSample(file: name, index: bad) }
+        if !allFinite(samples), let bad = samples.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError.nonFiniteSample(file: name, index: bad)
+        }
+    }
+
+    /// True when no sample is NaN or infinite: x - x is 0 for finite x and NaN otherwise, summed 16 lanes at a time.
+    static func allFinite(_ samples: [Float]) -> Bool {
+        samples.withUnsafeBufferPointer { x in
+            let raw = UnsafeRawPointer(x.baseAddress!)
+            var sum = SIMD16<Float>()
+            var i = 0
+            while i + 16 <= x.count {
+                let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                sum += v - v
+                i += 16
+            }
+            var tail: Float = 0
+            while i < x.count {
+                tail += x[i] - x[i]
+                i += 1
+            }
+            return (sum.sum() + tail).isFinite
+        }
     }
 }
 
