@@ -83,7 +83,7 @@ public final class StreamingFeaturizer {
                 let first = (frameCount + done + t) * featurizer.hop + analyzer.windowOffset - padding
                 for i in 0..<width { frames[t * width + i] = paddedSample(first + i) }
             }
-            frames.withUnsafeBufferPointer { analyzer.analyze(first: $0.baseAddress!, stride: width, count: block) }
+            frames.withUnsafeBufferPointer { _ = analyzer.analyze(first: $0.baseAddress!, stride: width, count: block) }
             for band in 0..<bands {
                 for t in 0..<block { values[band * count + done + t] = analyzer.mel[band * FrameAnalyzer.blockFrames + t] }
             }
