@@ -39,7 +39,8 @@ public final class AudioReader {
         try raw?.validate(file: path)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
-            throw Self.openError(file: path, size: size)
+            let start = (try? FileHandle(forReadingFrom: url).read(upToCount: 4096)).flatMap { $0.map { [UInt8]($0) } } ?? []
+            throw Self.openError(file: path, size: size, start: start)
         }
         self.handle = handle
         source = nil
@@ -56,7 +57,7 @@ public final class AudioReader {
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
         var io = ByteSource.virtualIO
         guard let handle = sf_open_virtual(&io, Int32(SFM_READ), &sfInfo, Unmanaged.passUnretained(source).toOpaque()) else {
-            throw Self.openError(file: name, size: bytes.count)
+            throw Self.openError(file: name, size: bytes.count, start: Array(bytes.prefix(4096)))
         }
         self.handle = handle
         self.source = source
@@ -156,21 +157,42 @@ public final class AudioReader {
         return nil
     }
 
-    /// Maps libsndfile's open failure to a typed error.
-    private static func openError(file: String, size: Int?) -> AudioError {
+    /// Maps libsndfile's open failure to a typed error; `start` holds the file's first bytes.
+    private static func openError(file: String, size: Int?, start: [UInt8]) -> AudioError {
         let reason = String(cString: sf_strerror(nil))
+        if let tag = unsupportedWAVTag(start) {
+            return .unsupported(file: file, reason: "WAV format tag 0x\(String(tag, radix: 16)) (a codec libsndfile cannot decode)")
+        }
         switch Int(sf_error(nil)) {
         case SF_ERR_UNRECOGNISED_FORMAT: return .notAudio(file: file, reason: reason)
         case SF_ERR_SYSTEM: return .unreadable(file: file, reason: reason)
         case SF_ERR_UNSUPPORTED_ENCODING: return .unsupported(file: file, reason: reason)
         case SF_ERR_MALFORMED_FILE: return .corrupt(file: file, reason: reason)
         default:
-            if reason.lowercased().contains("unsupported") || reason.lowercased().contains("not supported") {
+            if reason.lowercased().contains("unsupported") || reason.lowercased().contains("unimplemented") {
                 return .unsupported(file: file, reason: reason)
             }
             if let size, size < 64 { return .notAudio(file: file, reason: reason) }
             return .corrupt(file: file, reason: reason)
         }
+    }
+
+    /// libsndfile reports a WAV whose codec it does not know (WMA, AAC, ...) as malformed; this finds the format tag
+    /// of such a file so the error can say what it is.
+    private static func unsupportedWAVTag(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8) else { return nil }
+        // PCM, MS ADPCM, float, A-law, mu-law, IMA ADPCM, GSM 6.10, G.721, MPEG, MP3, extensible.
+        let decodable: Set<Int> = [0x1, 0x2, 0x3, 0x6, 0x7, 0x11, 0x31, 0x40, 0x50, 0x55, 0xFFFE]
+        var offset = 12
+        while offset + 10 <= bytes.count {
+            let size = (0..<4).reduce(0) { $0 | Int(bytes[offset + 4 + $1]) << (8 * $1) }
+            if bytes[offset..<(offset + 4)].elementsEqual("fmt ".utf8) {
+                let tag = Int(bytes[offset + 8]) | Int(bytes[offset + 9]) << 8
+                return decodable.contains(tag) ? nil : tag
+            }
+            offset += 8 + size + (size & 1)
+        }
+        return nil
     }
 }
 

@@ -50,14 +50,16 @@ public final class LogMelFeaturizer: Sendable {
     /// Features of one utterance; `training` adds dither drawn from `rng` (seed it for reproducible runs).
     public func features(of samples: [Float], training: Bool, rng: inout some RandomNumberGenerator) throws -> Features {
         let noisy = training && config.dither > 0 ? dithered(samples, rng: &rng) : samples
-        let analyzer = makeAnalyzer()
-        var raw = try logMel(of: noisy, analyzer: analyzer)
-        return finish(&raw, sampleCount: samples.count)
+        // Leave room for pad_to padding so the matrix is written once; `finish` fills the padding.
+        let frames = frameCount(sampleCount: samples.count), multiple = max(config.padTo, 1)
+        let paddedFrames = (frames + multiple - 1) / multiple * multiple
+        var raw = try logMel(of: noisy, analyzer: makeAnalyzer(), columns: paddedFrames)
+        return finish(&raw)
     }
 
     /// The log-mel matrix before splicing, normalization and padding: `[features, 1 + L / hop]`.
     public func logMel(of samples: [Float]) throws -> Features {
-        try logMel(of: samples, analyzer: makeAnalyzer())
+        try logMel(of: samples, analyzer: makeAnalyzer(), columns: frameCount(sampleCount: samples.count))
     }
 
     /// Features of many utterances on `threads` threads (2 uses both cores here). In training, each utterance's
@@ -90,36 +92,37 @@ public final class LogMelFeaturizer: Sendable {
         return samples.map { $0 + scale * gaussian.next(using: &rng) }
     }
 
-    /// Checks the signal, pre-emphasizes and pads it, then analyzes every frame.
-    func logMel(of samples: [Float], analyzer: FrameAnalyzer) throws -> Features {
-        try Self.checkSignal(samples)
+    /// Pre-emphasizes and pads the signal, then analyzes every frame into a `[features, columns]` matrix
+    /// (`columns` >= the frame count; the columns past the frames are left for `finish` to fill).
+    /// Throws for an empty signal or a non-finite sample.
+    func logMel(of samples: [Float], analyzer: FrameAnalyzer, columns: Int) throws -> Features {
+        if samples.isEmpty { throw AudioError.zeroLength(file: "audio signal") }
         let padding = config.nFFT / 2
         let padded = paddedSignal(samples, padding: padding)
         let frames = frameCount(sampleCount: samples.count)
-        let bands = config.features
-        var output = [Float](repeating: 0, count: bands * frames)
-        let blockFrames = 32, stride = analyzer.paddedBands
-        let block = UnsafeMutablePointer<Float>.allocate(capacity: blockFrames * stride)
-        defer { block.deallocate() }
-        padded.withUnsafeBufferPointer { signal in
-            output.withUnsafeMutableBufferPointer { out in
+        let bands = config.features, blockFrames = FrameAnalyzer.blockFrames
+        var finite = true
+        let output = [Float](unsafeUninitializedCapacity: bands * columns) { out, initialized in
+            padded.withUnsafeBufferPointer { signal in
                 var first = 0
                 while first < frames {
                     let count = min(blockFrames, frames - first)
-                    for t in 0..<count {
-                        let start = (first + t) * hop + analyzer.windowOffset
-                        analyzer.analyze(signal.baseAddress! + start, into: block + t * stride)
-                    }
-                    // Transpose the [count, bands] block into the [bands, frames] output.
+                    finite = analyzer.analyze(first: signal.baseAddress! + first * hop + analyzer.windowOffset, stride: hop, count: count) && finite
+                    // The block is band-major already: copy each band's run of frames into its output row.
                     for band in 0..<bands {
-                        let row = out.baseAddress! + band * frames + first
-                        for t in 0..<count { row[t] = block[t * stride + band] }
+                        (out.baseAddress! + band * columns + first).initialize(from: analyzer.mel + band * blockFrames, count: count)
                     }
                     first += count
                 }
             }
+            for band in 0..<bands { (out.baseAddress! + band * columns + frames).initialize(repeating: 0, count: columns - frames) }
+            initialized = bands * columns
         }
-        return Features(values: output, featureCount: bands, frameCount: frames, validFrames: validFrameCount(sampleCount: samples.count))
+        // A NaN or infinite sample poisons every frame it reaches; name the first one.
+        if !finite, let bad = samples.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError.nonFiniteSample(file: "audio signal", index: bad)
+        }
+        return Features(values: output, featureCount: bands, frameCount: columns, validFrames: min(validFrameCount(sampleCount: samples.count), columns))
     }
 
     /// Pre-emphasis, then `padding` samples each side: mirrored without repeating the edge (numpy's "reflect")
@@ -146,19 +149,15 @@ public final class LogMelFeaturizer: Sendable {
         return padded
     }
 
-    /// Splicing, normalization over the valid frames, masking and padding, in NeMo's order.
-    func finish(_ raw: inout Features, sampleCount: Int) -> Features {
+    /// Splicing, normalization over the valid frames, then masking of every column past them (the invalid frame
+    /// of constant padding and the `pad_to` padding), in NeMo's order.
+    func finish(_ raw: inout Features) -> Features {
         var features = FeatureNormalization.splice(raw, times: config.frameSplicing)
         FeatureNormalization.normalize(&features, mode: config.normalize)
         FeatureNormalization.mask(&features, padValue: Float(config.padValue))
-        return FeatureNormalization.pad(features, toMultipleOf: config.padTo, value: Float(config.padValue))
+        return features
     }
 
-    /// Throws for an empty signal or a NaN/infinite sample.
-    static func checkSignal(_ samples: [Float], name: String = "audio signal") throws {
-        if samples.isEmpty { throw AudioError.zeroLength(file: name) }
-        if let bad = samples.firstIndex(where: { !$0.isFinite }) { throw AudioError.nonFiniteSample(file: name, index: bad) }
-    }
 }
 
 /// numpy's "reflect" index for position `j` of a signal of `count` samples: mirror about the first and last sample

@@ -46,24 +46,6 @@ public struct MelFilterbank: Sendable, Equatable {
         return matrix
     }
 
-    /// mel[m] = sum over bins k of W[m, k] * spectrum[k], for one frame.
-    @inline(__always)
-    func apply(_ spectrum: UnsafePointer<Float>, into mel: UnsafeMutablePointer<Float>) {
-        weights.withUnsafeBufferPointer { w in
-            starts.withUnsafeBufferPointer { start in
-                offsets.withUnsafeBufferPointer { offset in
-                    for band in 0..<bandCount {
-                        let lower = offset[band], count = offset[band + 1] - lower
-                        let s = spectrum + start[band], wb = w.baseAddress! + lower
-                        var sum: Float = 0
-                        for k in 0..<count { sum += wb[k] * s[k] }
-                        mel[band] = sum
-                    }
-                }
-            }
-        }
-    }
-
     // Slaney's mel scale: linear below 1 kHz (200/3 Hz per mel), logarithmic above (27 mels per factor 6.4).
     private static let linearStep = 200.0 / 3
     private static let breakMel = 1000.0 / linearStep

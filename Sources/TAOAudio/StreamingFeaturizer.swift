@@ -21,8 +21,8 @@ public final class StreamingFeaturizer {
     /// Frames returned so far.
     public private(set) var frameCount = 0
     private var finished = false
-    private var frame: [Float]
-    private var mel: [Float]
+    /// Window supports of up to a block of frames, gathered for the analyzer.
+    private var frames: [Float]
 
     public init(_ featurizer: LogMelFeaturizer) {
         self.featurizer = featurizer
@@ -30,8 +30,7 @@ public final class StreamingFeaturizer {
         padding = featurizer.config.nFFT / 2
         reflect = featurizer.config.stftPadMode == "reflect"
         preemphasis = featurizer.config.preemph.map(Float.init)
-        frame = [Float](repeating: 0, count: featurizer.windowLength)
-        mel = [Float](repeating: 0, count: analyzer.paddedBands)
+        frames = [Float](repeating: 0, count: featurizer.windowLength * FrameAnalyzer.blockFrames)
     }
 
     /// Feeds the next samples (any count, even zero) and returns the frames completed by them:
@@ -72,17 +71,23 @@ public final class StreamingFeaturizer {
         t * featurizer.hop + analyzer.windowOffset + featurizer.windowLength - 1 - padding
     }
 
-    /// Analyzes frames `frameCount..<end` into a `[features, n]` matrix.
+    /// Analyzes frames `frameCount..<end` into a `[features, n]` matrix, up to a block of frames at a time.
     private func emit(upTo end: Int) -> Features {
-        let bands = featurizer.config.features, count = max(0, end - frameCount)
+        let bands = featurizer.config.features, count = max(0, end - frameCount), width = featurizer.windowLength
         var values = [Float](repeating: 0, count: bands * count)
-        for k in 0..<count {
-            let first = (frameCount + k) * featurizer.hop + analyzer.windowOffset - padding
-            for i in 0..<frame.count { frame[i] = paddedSample(first + i) }
-            frame.withUnsafeBufferPointer { f in
-                mel.withUnsafeMutableBufferPointer { analyzer.analyze(f.baseAddress!, into: $0.baseAddress!) }
+        var done = 0
+        while done < count {
+            let block = min(FrameAnalyzer.blockFrames, count - done)
+            // Gather each frame's window support, with the centre padding applied, one frame after another.
+            for t in 0..<block {
+                let first = (frameCount + done + t) * featurizer.hop + analyzer.windowOffset - padding
+                for i in 0..<width { frames[t * width + i] = paddedSample(first + i) }
             }
-            for band in 0..<bands { values[band * count + k] = mel[band] }
+            frames.withUnsafeBufferPointer { _ = analyzer.analyze(first: $0.baseAddress!, stride: width, count: block) }
+            for band in 0..<bands {
+                for t in 0..<block { values[band * count + done + t] = analyzer.mel[band * FrameAnalyzer.blockFrames + t] }
+            }
+            done += block
         }
         frameCount += count
         return Features(values: values, featureCount: bands, frameCount: count, validFrames: count)

@@ -88,19 +88,16 @@ struct AudioErrorTests {
         #expect(try AudioFile.read(url, options: .init(allowedSampleRates: [8000], maxDuration: 1)).samples.count == 8000)
     }
 
-    @Test("a WAV with an encoding libsndfile cannot decode is unsupported")
+    @Test("a WAV whose codec libsndfile cannot decode is unsupported")
     func unsupportedEncoding() throws {
-        // A valid PCM WAV whose format tag claims an unknown codec (0x1234).
-        let url = try wav("odd.wav", tone(440, sampleRate: 16000, count: 100))
-        var bytes = try [UInt8](Data(contentsOf: url))
-        bytes[20] = 0x34
-        bytes[21] = 0x12
-        let odd = try file("odd2.wav", bytes)
-        #expect { try AudioFile.read(odd) } throws: { error in
-            switch error as? AudioError {
-            case let .unsupported(name, _), let .corrupt(name, _), let .notAudio(name, _): name == odd.path
-            default: false
-            }
+        // A WAV header claiming WMA (format tag 0x161), built by hand.
+        func le(_ value: Int, _ bytes: Int) -> [UInt8] { (0..<bytes).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+        let fmt = le(0x161, 2) + le(1, 2) + le(16000, 4) + le(32000, 4) + le(2, 2) + le(16, 2) + le(0, 2)
+        let data = [UInt8](repeating: 1, count: 1600)
+        let body = Array("WAVE".utf8) + Array("fmt ".utf8) + le(fmt.count, 4) + fmt + Array("data".utf8) + le(data.count, 4) + data
+        let url = try file("wma.wav", Array("RIFF".utf8) + le(body.count, 4) + body)
+        #expect(throws: AudioError.unsupported(file: url.path, reason: "WAV format tag 0x161 (a codec libsndfile cannot decode)")) {
+            try AudioFile.read(url)
         }
     }
 
