@@ -9,6 +9,8 @@ public enum DecodingError: Error, CustomStringConvertible, Equatable {
     case io(file: String, reason: String)
     /// Text that is not valid UTF-8.
     case invalidUTF8(file: String, line: Int)
+    /// A corpus line that cannot be used (e.g. it contains `<s>` or `</s>`); `line` is 1-based.
+    case badCorpusLine(file: String, line: Int, reason: String)
     /// A corpus has no words to estimate from.
     case emptyCorpus(file: String)
     /// An estimation or decoding option is out of range.
@@ -26,6 +28,8 @@ public enum DecodingError: Error, CustomStringConvertible, Equatable {
             "\(file): \(reason) (check the path and its permissions)"
         case let .invalidUTF8(file, line):
             "\(file):\(line): text is not valid UTF-8 (convert the file to UTF-8)"
+        case let .badCorpusLine(file, line, reason):
+            "\(file):\(line): \(reason) (remove it from the corpus)"
         case let .emptyCorpus(file):
             "\(file): the corpus has no words (give a text file with one sentence per line)"
         case let .invalidOption(name, value, expected):
