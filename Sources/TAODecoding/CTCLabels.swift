@@ -1,0 +1,58 @@
+/// The output labels of a CTC model and how they spell words.
+///
+/// Character labels: one label per character, `" "` separates words. Subword labels: a label
+/// starting with `▁` starts a word (sentencepiece), or, when any label starts with `##`
+/// (WordPiece), every label without `##` starts a word and `##` continues one. The blank is
+/// the label at `blank` (by default the last, as NeMo puts it).
+public struct CTCLabels: Sendable {
+    /// How labels join into words.
+    public enum Kind: Sendable { case characters, subwords }
+
+    /// One label, ready for decoding.
+    struct Token: Sendable {
+        /// The characters the label adds to the current word (Unicode scalars), without markers.
+        var scalars: [UInt32]
+        /// The label starts a new word (subwords) or is the word separator (characters).
+        var startsWord: Bool
+        /// The label also ends its word (e.g. `▁⁇▁`).
+        var endsWord: Bool
+    }
+
+    public let labels: [String]
+    public let blank: Int
+    public let kind: Kind
+    let tokens: [Token]
+
+    static let boundary = "▁"
+
+    /// `labels` as the model outputs them; `blank` defaults to the last index; `kind` is detected
+    /// (subwords when a label starts with `▁` or `##`) unless given.
+    public init(_ labels: [String], blank: Int? = nil, kind: Kind? = nil) {
+        precondition(!labels.isEmpty, "CTC labels must not be empty")
+        self.labels = labels
+        let blank = blank ?? labels.count - 1
+        precondition(labels.indices.contains(blank), "blank index \(blank) outside \(labels.count) labels")
+        self.blank = blank
+        let wordPiece = labels.contains { $0.hasPrefix("##") }
+        let detected: Kind = wordPiece || labels.contains { $0.hasPrefix(Self.boundary) } ? .subwords : .characters
+        self.kind = kind ?? detected
+        tokens = labels.enumerated().map { index, label in
+            if index == blank { return Token(scalars: [], startsWord: false, endsWord: false) }
+            if (kind ?? detected) == .characters {
+                return label == " " ? Token(scalars: [], startsWord: true, endsWord: false)
+                                    : Token(scalars: label.unicodeScalars.map(\.value), startsWord: false, endsWord: false)
+            }
+            var text = Substring(label)
+            var starts = false, ends = false
+            if wordPiece {
+                if text.hasPrefix("##") { text = text.dropFirst(2) } else if ["[UNK]", "<unk>"].contains(label) { text = "⁇"; starts = true; ends = true } else { starts = true }
+            }
+            if text.hasPrefix(Self.boundary) { text = text.dropFirst(); starts = true }
+            if text.count > 0 && text.hasSuffix(Self.boundary) { text = text.dropLast(); ends = true }
+            return Token(scalars: text.unicodeScalars.map(\.value), startsWord: starts, endsWord: ends)
+        }
+    }
+
+    /// The number of labels, blank included (V of a `[T x V]` matrix).
+    public var count: Int { labels.count }
+}

@@ -1,0 +1,70 @@
+/// A trie over Unicode scalars: which strings are prefixes of a word list, and the length of the
+/// shortest word below each prefix.
+struct CharacterTrie: Sendable {
+    /// child of (node, scalar): key = node << 32 | scalar.
+    private var children: [UInt64: Int32] = [:]
+    /// Per node: length (in scalars) of the shortest word through it, and whether a word ends there.
+    private(set) var shortestWord: [Int32] = [Int32.max]
+    private(set) var isWord: [Bool] = [false]
+
+    static let root: Int32 = 0
+
+    init(_ words: some Sequence<String>) {
+        for word in words where !word.isEmpty { insert(word) }
+    }
+
+    private mutating func insert(_ word: String) {
+        let scalars = word.unicodeScalars.map(\.value)
+        var node = Self.root
+        for scalar in scalars {
+            shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
+            let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
+            if let child = children[key] { node = child; continue }
+            let child = Int32(isWord.count)
+            children[key] = child
+            shortestWord.append(Int32.max)
+            isWord.append(false)
+            node = child
+        }
+        shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
+        isWord[Int(node)] = true
+    }
+
+    var isEmpty: Bool { children.isEmpty }
+
+    /// The node after `scalar` from `node`, or -1 (also from -1).
+    @inline(__always)
+    func child(_ node: Int32, _ scalar: UInt32) -> Int32 {
+        guard node >= 0 else { return -1 }
+        return children[UInt64(UInt32(node)) << 32 | UInt64(scalar)] ?? -1
+    }
+}
+
+/// Words to favour while decoding (pyctcdecode's hotwords): every completed word that is one of
+/// the hotwords' words gains `weight`; a partial word that starts some hotword word gains
+/// `weight * partial length / length of the shortest such word`, so a hotword survives pruning
+/// while it is being spelled. Scores are natural-log units, not scaled by the LM weight.
+public struct Hotwords: Sendable {
+    public let weight: Double
+    let words: Set<String>
+    let trie: CharacterTrie
+
+    /// `phrases` may hold several words each; `weight` is pyctcdecode's `hotword_weight` (default 10).
+    public init(_ phrases: [String], weight: Double = 10) {
+        let words = phrases.flatMap { $0.split(separator: " ").map(String.init) }
+        self.weight = weight
+        self.words = Set(words)
+        trie = CharacterTrie(words)
+    }
+
+    public var isEmpty: Bool { words.isEmpty }
+
+    /// Bonus for a completed word.
+    func wordScore(_ word: String) -> Double { words.contains(word) ? weight : 0 }
+
+    /// Bonus for a partial word of `length` scalars at trie `node` (0 off the trie).
+    func partialScore(node: Int32, length: Int) -> Double {
+        guard node > 0 else { return 0 }
+        return weight * Double(length) / Double(trie.shortestWord[Int(node)])
+    }
+}
