@@ -12,6 +12,8 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case unknownCharacters(text: String, characters: [Character])
     /// An id is outside the vocabulary or label set.
     case idOutOfRange(id: Int, count: Int)
+    /// A line of a labelled data file is unusable (unknown label, or label and word counts differ).
+    case badDataLine(path: String, line: Int, reason: String)
     /// An option value is unusable (e.g. a maximum length too small for the special tokens).
     case badOption(name: String, value: String, reason: String)
 
@@ -29,6 +31,8 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
             "'\(text.prefix(60))': no label for \(characters.map { "'\($0)'" }.joined(separator: ", ")) (normalize the text first or add the characters to the labels)"
         case let .idOutOfRange(id, count):
             "id \(id): outside 0..<\(count) (use ids from the same vocabulary)"
+        case let .badDataLine(path, line, reason):
+            "\(path):\(line): \(reason)"
         case let .badOption(name, value, reason):
             "\(name) = \(value): \(reason)"
         }
