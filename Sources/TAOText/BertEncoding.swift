@@ -36,6 +36,28 @@ public struct BertEncoding: Sendable, Equatable {
         return positions
     }
 
+    /// For each word of text `sequence` that kept a piece, the Unicode scalar offsets from its first
+    /// piece's start to its last piece's end (a span to show or label).
+    public func wordSpans(sequence: Int = 0) -> [Int: Range<Int>] {
+        var spans: [Int: Range<Int>] = [:]
+        for i in ids.indices where sequenceIndices[i] == sequence {
+            guard let word = wordIndices[i], let offsets = offsets[i] else { continue }
+            let span = spans[word]
+            spans[word] = span.map { min($0.lowerBound, offsets.lowerBound)..<max($0.upperBound, offsets.upperBound) } ?? offsets
+        }
+        return spans
+    }
+
+    /// The part of `text` at Unicode scalar offsets `range` (as in `offsets`); nil when out of range.
+    public static func substring(of text: String, scalarOffsets range: Range<Int>) -> Substring? {
+        let scalars = text.unicodeScalars
+        guard range.lowerBound >= 0,
+              let start = scalars.index(scalars.startIndex, offsetBy: range.lowerBound, limitedBy: scalars.endIndex),
+              let end = scalars.index(start, offsetBy: range.count, limitedBy: scalars.endIndex)
+        else { return nil }
+        return Substring(scalars[start..<end])
+    }
+
     /// This encoding padded at the end to `length` positions with `padID` (attention 0, type 0).
     /// An encoding already that long is returned unchanged.
     public func padded(to length: Int, padID: Int, padToken: String = "[PAD]") -> BertEncoding {

@@ -75,7 +75,43 @@ public struct BertTokenizer: Sendable {
     /// `[CLS] text [SEP]`. With `maxLength` (in positions, special tokens included) the pieces are
     /// truncated at the end to fit; with `padToMaxLength` the encoding is padded to `maxLength`.
     public func encode(_ text: String, maxLength: Int? = nil, padToMaxLength: Bool = false) throws -> BertEncoding {
-        var first = pieces(text)
+        try encode(pieces: pieces(text), maxLength: maxLength, padToMaxLength: padToMaxLength)
+    }
+
+    /// `[CLS] words [SEP]` for text already split into words (a line of `text_train.txt`): word `i` of the
+    /// encoding is `words[i]` even when a word yields no pieces, and offsets count in `words` joined by single spaces.
+    public func encode(words: [String], maxLength: Int? = nil, padToMaxLength: Bool = false) throws -> BertEncoding {
+        try encode(pieces: pieces(words: words), maxLength: maxLength, padToMaxLength: padToMaxLength)
+    }
+
+    /// Encodes several texts, each truncated to `maxLength` if given, all padded to the longest.
+    public func encodeBatch(_ texts: [String], maxLength: Int? = nil) throws -> [BertEncoding] {
+        let encodings = try texts.map { try encode($0, maxLength: maxLength) }
+        let longest = encodings.map(\.count).max() ?? 0
+        return encodings.map { $0.padded(to: longest, padID: padID, padToken: padToken) }
+    }
+
+    /// The pieces of pre-split words, word indices and pre-token indices counted over `words`, offsets in
+    /// `words.joined(separator: " ")`.
+    public func pieces(words: [String]) -> [BertPiece] {
+        var result: [BertPiece] = []
+        var scalarOffset = 0, preTokenOffset = 0
+        for (wordIndex, word) in words.enumerated() {
+            let wordPieces = pieces(word)
+            for piece in wordPieces {
+                result.append(BertPiece(
+                    id: piece.id, token: piece.token,
+                    offsets: (piece.offsets.lowerBound + scalarOffset)..<(piece.offsets.upperBound + scalarOffset),
+                    wordIndex: wordIndex, preTokenIndex: piece.preTokenIndex + preTokenOffset))
+            }
+            preTokenOffset += (wordPieces.last?.preTokenIndex).map { $0 + 1 } ?? 0
+            scalarOffset += word.unicodeScalars.count + 1
+        }
+        return result
+    }
+
+    private func encode(pieces first: [BertPiece], maxLength: Int?, padToMaxLength: Bool) throws -> BertEncoding {
+        var first = first
         if let maxLength {
             try checkMaxLength(maxLength, specialTokens: 2)
             first = Array(first.prefix(maxLength - 2))

@@ -105,3 +105,37 @@ func bertDecode() throws {
     #expect(tokenizer.decode(encoding.ids) == "unaffable people")
     #expect(tokenizer.decode(encoding.ids, skippingSpecialTokens: false) == "[CLS] unaffable people [SEP]")
 }
+
+@Test("pre-split words keep one index per word, even a word with no pieces")
+func encodePreSplitWords() throws {
+    let tokenizer = try BertTokenizer(vocabulary: #require(bertVocabulary))
+    let words = ["Unaffable", "\u{200B}", "people,", "ok"]
+    let encoding = try tokenizer.encode(words: words)
+    #expect(encoding.tokens == ["[CLS]", "una", "##ffa", "##ble", "people", ",", "ok", "[SEP]"])
+    #expect(encoding.wordIndices == [nil, 0, 0, 0, 2, 2, 3, nil])
+    #expect(encoding.firstPiecePositions() == [0: 1, 2: 4, 3: 6])
+    let joined = words.joined(separator: " ")
+    let spans = encoding.wordSpans()
+    #expect(spans[2].flatMap { BertEncoding.substring(of: joined, scalarOffsets: $0) } == "people,")
+    #expect(spans[1] == nil)
+    // The same text as one string numbers its words by whitespace, where the lone U+200B is no word.
+    #expect(try tokenizer.encode(joined).wordIndices == [nil, 0, 0, 0, 1, 1, 2, nil])
+}
+
+@Test("substring by scalar offsets stays inside the text")
+func substringByScalarOffsets() {
+    let text = "e\u{301}t\u{E9} \u{1F600}!"
+    #expect(BertEncoding.substring(of: text, scalarOffsets: 0..<2) == "e\u{301}")
+    #expect(BertEncoding.substring(of: text, scalarOffsets: 5..<7) == "\u{1F600}!")
+    #expect(BertEncoding.substring(of: text, scalarOffsets: 5..<8) == nil)
+    #expect(BertEncoding.substring(of: text, scalarOffsets: 9..<9) == nil)
+}
+
+@Test("a batch is padded to its longest encoding")
+func batchPadding() throws {
+    let tokenizer = try BertTokenizer(vocabulary: #require(bertVocabulary))
+    let batch = try tokenizer.encodeBatch(["a", "a b c", ""], maxLength: 4)
+    #expect(batch.map(\.count) == [4, 4, 4])
+    #expect(batch[1].ids == [101, 1037, 1038, 102])
+    #expect(batch[2].attentionMask == [1, 1, 0, 0])
+}
