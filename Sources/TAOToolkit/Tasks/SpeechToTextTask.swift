@@ -3,6 +3,7 @@ import TAOAudio
 import TAODecoding
 import TAOSpeech
 import TAOTensor
+import TAOText
 
 /// `tao speech_to_text train | evaluate | infer | export`: character CTC models (QuartzNet, Jasper).
 enum SpeechToTextTask {
@@ -23,8 +24,8 @@ enum SpeechToTextTask {
         let batchSize = max(spec.trainingDs.batchSize, 1)
         let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
         let totalSteps = spec.trainer.maxSteps > 0 ? spec.trainer.maxSteps : spec.trainer.maxEpochs * stepsPerEpoch
-        let optimizer = try makeOptimizer(spec.optim, parameters: model.parameters)
-        let schedule = try makeSchedule(spec.optim, totalSteps: totalSteps)
+        let optimizer = try OptimizerFactory.optimizer(spec.optim, parameters: model.parameters)
+        let schedule = try OptimizerFactory.schedule(spec.optim, totalSteps: totalSteps)
         let ctc = CTCLoss(blank: model.blank, reduction: .meanBatch, zeroInfinity: true)
         recorder.log("model: \(model.parameters.reduce(0) { $0 + $1.count }) parameters, \(labels.count) labels + blank; "
                      + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
@@ -53,6 +54,9 @@ enum SpeechToTextTask {
                 let (logProbs, lengths) = model(batch.features, lengths: batch.lengths)
                 let (loss, _) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
                 loss.backward()
+                if spec.trainer.gradientClipVal > 0 {
+                    _ = clipGradientNorm(model.parameters, maxNorm: Float(spec.trainer.gradientClipVal))
+                }
                 optimizer.step()
                 step += 1
                 items += batch.entries.count
@@ -158,6 +162,24 @@ enum SpeechToTextTask {
         return "exported to \(output.path)" + (key == nil ? "" : " (encrypted)")
     }
 
+    // MARK: Dataset conversion
+
+    static func datasetConvert(_ spec: DatasetConvertSpec, recorder: RunRecorder, say: (String) -> Void) throws -> String {
+        guard let layout = SpeechDatasetConverter.Layout(rawValue: spec.datasetName) else {
+            throw SpecError.invalid(path: "dataset_name", reason: "'\(spec.datasetName)' is not a speech dataset layout")
+        }
+        let normalizer = TextNormalizer()
+        let report = try SpeechDatasetConverter.convert(layout, source: URL(fileURLWithPath: spec.sourceDataDir),
+                                                        target: URL(fileURLWithPath: spec.targetDataDir),
+                                                        sampleRate: spec.sampleRate ?? 16000, normalize: normalizer.normalize)
+        for problem in report.skipped { recorder.warn("skipped \(problem)") }
+        for manifest in report.manifests {
+            say(String(format: "%@: %d utterances, %.1f s of audio", manifest.url.path, manifest.utterances, manifest.seconds))
+            try recorder.recordArtifact(manifest.url, kind: "manifest")
+        }
+        return "wrote \(report.manifests.count) manifests; \(report.skipped.count) files skipped (see the log)"
+    }
+
     // MARK: Helpers
 
     private static func readManifest(_ dataset: ManifestDatasetSpec, labels: [String], recorder: RunRecorder, name: String) throws -> ManifestContents {
@@ -173,27 +195,6 @@ enum SpeechToTextTask {
         return contents
     }
 
-    private static func makeOptimizer(_ optim: OptimSpec, parameters: [Tensor]) throws -> any Optimizer {
-        switch optim.name {
-        case "novograd":
-            let betas = optim.betas ?? [0.95, 0.98]
-            guard betas.count == 2 else { throw SpecError.invalid(path: "optim.betas", reason: "needs two values [beta1, beta2]") }
-            return Novograd(parameters: parameters, learningRate: Float(optim.lr), betas: (Float(betas[0]), Float(betas[1])),
-                            eps: Float(optim.eps), weightDecay: Float(optim.weightDecay))
-        default:
-            throw SpecError.invalid(path: "optim.name", reason: "'\(optim.name)' is not available yet for speech models in this build (use novograd)")
-        }
-    }
-
-    private static func makeSchedule(_ optim: OptimSpec, totalSteps: Int) throws -> any LearningRateSchedule {
-        guard let sched = optim.sched, sched.name != "constant" else { return ConstantRate(rate: Float(optim.lr)) }
-        guard sched.name == "CosineAnnealing" else {
-            throw SpecError.invalid(path: "optim.sched.name", reason: "'\(sched.name)' is not available yet for speech models in this build (use CosineAnnealing or constant)")
-        }
-        let warmup: Warmup = sched.warmupSteps.map { .steps($0) } ?? .ratio(sched.warmupRatio ?? 0)
-        return CosineAnnealing(baseLR: Float(optim.lr), maxSteps: totalSteps, warmup: warmup, minLR: Float(sched.minLr))
-    }
-
     private static func useThreads(_ requested: Int) {
         BLAS.setThreadCount(requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount)
     }
@@ -203,8 +204,3 @@ enum SpeechToTextTask {
     }
 }
 
-/// A learning rate that does not change.
-struct ConstantRate: LearningRateSchedule {
-    let rate: Float
-    func learningRate(at step: Int) -> Float { rate }
-}
