@@ -86,7 +86,8 @@ enum SpeechToTextTask {
 
     // MARK: Evaluate
 
-    static func evaluate(_ spec: SpeechEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+    static func evaluate(_ spec: SpeechEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder,
+                         say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
         let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
@@ -101,6 +102,13 @@ enum SpeechToTextTask {
         try writeJSON(metrics, to: recorder.resultsDir.appendingPathComponent("metrics.json"))
         try writeJSONLines(result.predictions, to: recorder.resultsDir.appendingPathComponent("predictions.jsonl"))
         try recorder.progress(step: 0, metrics: ["wer": result.wer.rate, "cer": result.cer.rate])
+        // A small test set is shown utterance by utterance; a large one only in predictions.jsonl.
+        if result.predictions.count <= 25 {
+            for prediction in result.predictions {
+                let name = URL(fileURLWithPath: prediction["audio_filepath"] as? String ?? "").lastPathComponent
+                say("\(name)\n  reference:  \(prediction["reference"] as? String ?? "")\n  transcript: \(prediction["hypothesis"] as? String ?? "")")
+            }
+        }
         return String(format: "WER %.2f%%, CER %.2f%% on %d utterances", result.wer.rate * 100, result.cer.rate * 100, data.entries.count)
     }
 

@@ -52,7 +52,7 @@ public enum TaskRunner {
             return try SpeechToTextTask.datasetConvert(spec.decode(DatasetConvertSpec.self), recorder: recorder, say: say)
         case (.speechToText, .evaluate):
             return try SpeechToTextTask.evaluate(spec.decode(SpeechEvaluateSpec.self), model: try requireModel(request),
-                                                 key: request.key, recorder: recorder)
+                                                 key: request.key, recorder: recorder, say: say)
         case (.speechToText, .infer):
             return try SpeechToTextTask.infer(spec.decode(SpeechInferSpec.self), model: try requireModel(request),
                                               key: request.key, recorder: recorder, say: say)
