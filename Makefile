@@ -9,7 +9,9 @@ DEMO_DIR ?= /tmp/tao-demo
 
 CORPUS_PACKAGES = flite espeak-ng sox libsox-fmt-all festival festvox-kallpc16k festvox-us-slt-hts pocketsphinx-testdata
 
-.PHONY: setup corpus-tools build release test bench demo clean
+TASKS = speech_to_text speech_to_text_citrinet n_gram text_classification token_classification intent_slot_classification punctuation_and_capitalization
+
+.PHONY: setup corpus-tools build release test bench demo specs clean
 
 ## setup: install the Debian packages tao builds against (quiet when all are present)
 setup:
@@ -51,6 +53,10 @@ demo: release
 	echo; echo "== a spec with a typo is refused before any work starts"; \
 	$$TAO speech_to_text train -e $(DEMO_DIR)/specs/train.yaml -r $(DEMO_DIR)/train trainer.max_epochs=ten || true; \
 	echo; echo "== tao runs list"; TAO_HOME=$(DEMO_DIR)/home $$TAO runs list || true
+
+## specs: write every task's default specs into specs/ (a test checks they are current)
+specs: build
+	@for task in $(TASKS); do .build/debug/tao $$task download_specs -o specs/$$task >/dev/null; done; echo "specs/ rewritten"
 
 clean:
 	rm -rf .build

@@ -154,3 +154,23 @@ func concurrentProcessesLoseNothing() throws {
     #expect(rows.count == 26)
     #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("not available yet") })
 }
+
+@Test("the committed specs/ folder is what download_specs writes today (run 'make specs' after changing a default)")
+func committedSpecsAreCurrent() throws {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let fresh = TAOProcess.temporaryDirectory("fresh-specs")
+    defer { try? FileManager.default.removeItem(at: fresh) }
+    for task in ["speech_to_text", "speech_to_text_citrinet", "n_gram", "text_classification", "token_classification",
+                 "intent_slot_classification", "punctuation_and_capitalization"] {
+        let output = fresh.appendingPathComponent(task)
+        #expect(try TAOProcess.run([task, "download_specs", "-o", output.path]).status == 0)
+        let committed = repository.appendingPathComponent("specs/\(task)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: committed.path).sorted() == names, "\(task)")
+        for name in names {
+            let expected = try String(contentsOf: output.appendingPathComponent(name), encoding: .utf8)
+            let actual = try String(contentsOf: committed.appendingPathComponent(name), encoding: .utf8)
+            #expect(actual == expected, "specs/\(task)/\(name) is out of date")
+        }
+    }
+}
