@@ -68,6 +68,15 @@ public struct BasicTokenizer: Sendable {
                 continue
             }
             builder.startWordIfNeeded()
+            if scalar.isASCII {  // the common case, without the arrays of `normalized(_:)`
+                let piece = lowercase ? Self.asciiLowercased(scalar) : scalar
+                if BertCharacterClasses.isPunctuation(piece) {
+                    builder.emitWhole([piece], from: position, isSpecial: false)
+                } else {
+                    builder.append(piece, from: position)
+                }
+                continue
+            }
             if tokenizeCJK && BertCharacterClasses.isCJKIdeograph(scalar) {
                 builder.emitWhole(normalized(scalar), from: position, isSpecial: false)
                 continue
@@ -95,11 +104,7 @@ public struct BasicTokenizer: Sendable {
 
     /// One original scalar after accent stripping and lowercasing (zero, one or more scalars).
     func normalized(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        if scalar.isASCII {
-            let lowered = lowercase && scalar.value >= 65 && scalar.value <= 90
-                ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar
-            return [lowered]
-        }
+        if scalar.isASCII { return [lowercase ? Self.asciiLowercased(scalar) : scalar] }
         var scalars: [Unicode.Scalar] = [scalar]
         if stripAccents {
             scalars = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
@@ -109,6 +114,10 @@ public struct BasicTokenizer: Sendable {
             scalars = scalars.flatMap { $0.properties.lowercaseMapping.unicodeScalars }
         }
         return scalars
+    }
+
+    private static func asciiLowercased(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        (65...90).contains(scalar.value) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar
     }
 }
 

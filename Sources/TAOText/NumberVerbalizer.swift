@@ -18,6 +18,7 @@ struct NumberVerbalizer {
     private static let scaleWords = ["thousand", "million", "billion", "trillion"]
 
     func verbalize(_ text: String) -> String {
+        guard text.contains(where: { $0.isASCIIDigit || $0 == "&" || $0 == "%" }) else { return text }
         let characters = Array(text)
         var result = ""
         var index = 0

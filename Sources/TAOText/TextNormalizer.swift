@@ -46,6 +46,7 @@ public struct TextNormalizer: Sendable {
     /// Typographic apostrophes and the acute and grave accents typed for them become `'`.
     static func unifyingApostrophes(_ text: String) -> String {
         let apostrophes: Set<Character> = ["\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}", "\u{2032}"]
+        guard text.contains(where: apostrophes.contains) else { return text }
         return String(text.map { apostrophes.contains($0) ? "'" : $0 })
     }
 
@@ -57,6 +58,7 @@ public struct TextNormalizer: Sendable {
 
     /// NFKD without combining marks, plus the transliterations above.
     static func strippingAccents(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }  // ASCII has nothing to decompose
         let decomposed = text.decomposedStringWithCompatibilityMapping
         var scalars = String.UnicodeScalarView()
         for scalar in decomposed.unicodeScalars {
