@@ -74,19 +74,30 @@ public struct TextNormalizer: Sendable {
 
     /// Only alphabet characters and single spaces remain.
     private func keepingAlphabet(_ text: String) -> String {
-        let characters = Array(text)
+        // First foreign letters go and other characters outside the alphabet become spaces, so that
+        // apostrophes are judged by the letters that stay.
+        var characters: [Character] = []
+        characters.reserveCapacity(text.count)
+        for character in text {
+            if character == "'" {
+                characters.append(character)
+            } else if let alphabet = options.alphabet {
+                if alphabet.contains(character) {
+                    characters.append(character)
+                } else if !character.isLetter {
+                    characters.append(" ")
+                }
+            } else {
+                characters.append(character.isLetter || character.isNumber ? character : " ")
+            }
+        }
+        let keepsApostrophes = options.alphabet?.contains("'") ?? true
         var result = ""
         var pendingSpace = false
         for (index, character) in characters.enumerated() {
-            let keep: Bool
-            if character == "'" {
-                keep = (options.alphabet?.contains("'") ?? true) && isWordApostrophe(characters, at: index)
-            } else if let alphabet = options.alphabet {
-                if !alphabet.contains(character) && character.isLetter { continue }  // foreign letter: removed
-                keep = alphabet.contains(character)
-            } else {
-                keep = character.isLetter || character.isNumber
-            }
+            let keep = character == "'"
+                ? keepsApostrophes && isWordApostrophe(characters, at: index)
+                : !character.isWhitespace
             if !keep {
                 pendingSpace = true
                 continue
