@@ -56,7 +56,7 @@ public struct BasicTokenizer: Sendable {
         while position < scalars.count {
             if let special = specialToken(in: scalars, at: position) {
                 builder.startWordIfNeeded()
-                builder.emitWhole(special, from: position)
+                builder.emitSpecial(special, from: position)
                 position += special.count
                 continue
             }
@@ -68,25 +68,12 @@ public struct BasicTokenizer: Sendable {
                 continue
             }
             builder.startWordIfNeeded()
-            if scalar.isASCII {  // the common case, without the arrays of `normalized(_:)`
-                let piece = lowercase ? Self.asciiLowercased(scalar) : scalar
-                if BertCharacterClasses.isPunctuation(piece) {
-                    builder.emitWhole([piece], from: position, isSpecial: false)
-                } else {
-                    builder.append(piece, from: position)
-                }
-                continue
-            }
             if tokenizeCJK && BertCharacterClasses.isCJKIdeograph(scalar) {
-                builder.emitWhole(normalized(scalar), from: position, isSpecial: false)
-                continue
-            }
-            for piece in normalized(scalar) {
-                if BertCharacterClasses.isPunctuation(piece) {
-                    builder.emitWhole([piece], from: position, isSpecial: false)
-                } else {
-                    builder.append(piece, from: position)
-                }
+                builder.emitAlone(normalized(scalar), from: position)
+            } else if scalar.isASCII {  // the common case, without the arrays of `normalized(_:)`
+                builder.add(lowercase ? Self.asciiLowercased(scalar) : scalar, from: position)
+            } else {
+                for piece in normalized(scalar) { builder.add(piece, from: position) }
             }
         }
         builder.endWord()
@@ -139,23 +126,33 @@ private struct PreTokenBuilder {
         inWord = false
     }
 
-    mutating func append(_ scalar: Unicode.Scalar, from source: Int) {
-        scalars.append(scalar)
-        sources.append(source)
+    /// Adds one normalized scalar from original scalar `source`: punctuation stands alone, anything
+    /// else extends the current token.
+    mutating func add(_ scalar: Unicode.Scalar, from source: Int) {
+        if BertCharacterClasses.isPunctuation(scalar) {
+            emitAlone([scalar], from: source)
+        } else {
+            scalars.append(scalar)
+            sources.append(source)
+        }
     }
 
-    /// Emits `pieces`, all from the original scalars starting at `source`, as one token of their own.
-    mutating func emitWhole(_ pieces: [Unicode.Scalar], from source: Int, isSpecial: Bool = true) {
+    /// Emits `pieces`, all normalized from the original scalar `source`, as a token of their own.
+    mutating func emitAlone(_ pieces: [Unicode.Scalar], from source: Int) {
         flush()
         guard !pieces.isEmpty else { return }
-        let width = isSpecial ? pieces.count : 1
-        let token = PreToken(
-            text: String(String.UnicodeScalarView(pieces)),
-            offsets: source..<(source + width),
-            wordIndex: wordIndex,
-            isSpecial: isSpecial,
-            sources: isSpecial ? Array(source..<(source + width)) : Array(repeating: source, count: pieces.count))
-        tokens.append(token)
+        tokens.append(PreToken(
+            text: String(String.UnicodeScalarView(pieces)), offsets: source..<(source + 1), wordIndex: wordIndex,
+            isSpecial: false, sources: Array(repeating: source, count: pieces.count)))
+    }
+
+    /// Emits a special token found verbatim at original scalars `source...`.
+    mutating func emitSpecial(_ special: [Unicode.Scalar], from source: Int) {
+        flush()
+        let range = source..<(source + special.count)
+        tokens.append(PreToken(
+            text: String(String.UnicodeScalarView(special)), offsets: range, wordIndex: wordIndex,
+            isSpecial: true, sources: Array(range)))
     }
 
     private mutating func flush() {
