@@ -27,7 +27,8 @@ public struct Vocabulary: Sendable, Equatable {
         self.idsByToken = ids
     }
 
-    /// Reads a UTF-8 file holding one token per line (`\n` or `\r\n` endings; a final newline is optional).
+    /// Reads a UTF-8 file holding one token per line (`\n` or `\r\n` endings; a final newline and a
+    /// byte order mark are optional).
     /// Errors name the file and the line.
     public init(contentsOfFile path: String) throws {
         let data: Data
@@ -38,6 +39,9 @@ public struct Vocabulary: Sendable, Equatable {
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
+        if let first = lines.first, first.starts(with: [0xEF, 0xBB, 0xBF]) {  // a UTF-8 byte order mark
+            lines[0] = first.dropFirst(3)
+        }
         var tokens: [String] = []
         tokens.reserveCapacity(lines.count)
         for (index, var bytes) in lines.enumerated() {

@@ -40,6 +40,9 @@ func decimals() {
     #expect(EnglishNumbers.decimal("1,200") == "one thousand two hundred")
     #expect(EnglishNumbers.decimal("x") == nil)
     #expect(EnglishNumbers.decimal(".") == nil)
+    #expect(EnglishNumbers.decimal("1,2") == nil)
+    #expect(EnglishNumbers.decimal("1234,567") == nil)
+    #expect(EnglishNumbers.decimal("12,345,678.5") == "twelve million three hundred forty five thousand six hundred seventy eight point five")
     #expect(EnglishNumbers.integer("007") == "zero zero seven")
     #expect(EnglishNumbers.integer("1234567890123456789012") == EnglishNumbers.digitByDigit("1234567890123456789012"))
 }
@@ -59,6 +62,10 @@ func decimals() {
     ("AT&T", "at and t"), ("ﬁne ２０ apples", "fine twenty apples"), ("x²", "x two"),
     ("  many   spaces\tand\nlines  ", "many spaces and lines"), ("e-mail", "e mail"),
     ("Москва 2020", "twenty twenty"), ("mp3 player", "mp three player"), ("Room 007", "room zero zero seven"),
+    ("$1,000,000", "one million dollars"), ("$100 billion", "one hundred billion dollars"),
+    ("€0.50", "fifty cents"), ("$.50", "fifty cents"), ("¥500", "five hundred yen"), ("£1.01", "one pound one penny"),
+    ("$3.999", "three point nine nine nine dollars"), ("1.5.3", "one point five three"), ("11th", "eleventh"),
+    ("(-5)", "minus five"), ("x-5", "x five"), ("10:30 p.m.", "ten thirty p m"), ("1,2345", "one two thousand three hundred forty five"),
     ("", ""), ("!!!", ""), ("$", ""), ("5.", "five"), ("-", ""), ("1st", "first"), ("2ND", "second"),
 ])
 func normalizationKnownAnswers(input: String, expected: String) {

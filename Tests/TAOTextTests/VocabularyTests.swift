@@ -26,6 +26,9 @@ func vocabularyRoundTrip() throws {
     let crlf = directory.appendingPathComponent("crlf.txt").path
     try Data("[PAD]\r\na\r\n##b\r\né".utf8).write(to: URL(fileURLWithPath: crlf))
     #expect(try Vocabulary(contentsOfFile: crlf) == vocabulary)
+    let bom = directory.appendingPathComponent("bom.txt").path
+    try Data([0xEF, 0xBB, 0xBF] + Array("[PAD]\na\n##b\né\n".utf8)).write(to: URL(fileURLWithPath: bom))
+    #expect(try Vocabulary(contentsOfFile: bom) == vocabulary)
 }
 
 @Test("tokens match byte for byte: precomposed and decomposed é are different tokens")
