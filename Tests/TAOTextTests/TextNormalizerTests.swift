@@ -62,6 +62,8 @@ func decimals() {
     ("AT&T", "at and t"), ("ﬁne ２０ apples", "fine twenty apples"), ("x²", "x two"),
     ("  many   spaces\tand\nlines  ", "many spaces and lines"), ("e-mail", "e mail"),
     ("Москва 2020", "twenty twenty"), ("mp3 player", "mp three player"), ("Room 007", "room zero zero seven"),
+    ("In 1984, Ms. O’Brien paid $5.50 for 3.5% of the 21st lot.",
+     "in nineteen eighty four ms o'brien paid five dollars fifty cents for three point five percent of the twenty first lot"),
     ("$1,000,000", "one million dollars"), ("$100 billion", "one hundred billion dollars"),
     ("€0.50", "fifty cents"), ("$.50", "fifty cents"), ("¥500", "five hundred yen"), ("£1.01", "one pound one penny"),
     ("$3.999", "three point nine nine nine dollars"), ("1.5.3", "one point five three"), ("11th", "eleventh"),
