@@ -80,6 +80,32 @@ public struct Vocabulary: Sendable, Equatable {
         return id
     }
 
+    /// A smaller vocabulary holding the tokens of `ids` (out-of-range ids are ignored) in their old order,
+    /// and for each new id its old id: the rows to keep of an embedding matrix when a model's vocabulary
+    /// is cut to what its text uses. Keep the special tokens, and the single characters and their `##`
+    /// forms, so that words outside the kept text still split instead of becoming `[UNK]`.
+    public func subset(keeping ids: Set<Int>) -> (vocabulary: Vocabulary, originalIDs: [Int]) {
+        let kept = ids.filter(tokens.indices.contains).sorted()
+        let vocabulary = Vocabulary(distinctTokens: kept.map { tokens[$0] })
+        return (vocabulary, kept)
+    }
+
+    /// Tokens already known to be distinct and non-empty (a subset of a valid vocabulary).
+    private init(distinctTokens tokens: [String]) {
+        self.tokens = tokens
+        self.idsByToken = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { (Array($1.utf8), $0) })
+    }
+
+    /// The ids of the single-character tokens and their continuation forms (`a`, `##a`), which let
+    /// WordPiece split any word made of known characters.
+    public func singleCharacterIDs(continuationPrefix: String = "##") -> Set<Int> {
+        Set(tokens.indices.filter { id in
+            let token = tokens[id]
+            let bare = token.hasPrefix(continuationPrefix) ? token.dropFirst(continuationPrefix.count) : Substring(token)
+            return bare.unicodeScalars.count == 1
+        })
+    }
+
     /// The file text: one token per line, each line ending in `\n`.
     public var fileText: String { tokens.map { $0 + "\n" }.joined() }
 

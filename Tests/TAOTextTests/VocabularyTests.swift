@@ -74,3 +74,23 @@ func missingSpecialTokenThrows() throws {
         try BertTokenizer(vocabulary: vocabulary)
     }
 }
+
+@Test("a vocabulary cut to the ids a text uses tokenizes that text the same way")
+func vocabularySubsetKeepsTokenization() throws {
+    let full = try #require(bertVocabulary)
+    let tokenizer = try BertTokenizer(vocabulary: full)
+    let texts = ["Emma Woodhouse, handsome, clever, and rich.", "Show me flights from Boston to Denver!"]
+    let used = try Set(texts.flatMap { try tokenizer.encode($0).ids })
+    let keep = used.union(tokenizer.specialIDs).union(full.singleCharacterIDs())
+    let (cut, originalIDs) = full.subset(keeping: keep.union([-1, 99_999]))
+    #expect(cut.count == keep.count)
+    #expect(originalIDs == keep.sorted())
+    let cutTokenizer = try BertTokenizer(vocabulary: cut)
+    for text in texts {
+        let ids = try cutTokenizer.encode(text).ids
+        #expect(ids.map { originalIDs[$0] } == (try tokenizer.encode(text).ids))
+    }
+    // A word outside the kept text still splits into characters rather than [UNK].
+    #expect(cutTokenizer.tokenize("zyx") == ["z", "##y", "##x"])
+    #expect(full.singleCharacterIDs().contains(try #require(full.id(of: "##q"))))
+}
