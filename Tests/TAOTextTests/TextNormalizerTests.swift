@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TAOText
 
@@ -101,4 +102,49 @@ func normalizedTextFitsCharacterLabels() throws {
         #expect(CharTokenizer.english.unknownCharacters(in: normalized).isEmpty, "\(normalized)")
         #expect(!normalized.contains("  ") && normalized == normalized.trimmingCharacters(in: .whitespaces))
     }
+}
+
+/// num2words' words reduced to transcript style, from scripts/text_number_golden.py.
+private struct NumberGolden: Decodable {
+    let numbers: [[NumberOrWords]]
+    let years: [[NumberOrWords]]
+
+    enum NumberOrWords: Decodable {
+        case number(Int), words(String)
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Int.self) { self = .number(number) } else { self = .words(try container.decode(String.self)) }
+        }
+        var number: Int? { if case let .number(n) = self { n } else { nil } }
+        var words: String? { if case let .words(w) = self { w } else { nil } }
+    }
+}
+
+private func numberGolden() throws -> NumberGolden {
+    let data = try #require(FileManager.default.contents(atPath: fixturePath("english_numbers_golden.json")))
+    return try JSONDecoder().decode(NumberGolden.self, from: data)
+}
+
+@Test("cardinals and ordinals equal num2words' (transcript style) up to 2^63-1")
+func numbersMatchNum2Words() throws {
+    let golden = try numberGolden()
+    #expect(golden.numbers.count > 400)
+    var mismatches: [String] = []
+    for entry in golden.numbers {
+        let n = try #require(entry[0].number)
+        let cardinal = try #require(entry[1].words), ordinal = try #require(entry[2].words)
+        if EnglishNumbers.cardinal(n) != cardinal { mismatches.append("\(n): \(EnglishNumbers.cardinal(n)) vs \(cardinal)") }
+        if EnglishNumbers.ordinal(n) != ordinal { mismatches.append("\(n)th: \(EnglishNumbers.ordinal(n)) vs \(ordinal)") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.count): \(mismatches.prefix(5))")
+}
+
+@Test("years 1100-2099 equal num2words' year reading")
+func yearsMatchNum2Words() throws {
+    var mismatches: [String] = []
+    for entry in try numberGolden().years {
+        let year = try #require(entry[0].number), words = try #require(entry[1].words)
+        if EnglishNumbers.year(year) != words { mismatches.append("\(year): \(EnglishNumbers.year(year)) vs \(words)") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.count): \(mismatches.prefix(5))")
 }
