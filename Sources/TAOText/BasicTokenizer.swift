@@ -35,6 +35,7 @@ public struct BasicTokenizer: Sendable {
     public let neverSplit: [String]
     private let neverSplitScalars: [[Unicode.Scalar]]
 
+    /// A tokenizer with BERT's options; `stripAccents` nil follows `lowercase` (uncased vocabularies).
     public init(lowercase: Bool = true, stripAccents: Bool? = nil, tokenizeCJK: Bool = true, neverSplit: [String] = []) {
         self.lowercase = lowercase
         self.stripAccents = stripAccents ?? lowercase

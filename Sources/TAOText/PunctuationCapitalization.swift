@@ -100,6 +100,7 @@ public struct PunctuationCapitalizationLabeler: Sendable {
         ",": ",", ";": ",", ":": ",", ".": ".", "!": ".", "…": ".", "?": "?", "‽": "?",
     ]
 
+    /// A labeler with the default mark mapping (`;` and `:` count as `,`, `!` and `…` as `.`).
     public init() {}
 
     /// The example of one sentence or line of raw text, e.g. `"Well, Mr. Knightley?"` ->

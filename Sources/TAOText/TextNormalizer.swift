@@ -24,11 +24,13 @@ public struct TextNormalizer: Sendable {
         /// inside a word (`don't`) or after a final `s` (`the boys'`), never as a quotation mark.
         public var alphabet: Set<Character>? = Set("abcdefghijklmnopqrstuvwxyz'")
 
+        /// Every step on, alphabet a-z plus the apostrophe.
         public init() {}
     }
 
     public let options: Options
 
+    /// A normalizer doing what `options` ask (by default every step, for English character models).
     public init(options: Options = Options()) { self.options = options }
 
     /// The normalized text: words from the alphabet separated by single spaces, no leading or trailing space.
