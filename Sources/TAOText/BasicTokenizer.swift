@@ -35,6 +35,7 @@ public struct BasicTokenizer: Sendable {
     public let neverSplit: [String]
     private let neverSplitScalars: [[Unicode.Scalar]]
 
+    /// A tokenizer with BERT's options; `stripAccents` nil follows `lowercase` (uncased vocabularies).
     public init(lowercase: Bool = true, stripAccents: Bool? = nil, tokenizeCJK: Bool = true, neverSplit: [String] = []) {
         self.lowercase = lowercase
         self.stripAccents = stripAccents ?? lowercase
@@ -56,7 +57,7 @@ public struct BasicTokenizer: Sendable {
         while position < scalars.count {
             if let special = specialToken(in: scalars, at: position) {
                 builder.startWordIfNeeded()
-                builder.emitWhole(special, from: position)
+                builder.emitSpecial(special, from: position)
                 position += special.count
                 continue
             }
@@ -69,15 +70,11 @@ public struct BasicTokenizer: Sendable {
             }
             builder.startWordIfNeeded()
             if tokenizeCJK && BertCharacterClasses.isCJKIdeograph(scalar) {
-                builder.emitWhole(normalized(scalar), from: position, isSpecial: false)
-                continue
-            }
-            for piece in normalized(scalar) {
-                if BertCharacterClasses.isPunctuation(piece) {
-                    builder.emitWhole([piece], from: position, isSpecial: false)
-                } else {
-                    builder.append(piece, from: position)
-                }
+                builder.emitAlone(normalized(scalar), from: position)
+            } else if scalar.isASCII {  // the common case, without the arrays of `normalized(_:)`
+                builder.add(lowercase ? Self.asciiLowercased(scalar) : scalar, from: position)
+            } else {
+                for piece in normalized(scalar) { builder.add(piece, from: position) }
             }
         }
         builder.endWord()
@@ -95,11 +92,7 @@ public struct BasicTokenizer: Sendable {
 
     /// One original scalar after accent stripping and lowercasing (zero, one or more scalars).
     func normalized(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        if scalar.isASCII {
-            let lowered = lowercase && scalar.value >= 65 && scalar.value <= 90
-                ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar
-            return [lowered]
-        }
+        if scalar.isASCII { return [lowercase ? Self.asciiLowercased(scalar) : scalar] }
         var scalars: [Unicode.Scalar] = [scalar]
         if stripAccents {
             scalars = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
@@ -109,6 +102,10 @@ public struct BasicTokenizer: Sendable {
             scalars = scalars.flatMap { $0.properties.lowercaseMapping.unicodeScalars }
         }
         return scalars
+    }
+
+    private static func asciiLowercased(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        (65...90).contains(scalar.value) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar
     }
 }
 
@@ -130,23 +127,33 @@ private struct PreTokenBuilder {
         inWord = false
     }
 
-    mutating func append(_ scalar: Unicode.Scalar, from source: Int) {
-        scalars.append(scalar)
-        sources.append(source)
+    /// Adds one normalized scalar from original scalar `source`: punctuation stands alone, anything
+    /// else extends the current token.
+    mutating func add(_ scalar: Unicode.Scalar, from source: Int) {
+        if BertCharacterClasses.isPunctuation(scalar) {
+            emitAlone([scalar], from: source)
+        } else {
+            scalars.append(scalar)
+            sources.append(source)
+        }
     }
 
-    /// Emits `pieces`, all from the original scalars starting at `source`, as one token of their own.
-    mutating func emitWhole(_ pieces: [Unicode.Scalar], from source: Int, isSpecial: Bool = true) {
+    /// Emits `pieces`, all normalized from the original scalar `source`, as a token of their own.
+    mutating func emitAlone(_ pieces: [Unicode.Scalar], from source: Int) {
         flush()
         guard !pieces.isEmpty else { return }
-        let width = isSpecial ? pieces.count : 1
-        let token = PreToken(
-            text: String(String.UnicodeScalarView(pieces)),
-            offsets: source..<(source + width),
-            wordIndex: wordIndex,
-            isSpecial: isSpecial,
-            sources: isSpecial ? Array(source..<(source + width)) : Array(repeating: source, count: pieces.count))
-        tokens.append(token)
+        tokens.append(PreToken(
+            text: String(String.UnicodeScalarView(pieces)), offsets: source..<(source + 1), wordIndex: wordIndex,
+            isSpecial: false, sources: Array(repeating: source, count: pieces.count)))
+    }
+
+    /// Emits a special token found verbatim at original scalars `source...`.
+    mutating func emitSpecial(_ special: [Unicode.Scalar], from source: Int) {
+        flush()
+        let range = source..<(source + special.count)
+        tokens.append(PreToken(
+            text: String(String.UnicodeScalarView(special)), offsets: range, wordIndex: wordIndex,
+            isSpecial: true, sources: Array(range)))
     }
 
     private mutating func flush() {

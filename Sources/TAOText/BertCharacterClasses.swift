@@ -9,8 +9,9 @@ enum BertCharacterClasses {
     /// (tab, newline and carriage return are whitespace instead).
     static func isDropped(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0, 0xFFFD: return true
         case 0x09, 0x0A, 0x0D: return false
+        case 0..<0x20, 0x7F, 0xFFFD: return true
+        case 0x20..<0x7F: return false
         default: break
         }
         switch scalar.properties.generalCategory {
@@ -22,7 +23,11 @@ enum BertCharacterClasses {
 
     /// Whitespace that separates words (the Unicode White_Space property, plus tab, newline, return).
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace
+        switch scalar.value {
+        case 0x09...0x0D, 0x20: return true
+        case 0..<0x80: return false
+        default: return scalar.properties.isWhitespace
+        }
     }
 
     /// Punctuation split into its own token: ASCII symbols and punctuation (`!`-`/`, `:`-`@`, `[`-`` ` ``,

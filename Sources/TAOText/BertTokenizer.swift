@@ -17,8 +17,11 @@ public struct BertPiece: Sendable, Equatable {
 /// ids, attention mask, truncation, padding, and a map from every piece to its word and offsets.
 public struct BertTokenizer: Sendable {
     public let vocabulary: Vocabulary
+    /// Cleaning, normalization and splitting into words and punctuation.
     public let basicTokenizer: BasicTokenizer
+    /// Splitting of each word into vocabulary pieces.
     public let wordPiece: WordPieceTokenizer
+    /// The special tokens the encodings use, and their ids.
     public let clsToken: String, sepToken: String, padToken: String
     public let clsID: Int, sepID: Int, padID: Int
     /// Special tokens the vocabulary holds; ids of these are dropped by `decode(_:skippingSpecialTokens:)`.

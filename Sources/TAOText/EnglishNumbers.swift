@@ -84,7 +84,11 @@ public enum EnglishNumbers {
     /// ".5" -> "point five", "1,200" -> "one thousand two hundred". Nil when `text` is not such a number.
     public static func decimal<S: StringProtocol>(_ text: S) -> String? {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = String(parts[0].filter { $0 != "," })
+        let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
+        // Commas only as thousands separators: 1-3 digits, then groups of exactly 3.
+        guard groups.count == 1 || (1...3).contains(groups[0].count) && groups.dropFirst().allSatisfy({ $0.count == 3 })
+        else { return nil }
+        let whole = groups.joined()
         let fraction = parts.count > 1 ? Substring(parts[1]) : nil
         guard whole.allSatisfy(\.isASCIIDigit), fraction?.allSatisfy(\.isASCIIDigit) ?? true,
               !(whole.isEmpty && (fraction?.isEmpty ?? true)) else { return nil }

@@ -18,6 +18,7 @@ struct NumberVerbalizer {
     private static let scaleWords = ["thousand", "million", "billion", "trillion"]
 
     func verbalize(_ text: String) -> String {
+        guard text.contains(where: { $0.isASCIIDigit || $0 == "&" || $0 == "%" }) else { return text }
         let characters = Array(text)
         var result = ""
         var index = 0
@@ -37,68 +38,82 @@ struct NumberVerbalizer {
         return result
     }
 
+    /// A number as written: `-`, currency sign, digits with thousands separators, decimals, suffix.
+    private struct WrittenNumber {
+        var currency: Currency?
+        var negative = false
+        var whole = ""
+        var grouped = false
+        var fraction: String?
+        var suffix = Suffix.none
+    }
+
+    private enum Suffix { case none, percent, ordinal, plural }
+
     /// The words for the number starting at `start`, and the index after it; nil if none starts there.
     private func number(in c: [Character], at start: Int) -> (String, Int)? {
-        func digit(_ i: Int) -> Bool { i < c.count && c[i].isASCIIDigit }
-        func letter(_ i: Int) -> Bool { i < c.count && c[i].isLetter }
-        var i = start
-        let currency = Self.currencies[c[i]]
-        if currency != nil { i += 1 }
-        var negative = false
-        if currency == nil && c[i] == "-" && (start == 0 || c[start - 1].isWhitespace || c[start - 1] == "(") {
-            negative = true
-            i += 1
-        }
-        guard digit(i) || (i < c.count && c[i] == "." && digit(i + 1) && (start == 0 || !c[start - 1].isASCIIDigit))
-        else { return nil }
-        // A digit right after a letter or digit continues that token ("mp3"), so read it as a number too,
-        // but a currency sign or minus must start the number.
-        var whole = ""
-        while digit(i) { whole.append(c[i]); i += 1 }
-        var grouped = false
-        while whole.count <= 3 || grouped, i < c.count, c[i] == ",", digit(i + 1), digit(i + 2), digit(i + 3),
-              !digit(i + 4) {
-            whole += String(c[(i + 1)...(i + 3)])
-            grouped = true
-            i += 4
-        }
-        var fraction: String?
-        if i < c.count, c[i] == ".", digit(i + 1) {
-            i += 1
-            var digits = ""
-            while digit(i) { digits.append(c[i]); i += 1 }
-            fraction = digits
-        }
-        // Suffixes: percent, ordinal, decade.
-        var suffix: Suffix = .none
-        if i < c.count, c[i] == "%" {
-            suffix = .percent
-            i += 1
-        } else if fraction == nil, !whole.isEmpty, i + 1 < c.count, !letter(i + 2),
-                  ["st", "nd", "rd", "th"].contains(String(c[i...(i + 1)]).lowercased()) {
-            suffix = .ordinal
-            i += 2
-        } else if fraction == nil, whole.last == "0", i < c.count, c[i] == "s" || c[i] == "S", !letter(i + 1) {
-            suffix = .plural
-            i += 1
-        }
+        guard let (number, afterNumber) = parse(c, at: start) else { return nil }
+        var end = afterNumber
         var words: String
-        if let currency {
-            (words, i) = money(whole: whole, fraction: fraction, currency: currency, c, after: i)
+        if let currency = number.currency {
+            (words, end) = money(number, currency: currency, c, after: end)
         } else {
-            words = amount(whole: whole, fraction: fraction, mayBeYear: readYears && !grouped && suffix != .percent
-                                                                && suffix != .ordinal && !negative)
+            let mayBeYear = readYears && !number.grouped && !number.negative
+                && (number.suffix == .none || number.suffix == .plural)
+            words = amount(whole: number.whole, fraction: number.fraction, mayBeYear: mayBeYear)
         }
-        switch suffix {
+        switch number.suffix {
         case .none: break
         case .percent: words += " percent"
         case .ordinal: words = EnglishNumbers.ordinalOfLastWord(words)
         case .plural: words = Self.pluralizingLastWord(words)
         }
-        return ((negative ? "minus " : "") + words, i)
+        return ((number.negative ? "minus " : "") + words, end)
     }
 
-    private enum Suffix { case none, percent, ordinal, plural }
+    /// The written number starting at `start` and the index after it. A minus counts only at the start of a
+    /// word; digits right after letters still count (`mp3` -> "mp three").
+    private func parse(_ c: [Character], at start: Int) -> (WrittenNumber, Int)? {
+        func digit(_ i: Int) -> Bool { i < c.count && c[i].isASCIIDigit }
+        func letter(_ i: Int) -> Bool { i < c.count && c[i].isLetter }
+        var number = WrittenNumber()
+        var i = start
+        number.currency = Self.currencies[c[i]]
+        if number.currency != nil { i += 1 }
+        if number.currency == nil && c[i] == "-" && (start == 0 || c[start - 1].isWhitespace || c[start - 1] == "(") {
+            number.negative = true
+            i += 1
+        }
+        guard digit(i) || (i < c.count && c[i] == "." && digit(i + 1) && (start == 0 || !c[start - 1].isASCIIDigit))
+        else { return nil }
+        while digit(i) { number.whole.append(c[i]); i += 1 }
+        // Thousands separators: after 1-3 digits, each comma followed by exactly three digits.
+        while number.whole.count <= 3 || number.grouped, i < c.count, c[i] == ",",
+              digit(i + 1), digit(i + 2), digit(i + 3), !digit(i + 4) {
+            number.whole += String(c[(i + 1)...(i + 3)])
+            number.grouped = true
+            i += 4
+        }
+        if i < c.count, c[i] == ".", digit(i + 1) {
+            i += 1
+            var digits = ""
+            while digit(i) { digits.append(c[i]); i += 1 }
+            number.fraction = digits
+        }
+        if i < c.count, c[i] == "%" {
+            number.suffix = .percent
+            i += 1
+        } else if number.fraction == nil, !number.whole.isEmpty, i + 1 < c.count, !letter(i + 2),
+                  ["st", "nd", "rd", "th"].contains(String(c[i...(i + 1)]).lowercased()) {
+            number.suffix = .ordinal
+            i += 2
+        } else if number.fraction == nil, number.whole.last == "0", i < c.count, c[i] == "s" || c[i] == "S",
+                  !letter(i + 1) {
+            number.suffix = .plural
+            i += 1
+        }
+        return (number, i)
+    }
 
     /// Digits as words: a decimal, a year, or an integer.
     private func amount(whole: String, fraction: String?, mayBeYear: Bool) -> String {
@@ -108,28 +123,28 @@ struct NumberVerbalizer {
     }
 
     /// A currency amount, with a scale word that follows ("$2.5 million") taken into the amount.
-    private func money(whole: String, fraction: String?, currency: Currency, _ c: [Character], after end: Int)
-        -> (String, Int)
-    {
+    private func money(_ number: WrittenNumber, currency: Currency, _ c: [Character], after end: Int) -> (String, Int) {
+        let whole = number.whole.isEmpty ? "0" : number.whole
         var i = end
         while i < c.count, c[i] == " " { i += 1 }
         var scale = ""
         while i < c.count, c[i].isLetter { scale.append(c[i]); i += 1 }
         if Self.scaleWords.contains(scale.lowercased()) {
-            return (amount(whole: whole, fraction: fraction, mayBeYear: false) + " \(scale.lowercased()) \(currency.many)", i)
+            let amount = amount(whole: whole, fraction: number.fraction, mayBeYear: false)
+            return (amount + " \(scale.lowercased()) \(currency.many)", i)
         }
-        let units = UInt(whole.isEmpty ? "0" : whole)
-        if let fraction, fraction.count == 2, let subunitOne = currency.subunitOne,
+        let units = UInt(whole)
+        if let fraction = number.fraction, fraction.count == 2, let subunitOne = currency.subunitOne,
            let subunitMany = currency.subunitMany, let units, let cents = Int(fraction) {
             var parts: [String] = []
             if units > 0 || cents == 0 {
-                parts.append(EnglishNumbers.integer(whole.isEmpty ? "0" : whole) + " " + (units == 1 ? currency.one : currency.many))
+                parts.append(EnglishNumbers.integer(whole) + " " + (units == 1 ? currency.one : currency.many))
             }
             if cents > 0 { parts.append(EnglishNumbers.cardinal(cents) + " " + (cents == 1 ? subunitOne : subunitMany)) }
             return (parts.joined(separator: " "), end)
         }
-        let unit = fraction == nil && units == 1 ? currency.one : currency.many
-        return (amount(whole: whole, fraction: fraction, mayBeYear: false) + " " + unit, end)
+        let unit = number.fraction == nil && units == 1 ? currency.one : currency.many
+        return (amount(whole: whole, fraction: number.fraction, mayBeYear: false) + " " + unit, end)
     }
 
     /// "nineteen ninety" -> "nineteen nineties", "one hundred" -> "one hundreds".

@@ -1,5 +1,5 @@
 /// The punctuation-and-capitalization label of one word (DESIGN.md 5.2): the mark after the word
-/// (`O` for none, `,`, `.`, `?`) then its capitalization (`U` when its first letter is upper case, else `O`),
+/// (`O` for none, `,`, `.`, `?`) then its capitalization (`U` when its first character is upper case, else `O`),
 /// written as two characters such as `,U`.
 public struct PunctuationCapitalizationLabel: Sendable, Hashable, CustomStringConvertible {
     /// The punctuation classes, in the order models number them.
@@ -92,7 +92,7 @@ public struct PunctuationCapitalizationExample: Sendable, Equatable {
 
 /// Makes punctuation_and_capitalization examples from raw punctuated text (what `dataset_convert` does):
 /// each word gets the strongest mark that follows it (`?` over `.` over `,`) and `U` when its first
-/// letter is upper case; the words are lowercased and stripped of punctuation. Dashes, brackets and
+/// character is an upper-case letter (`4G` is `O`, as in NeMo); the words are lowercased and stripped of punctuation. Dashes, brackets and
 /// quotation marks separate words and carry no label.
 public struct PunctuationCapitalizationLabeler: Sendable {
     /// Which raw marks count as which label mark; other punctuation is dropped.
@@ -100,6 +100,7 @@ public struct PunctuationCapitalizationLabeler: Sendable {
         ",": ",", ";": ",", ":": ",", ".": ".", "!": ".", "…": ".", "?": "?", "‽": "?",
     ]
 
+    /// A labeler with the default mark mapping (`;` and `:` count as `,`, `!` and `…` as `.`).
     public init() {}
 
     /// The example of one sentence or line of raw text, e.g. `"Well, Mr. Knightley?"` ->
@@ -110,7 +111,7 @@ public struct PunctuationCapitalizationLabeler: Sendable {
         for item in Self.items(of: rawText) {
             switch item {
             case let .word(word):
-                let capitalized = word.first(where: \.isLetter)?.isUppercase ?? false
+                let capitalized = word.first?.isUppercase ?? false  // as NeMo: `word[0].isupper()`
                 words.append(word.lowercased())
                 labels.append(capitalized ? .capitalizedOnly : .none)
             case let .mark(mark):
@@ -165,7 +166,10 @@ public struct PunctuationCapitalizationLabeler: Sendable {
         let characters = Array(text)
         var items: [Item] = []
         var word = ""
-        func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+        // A character that starts with a combining mark has no base letter to attach to: not a word.
+        func isWordCharacter(_ c: Character) -> Bool {
+            (c.isLetter || c.isNumber) && !Self.startsWithMark(c)
+        }
         for (index, character) in characters.enumerated() {
             if isWordCharacter(character) {
                 word.append(character)
@@ -184,6 +188,13 @@ public struct PunctuationCapitalizationLabeler: Sendable {
         }
         if !word.isEmpty { items.append(.word(word)) }
         return items
+    }
+
+    private static func startsWithMark(_ character: Character) -> Bool {
+        switch character.unicodeScalars.first?.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     /// Paragraphs: runs of non-blank lines, joined by spaces.

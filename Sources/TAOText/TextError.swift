@@ -14,6 +14,8 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case idOutOfRange(id: Int, count: Int)
     /// A line of a labelled data file is unusable (unknown label, or label and word counts differ).
     case badDataLine(path: String, line: Int, reason: String)
+    /// A configuration file holds a key with an unusable value, or is not a JSON object.
+    case badConfigValue(path: String, key: String, expected: String)
     /// An option value is unusable (e.g. a maximum length too small for the special tokens).
     case badOption(name: String, value: String, reason: String)
 
@@ -33,6 +35,8 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
             "id \(id): outside 0..<\(count) (use ids from the same vocabulary)"
         case let .badDataLine(path, line, reason):
             "\(path):\(line): \(reason)"
+        case let .badConfigValue(path, key, expected):
+            "\(path): '\(key)' must be \(expected) (fix or remove the key)"
         case let .badOption(name, value, reason):
             "\(name) = \(value): \(reason)"
         }

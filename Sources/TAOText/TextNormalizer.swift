@@ -24,11 +24,13 @@ public struct TextNormalizer: Sendable {
         /// inside a word (`don't`) or after a final `s` (`the boys'`), never as a quotation mark.
         public var alphabet: Set<Character>? = Set("abcdefghijklmnopqrstuvwxyz'")
 
+        /// Every step on, alphabet a-z plus the apostrophe.
         public init() {}
     }
 
     public let options: Options
 
+    /// A normalizer doing what `options` ask (by default every step, for English character models).
     public init(options: Options = Options()) { self.options = options }
 
     /// The normalized text: words from the alphabet separated by single spaces, no leading or trailing space.
@@ -46,6 +48,7 @@ public struct TextNormalizer: Sendable {
     /// Typographic apostrophes and the acute and grave accents typed for them become `'`.
     static func unifyingApostrophes(_ text: String) -> String {
         let apostrophes: Set<Character> = ["\u{2019}", "\u{2018}", "\u{02BC}", "\u{0060}", "\u{00B4}", "\u{2032}"]
+        guard text.contains(where: apostrophes.contains) else { return text }
         return String(text.map { apostrophes.contains($0) ? "'" : $0 })
     }
 
@@ -57,6 +60,7 @@ public struct TextNormalizer: Sendable {
 
     /// NFKD without combining marks, plus the transliterations above.
     static func strippingAccents(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }  // ASCII has nothing to decompose
         let decomposed = text.decomposedStringWithCompatibilityMapping
         var scalars = String.UnicodeScalarView()
         for scalar in decomposed.unicodeScalars {
@@ -72,19 +76,30 @@ public struct TextNormalizer: Sendable {
 
     /// Only alphabet characters and single spaces remain.
     private func keepingAlphabet(_ text: String) -> String {
-        let characters = Array(text)
+        // First foreign letters go and other characters outside the alphabet become spaces, so that
+        // apostrophes are judged by the letters that stay.
+        var characters: [Character] = []
+        characters.reserveCapacity(text.count)
+        for character in text {
+            if character == "'" {
+                characters.append(character)
+            } else if let alphabet = options.alphabet {
+                if alphabet.contains(character) {
+                    characters.append(character)
+                } else if !character.isLetter {
+                    characters.append(" ")
+                }
+            } else {
+                characters.append(character.isLetter || character.isNumber ? character : " ")
+            }
+        }
+        let keepsApostrophes = options.alphabet?.contains("'") ?? true
         var result = ""
         var pendingSpace = false
         for (index, character) in characters.enumerated() {
-            let keep: Bool
-            if character == "'" {
-                keep = (options.alphabet?.contains("'") ?? true) && isWordApostrophe(characters, at: index)
-            } else if let alphabet = options.alphabet {
-                if !alphabet.contains(character) && character.isLetter { continue }  // foreign letter: removed
-                keep = alphabet.contains(character)
-            } else {
-                keep = character.isLetter || character.isNumber
-            }
+            let keep = character == "'"
+                ? keepsApostrophes && isWordApostrophe(characters, at: index)
+                : !character.isWhitespace
             if !keep {
                 pendingSpace = true
                 continue

@@ -27,7 +27,8 @@ public struct Vocabulary: Sendable, Equatable {
         self.idsByToken = ids
     }
 
-    /// Reads a UTF-8 file holding one token per line (`\n` or `\r\n` endings; a final newline is optional).
+    /// Reads a UTF-8 file holding one token per line (`\n` or `\r\n` endings; a final newline and a
+    /// byte order mark are optional).
     /// Errors name the file and the line.
     public init(contentsOfFile path: String) throws {
         let data: Data
@@ -38,6 +39,9 @@ public struct Vocabulary: Sendable, Equatable {
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
+        if let first = lines.first, first.starts(with: [0xEF, 0xBB, 0xBF]) {  // a UTF-8 byte order mark
+            lines[0] = first.dropFirst(3)
+        }
         var tokens: [String] = []
         tokens.reserveCapacity(lines.count)
         for (index, var bytes) in lines.enumerated() {
@@ -74,6 +78,32 @@ public struct Vocabulary: Sendable, Equatable {
             throw TextError.missingToken(token: token, vocabulary: vocabularyName)
         }
         return id
+    }
+
+    /// A smaller vocabulary holding the tokens of `ids` (out-of-range ids are ignored) in their old order,
+    /// and for each new id its old id: the rows to keep of an embedding matrix when a model's vocabulary
+    /// is cut to what its text uses. Keep the special tokens, and the single characters and their `##`
+    /// forms, so that words outside the kept text still split instead of becoming `[UNK]`.
+    public func subset(keeping ids: Set<Int>) -> (vocabulary: Vocabulary, originalIDs: [Int]) {
+        let kept = ids.filter(tokens.indices.contains).sorted()
+        let vocabulary = Vocabulary(distinctTokens: kept.map { tokens[$0] })
+        return (vocabulary, kept)
+    }
+
+    /// Tokens already known to be distinct and non-empty (a subset of a valid vocabulary).
+    private init(distinctTokens tokens: [String]) {
+        self.tokens = tokens
+        self.idsByToken = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { (Array($1.utf8), $0) })
+    }
+
+    /// The ids of the single-character tokens and their continuation forms (`a`, `##a`), which let
+    /// WordPiece split any word made of known characters.
+    public func singleCharacterIDs(continuationPrefix: String = "##") -> Set<Int> {
+        Set(tokens.indices.filter { id in
+            let token = tokens[id]
+            let bare = token.hasPrefix(continuationPrefix) ? token.dropFirst(continuationPrefix.count) : Substring(token)
+            return bare.unicodeScalars.count == 1
+        })
     }
 
     /// The file text: one token per line, each line ending in `\n`.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TAOText
 
@@ -40,6 +41,9 @@ func decimals() {
     #expect(EnglishNumbers.decimal("1,200") == "one thousand two hundred")
     #expect(EnglishNumbers.decimal("x") == nil)
     #expect(EnglishNumbers.decimal(".") == nil)
+    #expect(EnglishNumbers.decimal("1,2") == nil)
+    #expect(EnglishNumbers.decimal("1234,567") == nil)
+    #expect(EnglishNumbers.decimal("12,345,678.5") == "twelve million three hundred forty five thousand six hundred seventy eight point five")
     #expect(EnglishNumbers.integer("007") == "zero zero seven")
     #expect(EnglishNumbers.integer("1234567890123456789012") == EnglishNumbers.digitByDigit("1234567890123456789012"))
 }
@@ -59,6 +63,12 @@ func decimals() {
     ("AT&T", "at and t"), ("ﬁne ２０ apples", "fine twenty apples"), ("x²", "x two"),
     ("  many   spaces\tand\nlines  ", "many spaces and lines"), ("e-mail", "e mail"),
     ("Москва 2020", "twenty twenty"), ("mp3 player", "mp three player"), ("Room 007", "room zero zero seven"),
+    ("In 1984, Ms. O’Brien paid $5.50 for 3.5% of the 21st lot.",
+     "in nineteen eighty four ms o'brien paid five dollars fifty cents for three point five percent of the twenty first lot"),
+    ("$1,000,000", "one million dollars"), ("$100 billion", "one hundred billion dollars"),
+    ("€0.50", "fifty cents"), ("$.50", "fifty cents"), ("¥500", "five hundred yen"), ("£1.01", "one pound one penny"),
+    ("$3.999", "three point nine nine nine dollars"), ("1.5.3", "one point five three"), ("11th", "eleventh"),
+    ("(-5)", "minus five"), ("x-5", "x five"), ("10:30 p.m.", "ten thirty p m"), ("1,2345", "one two thousand three hundred forty five"),
     ("", ""), ("!!!", ""), ("$", ""), ("5.", "five"), ("-", ""), ("1st", "first"), ("2ND", "second"),
 ])
 func normalizationKnownAnswers(input: String, expected: String) {
@@ -92,4 +102,49 @@ func normalizedTextFitsCharacterLabels() throws {
         #expect(CharTokenizer.english.unknownCharacters(in: normalized).isEmpty, "\(normalized)")
         #expect(!normalized.contains("  ") && normalized == normalized.trimmingCharacters(in: .whitespaces))
     }
+}
+
+/// num2words' words reduced to transcript style, from scripts/text_number_golden.py.
+private struct NumberGolden: Decodable {
+    let numbers: [[NumberOrWords]]
+    let years: [[NumberOrWords]]
+
+    enum NumberOrWords: Decodable {
+        case number(Int), words(String)
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Int.self) { self = .number(number) } else { self = .words(try container.decode(String.self)) }
+        }
+        var number: Int? { if case let .number(n) = self { n } else { nil } }
+        var words: String? { if case let .words(w) = self { w } else { nil } }
+    }
+}
+
+private func numberGolden() throws -> NumberGolden {
+    let data = try #require(FileManager.default.contents(atPath: fixturePath("english_numbers_golden.json")))
+    return try JSONDecoder().decode(NumberGolden.self, from: data)
+}
+
+@Test("cardinals and ordinals equal num2words' (transcript style) up to 2^63-1")
+func numbersMatchNum2Words() throws {
+    let golden = try numberGolden()
+    #expect(golden.numbers.count > 400)
+    var mismatches: [String] = []
+    for entry in golden.numbers {
+        let n = try #require(entry[0].number)
+        let cardinal = try #require(entry[1].words), ordinal = try #require(entry[2].words)
+        if EnglishNumbers.cardinal(n) != cardinal { mismatches.append("\(n): \(EnglishNumbers.cardinal(n)) vs \(cardinal)") }
+        if EnglishNumbers.ordinal(n) != ordinal { mismatches.append("\(n)th: \(EnglishNumbers.ordinal(n)) vs \(ordinal)") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.count): \(mismatches.prefix(5))")
+}
+
+@Test("years 1100-2099 equal num2words' year reading")
+func yearsMatchNum2Words() throws {
+    var mismatches: [String] = []
+    for entry in try numberGolden().years {
+        let year = try #require(entry[0].number), words = try #require(entry[1].words)
+        if EnglishNumbers.year(year) != words { mismatches.append("\(year): \(EnglishNumbers.year(year)) vs \(words)") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.count): \(mismatches.prefix(5))")
 }

@@ -26,6 +26,9 @@ func vocabularyRoundTrip() throws {
     let crlf = directory.appendingPathComponent("crlf.txt").path
     try Data("[PAD]\r\na\r\n##b\r\né".utf8).write(to: URL(fileURLWithPath: crlf))
     #expect(try Vocabulary(contentsOfFile: crlf) == vocabulary)
+    let bom = directory.appendingPathComponent("bom.txt").path
+    try Data([0xEF, 0xBB, 0xBF] + Array("[PAD]\na\n##b\né\n".utf8)).write(to: URL(fileURLWithPath: bom))
+    #expect(try Vocabulary(contentsOfFile: bom) == vocabulary)
 }
 
 @Test("tokens match byte for byte: precomposed and decomposed é are different tokens")
@@ -70,4 +73,24 @@ func missingSpecialTokenThrows() throws {
     #expect(throws: TextError.missingToken(token: "[SEP]", vocabulary: "vocabulary")) {
         try BertTokenizer(vocabulary: vocabulary)
     }
+}
+
+@Test("a vocabulary cut to the ids a text uses tokenizes that text the same way")
+func vocabularySubsetKeepsTokenization() throws {
+    let full = try #require(bertVocabulary)
+    let tokenizer = try BertTokenizer(vocabulary: full)
+    let texts = ["Emma Woodhouse, handsome, clever, and rich.", "Show me flights from Boston to Denver!"]
+    let used = try Set(texts.flatMap { try tokenizer.encode($0).ids })
+    let keep = used.union(tokenizer.specialIDs).union(full.singleCharacterIDs())
+    let (cut, originalIDs) = full.subset(keeping: keep.union([-1, 99_999]))
+    #expect(cut.count == keep.count)
+    #expect(originalIDs == keep.sorted())
+    let cutTokenizer = try BertTokenizer(vocabulary: cut)
+    for text in texts {
+        let ids = try cutTokenizer.encode(text).ids
+        #expect(ids.map { originalIDs[$0] } == (try tokenizer.encode(text).ids))
+    }
+    // A word outside the kept text still splits into characters rather than [UNK].
+    #expect(cutTokenizer.tokenize("zyx") == ["z", "##y", "##x"])
+    #expect(full.singleCharacterIDs().contains(try #require(full.id(of: "##q"))))
 }
