@@ -43,16 +43,14 @@ test: setup
 bench: setup
 	$(SWIFT) run $(RELEASE) tao-bench all
 
-## demo: the main job on the shipped default model (until a model ships: the command tree and a spec round trip)
+## demo: transcribe every file in audio-fixtures/ with the shipped model, beside its reference, with the WER
+DEMO_MODEL ?= models/quartznet_small/quartznet_small.tao
 demo: release
 	@set -e; TAO="$$($(SWIFT) build $(RELEASE) --show-bin-path)/tao"; rm -rf $(DEMO_DIR); \
-	echo "== tao --help"; $$TAO --help; \
-	echo; echo "== tao speech_to_text download_specs -o $(DEMO_DIR)/specs -r $(DEMO_DIR)/results"; \
-	$$TAO speech_to_text download_specs -o $(DEMO_DIR)/specs -r $(DEMO_DIR)/results; \
-	echo; echo "== head of $(DEMO_DIR)/specs/train.yaml"; head -n 30 $(DEMO_DIR)/specs/train.yaml; \
-	echo; echo "== a spec with a typo is refused before any work starts"; \
-	$$TAO speech_to_text train -e $(DEMO_DIR)/specs/train.yaml -r $(DEMO_DIR)/train trainer.max_epochs=ten || true; \
-	echo; echo "== tao runs list"; TAO_HOME=$(DEMO_DIR)/home $$TAO runs list || true
+	echo "== tao speech_to_text evaluate -m $(DEMO_MODEL) on audio-fixtures/ (real and synthetic speech, WAV/FLAC/OGG, 8-44.1 kHz)"; \
+	TAO_HOME=$(DEMO_DIR)/home $$TAO speech_to_text evaluate -r $(DEMO_DIR)/evaluate -m $(DEMO_MODEL) \
+		test_ds.manifest_filepath=audio-fixtures/manifest.json; \
+	echo; echo "Results, predictions and the run log are in $(DEMO_DIR)/evaluate; 'TAO_HOME=$(DEMO_DIR)/home $$TAO runs list' shows the run."
 
 ## specs: write every task's default specs into specs/ (a test checks they are current)
 specs: build
