@@ -1,3 +1,4 @@
+import TAODecoding
 import TAOTensor
 
 /// A CTC speech model (NeMo's EncDecCTCModel without its front end): encoder, decoder and the labels the
@@ -40,19 +41,18 @@ public final class CTCModel: Module {
         return ids
     }
 
-    /// Greedy CTC decoding of one utterance: the best class per frame, repeats merged, blanks dropped.
-    public func greedyTranscript(_ logProbs: Tensor, item: Int, length: Int) -> String {
+    /// Greedy CTC decoding of one utterance of a batch: its words with frame spans and confidences.
+    public func greedyWords(_ logProbs: Tensor, item: Int, length: Int) -> [DecodedWord] {
         let (time, classes) = (logProbs.shape[1], logProbs.shape[2])
         let values = logProbs.contiguous()
-        let base = values.pointer + item * time * classes
-        var text = "", previous = -1
-        for t in 0..<min(length, time) {
-            let row = base + t * classes
-            var best = 0
-            for k in 1..<classes where row[k] > row[best] { best = k }
-            if best != previous && best != blank { text += labels[best] }
-            previous = best
-        }
-        return text
+        let frames = min(max(length, 0), time)
+        let buffer = UnsafeBufferPointer(start: values.pointer + item * time * classes, count: frames * classes)
+        return CTCGreedyDecoder(labels: CTCLabels(labels + ["<blank>"], kind: .characters))
+            .decode(LogProbabilities(buffer, frames: frames, labels: classes))
+    }
+
+    /// Greedy CTC transcript of one utterance of a batch: its words joined by spaces.
+    public func greedyTranscript(_ logProbs: Tensor, item: Int, length: Int) -> String {
+        greedyWords(logProbs, item: item, length: length).map(\.word).joined(separator: " ")
     }
 }

@@ -150,10 +150,18 @@ enum SpeechToTextTask {
             }
             let loaderBatch = SpeechBatchLoader.pad(features)
             let (logProbs, lengths) = withNoGrad { file.model(loaderBatch, lengths: features.map(\.validFrames)) }
+            // One output frame spans the hop times the encoder's subsampling.
+            let frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
             for (item, entry) in entries.enumerated() {
-                let transcript = file.model.greedyTranscript(logProbs, item: item, length: lengths[item])
+                let words = file.model.greedyWords(logProbs, item: item, length: lengths[item])
+                let transcript = words.map(\.word).joined(separator: " ")
                 say("\(entry.audioFilepath)\t\(transcript)")
-                lines.append(["audio_filepath": entry.audioFilepath, "duration": entry.duration, "transcript": transcript])
+                let timed: [[String: Any]] = words.map { word in
+                    let (start, end) = word.seconds(frameSeconds: frameSeconds)
+                    return ["word": word.word, "start_time": (start * 1000).rounded() / 1000, "end_time": (end * 1000).rounded() / 1000,
+                            "confidence": (Double(word.confidence) * 1000).rounded() / 1000]
+                }
+                lines.append(["audio_filepath": entry.audioFilepath, "duration": entry.duration, "transcript": transcript, "words": timed])
             }
         }
         try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
