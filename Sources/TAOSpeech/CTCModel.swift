@@ -19,6 +19,14 @@ public final class CTCModel: Module {
         labels = decoderSpec.vocabulary
     }
 
+    /// A model that keeps `model`'s encoder (its trained weights) with a new, randomly initialized decoder over
+    /// `vocabulary` (finetuning to a new label set).
+    public init(replacingDecoderOf model: CTCModel, vocabulary: [String], rng: inout RandomGenerator) throws {
+        encoder = model.encoder
+        decoder = try ConvASRDecoder(DecoderSpec(featIn: model.encoder.outputChannels, vocabulary: vocabulary), rng: &rng)
+        labels = vocabulary
+    }
+
     public var children: [(String, any Module)] { [("encoder", encoder), ("decoder", decoder)] }
 
     /// The blank's class index (last).

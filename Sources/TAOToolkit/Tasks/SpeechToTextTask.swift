@@ -10,22 +10,68 @@ enum SpeechToTextTask {
     // MARK: Train
 
     static func train(_ spec: SpeechTrainSpec<CharacterModelSpec>, resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
-        useThreads(spec.trainer.numThreads)
-        let labels = spec.model.labels
-        let trainData = try readManifest(spec.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
-        let validationData = try spec.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
         var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
         var decoder = spec.model.decoder
-        decoder.vocabulary = labels
+        decoder.vocabulary = spec.model.labels
         let model = try CTCModel(encoder: spec.model.encoder, decoder: decoder, rng: &rng)
-        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(spec.model.preprocessor.config),
-                                       sampleRate: spec.model.sampleRate, specAugment: spec.model.specAugment?.augmentation,
+        let run = TrainingRun(model: model, modelSpec: spec.model, trainingDs: spec.trainingDs, validationDs: spec.validationDs,
+                              trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo, archiveSpec: resolved)
+        return try fit(run, recorder: recorder)
+    }
+
+    // MARK: Finetune
+
+    /// Continues training a model on new data; `change_vocabulary` replaces the decoder with one over new labels.
+    static func finetune(_ spec: SpeechFinetuneSpec<[String]>, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let file = try SpeechModelFile.load(url, key: key)
+        var model = file.model, modelSpec = file.spec, archiveSpec = file.trainingSpec
+        if let labels = spec.changeVocabulary, labels != model.labels {
+            guard !labels.isEmpty, labels.allSatisfy({ $0.count == 1 }) else {
+                throw SpecError.invalid(path: "change_vocabulary", reason: "must be a list of single characters")
+            }
+            var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
+            model = try CTCModel(replacingDecoderOf: model, vocabulary: labels, rng: &rng)
+            let list = SpecWriter.flow(.list(labels.map(SpecValue.string)))
+            archiveSpec = try ResolvedSpec.load(schema: archiveSpec.schema, yaml: archiveSpec.yaml(), name: url.path,
+                                                overrides: ["model.labels=\(list)"], requireAll: false)
+            modelSpec = try archiveSpec.decode(CharacterModelSpec.self, at: "model")
+            recorder.log("decoder replaced: \(labels.count) labels instead of \(file.model.labels.count)")
+        }
+        let run = TrainingRun(model: model, modelSpec: modelSpec, trainingDs: spec.finetuningDs, validationDs: spec.validationDs,
+                              trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo, archiveSpec: archiveSpec)
+        return try fit(run, recorder: recorder)
+    }
+
+    /// What a training loop needs: the model, its data and the training settings.
+    struct TrainingRun {
+        let model: CTCModel
+        let modelSpec: CharacterModelSpec
+        let trainingDs: ManifestDatasetSpec
+        let validationDs: ManifestDatasetSpec?
+        let trainer: TrainerSpec
+        let optim: OptimSpec
+        let saveTo: String
+        /// The spec written into the model archives (it describes the network).
+        let archiveSpec: ResolvedSpec
+    }
+
+    /// Trains with CTC: seeded batches of similar length (the next one featurized while this one trains),
+    /// the optimizer and schedule of `optim`, validation WER each epoch, a checkpoint each epoch, the model at the end.
+    static func fit(_ run: TrainingRun, recorder: RunRecorder) throws -> String {
+        let (model, trainer) = (run.model, run.trainer)
+        useThreads(trainer.numThreads)
+        let labels = model.labels
+        let trainData = try readManifest(run.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
+        let validationData = try run.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
+        var rng = RandomGenerator(seed: UInt64(max(trainer.seed, 0)) &+ 1)
+        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(run.modelSpec.preprocessor.config),
+                                       sampleRate: run.modelSpec.sampleRate, specAugment: run.modelSpec.specAugment?.augmentation,
                                        labels: labels)
-        let batchSize = max(spec.trainingDs.batchSize, 1)
+        let batchSize = max(run.trainingDs.batchSize, 1)
         let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
-        let totalSteps = spec.trainer.maxSteps > 0 ? spec.trainer.maxSteps : spec.trainer.maxEpochs * stepsPerEpoch
-        let optimizer = try OptimizerFactory.optimizer(spec.optim, parameters: model.parameters)
-        let schedule = try OptimizerFactory.schedule(spec.optim, totalSteps: totalSteps)
+        let totalSteps = trainer.maxSteps > 0 ? trainer.maxSteps : trainer.maxEpochs * stepsPerEpoch
+        let optimizer = try OptimizerFactory.optimizer(run.optim, parameters: model.parameters)
+        let schedule = try OptimizerFactory.schedule(run.optim, totalSteps: totalSteps)
         let ctc = CTCLoss(blank: model.blank, reduction: .meanBatch, zeroInfinity: true)
         recorder.log("model: \(model.parameters.reduce(0) { $0 + $1.count }) parameters, \(labels.count) labels + blank; "
                      + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
@@ -33,9 +79,9 @@ enum SpeechToTextTask {
         let prefetcher = Prefetcher<SpeechBatch>()
         var step = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        epochs: for epoch in 0..<max(spec.trainer.maxEpochs, 1) {
-            let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: spec.trainingDs.shuffle,
-                                              seed: UInt64(spec.trainer.seed), epoch: epoch)
+        for epoch in 0..<max(trainer.maxEpochs, 1) {
+            let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
+                                              seed: UInt64(max(trainer.seed, 0)), epoch: epoch)
             let entries = trainData.entries
             func startLoading(_ index: Int) {
                 let batchEntries = plan[index].map { entries[$0] }
@@ -54,32 +100,34 @@ enum SpeechToTextTask {
                 let (logProbs, lengths) = model(batch.features, lengths: batch.lengths)
                 let (loss, _) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
                 loss.backward()
-                if spec.trainer.gradientClipVal > 0 {
-                    _ = clipGradientNorm(model.parameters, maxNorm: Float(spec.trainer.gradientClipVal))
+                if trainer.gradientClipVal > 0 {
+                    _ = clipGradientNorm(model.parameters, maxNorm: Float(trainer.gradientClipVal))
                 }
                 optimizer.step()
                 step += 1
                 items += batch.entries.count
                 let value = Double(loss.scalars[0])
                 epochLoss += value
-                if step % max(spec.trainer.logEveryNSteps, 1) == 0 || index == plan.count - 1 {
+                if step % max(trainer.logEveryNSteps, 1) == 0 || index == plan.count - 1 {
                     try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: value,
                                           learningRate: Double(rate), items: items)
                 }
-                if step >= totalSteps { break epochs }
+                if step >= totalSteps { break }
             }
             var metrics = ["train_loss": epochLoss / Double(max(plan.count, 1))]
-            if let validationData, (epoch + 1) % max(spec.trainer.checkValEveryNEpoch, 1) == 0 {
-                let result = try evaluate(model, entries: validationData.entries, loader: loader, batchSize: spec.validationDs?.batchSize ?? batchSize)
+            if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {
+                let result = try evaluate(model, entries: validationData.entries, loader: loader,
+                                          batchSize: run.validationDs?.batchSize ?? batchSize)
                 metrics["val_wer"] = result.wer.rate
                 metrics["val_cer"] = result.cer.rate
                 lastWER = result.wer.rate
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics, learningRate: Double(optimizer.learningRate))
-            try SpeechModelFile.save(model, trainingSpec: resolved, to: checkpoint, key: nil)
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil)
+            if step >= totalSteps { break }
         }
-        let output = resultsFile(spec.saveTo, recorder: recorder)
-        try SpeechModelFile.save(model, trainingSpec: resolved, to: output, key: nil)
+        let output = resultsFile(run.saveTo, recorder: recorder)
+        try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: output, key: nil)
         try recorder.recordArtifact(output, kind: "model")
         return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
     }

@@ -48,6 +48,9 @@ public enum TaskRunner {
         switch (request.task, request.subtask) {
         case (.speechToText, .train):
             return try SpeechToTextTask.train(spec.decode(SpeechTrainSpec<CharacterModelSpec>.self), resolved: spec, recorder: recorder)
+        case (.speechToText, .finetune):
+            return try SpeechToTextTask.finetune(spec.decode(SpeechFinetuneSpec<[String]>.self), model: try requireModel(request),
+                                                 key: request.key, recorder: recorder)
         case (.speechToText, .datasetConvert):
             return try SpeechToTextTask.datasetConvert(spec.decode(DatasetConvertSpec.self), recorder: recorder, say: say)
         case (.speechToText, .evaluate):
