@@ -62,3 +62,14 @@ func depthwiseIsThreadInvariant() {
     let two = conv1d(x, w, padding: 3, groups: 16).scalars
     #expect(one == two)
 }
+
+@Test("depthwise conv1d on long rows (vectorized blocks of 64 and 16 plus a tail) matches the definition and finite differences")
+func longDepthwiseRows() {
+    for (kernel, dilation, padding) in [(7, 2, 6), (5, 1, 2), (3, 1, 3)] {
+        let x = randomTensor([2, 2, 151], seed: 21), w = randomTensor([2, 1, kernel], seed: 22)
+        let y = conv1d(x, w, padding: padding, dilation: dilation, groups: 2)
+        #expect(maxAbsDifference(y.scalars, naiveConv1d(x, w, stride: 1, padding: padding, dilation: dilation, groups: 2)) < 1e-5)
+        let mismatch = gradientMismatch([x, w]) { conv1d($0[0], $0[1], padding: padding, dilation: dilation, groups: 2) }
+        #expect(mismatch == nil, "kernel \(kernel) dilation \(dilation) padding \(padding): \(String(describing: mismatch))")
+    }
+}

@@ -50,9 +50,11 @@ public func conv1d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: I
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return out.recording(inputs) { g in
         let gradOut = g.contiguousValues()
-        let gradInput = x.needsGrad ? Tensor(zeros: x.shape) : nil
+        let isPointwise = geometry.kernelSize == 1 && groups == 1 && stride == 1 && padding == 0
+        // The pointwise GEMMs overwrite dx (beta 0); the other paths accumulate into it.
+        let gradInput = x.needsGrad ? (isPointwise ? Tensor(uninitialized: x.shape) : Tensor(zeros: x.shape)) : nil
         let gradWeight = Tensor(zeros: weight.shape)
-        if geometry.kernelSize == 1 && groups == 1 && stride == 1 && padding == 0 {
+        if isPointwise {
             pointwiseBackward(input.pointer, kernel.pointer, gradOut.pointer, gradInput?.pointer, gradWeight.pointer, geometry)
         } else if isDepthwise {
             depthwiseBackward(input.pointer, kernel.pointer, gradOut.pointer, gradInput?.pointer, gradWeight.pointer, geometry)
@@ -104,55 +106,111 @@ private func validFrames(shift: Int, _ g: ConvGeometry) -> Range<Int> {
 private func depthwiseForward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Float>,
                               _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
     Parallel.forEachChunk(g.batch * g.inChannels) { rows in
+        // Each row is copied once into a zero-padded scratch row, so the inner loops need no bounds checks.
+        let padded = TensorStorage(count: g.inTime + 2 * g.padding + g.dilation * g.kernelSize, zeroed: true)
         for row in rows {
             let c = row % g.inChannels
             let xr = x + row * g.inTime, yr = y + row * g.outTime, wr = w + c * g.kernelSize
+            if g.stride == 1 {
+                (padded.base + g.padding).update(from: xr, count: g.inTime)
+                correlate(padded.base, taps: wr, tapCount: g.kernelSize, dilation: g.dilation, out: yr, count: g.outTime)
+                continue
+            }
             yr.update(repeating: 0, count: g.outTime)
             for k in 0..<g.kernelSize {
                 let shift = k * g.dilation - g.padding, weight = wr[k]
-                let frames = validFrames(shift: shift, g)
-                if g.stride == 1 {
-                    let source = xr + shift
-                    for t in frames { yr[t] += weight * source[t] }
-                } else {
-                    for t in frames { yr[t] += weight * xr[t * g.stride + shift] }
-                }
+                for t in validFrames(shift: shift, g) { yr[t] += weight * xr[t * g.stride + shift] }
             }
         }
     }
 }
 
+/// out[t] = sum_k taps[k] padded[t + k dilation] for t in 0..<count: the stride-1 depthwise correlation, with
+/// 64 outputs held in registers across all taps (one load and one FMA per tap and vector, no stores).
+@inline(__always)
+private func correlate(_ padded: UnsafePointer<Float>, taps: UnsafePointer<Float>, tapCount: Int, dilation: Int,
+                       out: UnsafeMutablePointer<Float>, count: Int) {
+    let raw = UnsafeRawPointer(padded), rawOut = UnsafeMutableRawPointer(out)
+    var t = 0
+    while t + 64 <= count {
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+        for k in 0..<tapCount {
+            let weight = SIMD16<Float>(repeating: taps[k]), offset = (t + k * dilation) * 4
+            a0 += weight * raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            a1 += weight * raw.loadUnaligned(fromByteOffset: offset + 64, as: SIMD16<Float>.self)
+            a2 += weight * raw.loadUnaligned(fromByteOffset: offset + 128, as: SIMD16<Float>.self)
+            a3 += weight * raw.loadUnaligned(fromByteOffset: offset + 192, as: SIMD16<Float>.self)
+        }
+        rawOut.storeBytes(of: a0, toByteOffset: t * 4, as: SIMD16<Float>.self)
+        rawOut.storeBytes(of: a1, toByteOffset: t * 4 + 64, as: SIMD16<Float>.self)
+        rawOut.storeBytes(of: a2, toByteOffset: t * 4 + 128, as: SIMD16<Float>.self)
+        rawOut.storeBytes(of: a3, toByteOffset: t * 4 + 192, as: SIMD16<Float>.self)
+        t += 64
+    }
+    while t + 16 <= count {
+        var a0 = SIMD16<Float>()
+        for k in 0..<tapCount {
+            a0 += SIMD16<Float>(repeating: taps[k]) * raw.loadUnaligned(fromByteOffset: (t + k * dilation) * 4, as: SIMD16<Float>.self)
+        }
+        rawOut.storeBytes(of: a0, toByteOffset: t * 4, as: SIMD16<Float>.self)
+        t += 16
+    }
+    while t < count {
+        var total: Float = 0
+        for k in 0..<tapCount { total += taps[k] * padded[t + k * dilation] }
+        out[t] = total
+        t += 1
+    }
+}
+
 /// dx[b, c, t s + shift_k] += w[c, k] dy[b, c, t]; dw[c, k] = sum_{b, t} dy[b, c, t] x[b, c, t s + shift_k].
-/// Parallel over channels, so each worker owns its rows of dx and dw.
+/// Parallel over channels, so each worker owns its rows of dx and dw. With stride 1, dx is the correlation
+/// of dy (zero-padded) with the reversed taps: dx[j] = sum_k w[K-1-k] dy[j + p - (K-1) d + k d].
 private func depthwiseBackward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>,
                                _ dx: UnsafeMutablePointer<Float>?, _ dw: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    let reach = g.dilation * (g.kernelSize - 1)
     Parallel.forEachChunk(g.inChannels) { channels in
+        let paddedInput = TensorStorage(count: g.inTime + 2 * g.padding + g.dilation * g.kernelSize, zeroed: true)
+        let paddedGrad = TensorStorage(count: g.inTime + 2 * reach + 1, zeroed: true)
+        let reversed = TensorStorage(count: g.kernelSize, zeroed: false)
         for c in channels {
             let wr = w + c * g.kernelSize, dwr = dw + c * g.kernelSize
+            for k in 0..<g.kernelSize { reversed.base[k] = wr[g.kernelSize - 1 - k] }
             for b in 0..<g.batch {
                 let row = b * g.inChannels + c
                 let xr = x + row * g.inTime, dyr = dy + row * g.outTime
-                for k in 0..<g.kernelSize {
-                    let shift = k * g.dilation - g.padding, weight = wr[k]
-                    let frames = validFrames(shift: shift, g)
-                    var dot: Float = 0
-                    if g.stride == 1 {
-                        let source = xr + shift
-                        dot = VectorMath.dot(dyr + frames.lowerBound, source + frames.lowerBound, count: frames.count)
-                        if let dx {
-                            let target = dx + row * g.inTime + shift
-                            for t in frames { target[t] += weight * dyr[t] }
-                        }
-                    } else {
-                        for t in frames { dot += dyr[t] * xr[t * g.stride + shift] }
-                        if let dx {
-                            let target = dx + row * g.inTime
-                            for t in frames { target[t * g.stride + shift] += weight * dyr[t] }
-                        }
-                    }
-                    dwr[k] += dot
+                guard g.stride == 1 && g.padding <= reach else {
+                    stridedDepthwiseBackwardRow(xr, wr, dyr, dx.map { $0 + row * g.inTime }, dwr, g)
+                    continue
                 }
+                (paddedInput.base + g.padding).update(from: xr, count: g.inTime)
+                for k in 0..<g.kernelSize {
+                    dwr[k] += VectorMath.dot(dyr, paddedInput.base + k * g.dilation, count: g.outTime)
+                }
+                guard let dx else { continue }
+                // dypad[i] = dy[i + p - reach], zero outside the valid frames.
+                let lead = reach - g.padding
+                paddedGrad.base.update(repeating: 0, count: g.inTime + 2 * reach + 1)
+                (paddedGrad.base + lead).update(from: dyr, count: g.outTime)
+                correlate(paddedGrad.base, taps: reversed.base, tapCount: g.kernelSize, dilation: g.dilation,
+                          out: dx + row * g.inTime, count: g.inTime)
             }
+        }
+    }
+}
+
+/// One row of the depthwise gradient for stride > 1, tap by tap.
+private func stridedDepthwiseBackwardRow(_ xr: UnsafeMutablePointer<Float>, _ wr: UnsafeMutablePointer<Float>,
+                                         _ dyr: UnsafeMutablePointer<Float>, _ dxr: UnsafeMutablePointer<Float>?,
+                                         _ dwr: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    for k in 0..<g.kernelSize {
+        let shift = k * g.dilation - g.padding, weight = wr[k]
+        let frames = validFrames(shift: shift, g)
+        var dot: Float = 0
+        for t in frames { dot += dyr[t] * xr[t * g.stride + shift] }
+        dwr[k] += dot
+        if let dxr {
+            for t in frames { dxr[t * g.stride + shift] += weight * dyr[t] }
         }
     }
 }
