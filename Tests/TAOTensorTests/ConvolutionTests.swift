@@ -73,3 +73,20 @@ func longDepthwiseRows() {
         #expect(mismatch == nil, "kernel \(kernel) dilation \(dilation) padding \(padding): \(String(describing: mismatch))")
     }
 }
+
+@Test("pointwise conv1d run over the batch on two threads gives the one-thread output and gradients")
+func pointwiseIsThreadInvariant() {
+    func run(threads: Int) -> [[Float]] {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(threads)
+        let x = randomTensor([5, 6, 40], seed: 31), w = randomTensor([7, 6, 1], seed: 32)
+        x.requiresGrad = true
+        w.requiresGrad = true
+        let y = conv1d(x, w)
+        (y * randomTensor(y.shape, seed: 33)).sum().backward()
+        return [y.scalars, x.grad?.scalars ?? [], w.grad?.scalars ?? []]
+    }
+    let one = run(threads: 1), two = run(threads: 2)
+    for (a, b) in zip(one, two) { #expect(maxAbsDifference(a, b) < 1e-5) }
+}

@@ -71,25 +71,37 @@ public func conv1d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: I
 
 private func pointwiseForward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Float>,
                               _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
-    for b in 0..<g.batch {
-        sgemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.inTime, k: g.inChannels,
-              a: w, lda: g.inChannels, b: x + b * g.inChannels * g.inTime, ldb: g.inTime,
-              beta: 0, c: y + b * g.outChannels * g.inTime, ldc: g.inTime)
+    Parallel.forEachChunkWithSerialBLAS(g.batch) { _, utterances in
+        for b in utterances {
+            sgemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.inTime, k: g.inChannels,
+                  a: w, lda: g.inChannels, b: x + b * g.inChannels * g.inTime, ldb: g.inTime,
+                  beta: 0, c: y + b * g.outChannels * g.inTime, ldc: g.inTime)
+        }
     }
 }
 
-/// dx_b = W^T dy_b; dW = sum_b dy_b x_b^T (accumulated by BLAS with beta 1).
+/// dx_b = W^T dy_b; dW = sum_b dy_b x_b^T (accumulated by BLAS with beta 1, one partial sum per worker).
 private func pointwiseBackward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>,
                                _ dx: UnsafeMutablePointer<Float>?, _ dw: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
-    let t = g.inTime
-    for b in 0..<g.batch {
-        let dyb = dy + b * g.outChannels * t, xb = x + b * g.inChannels * t
-        if let dx {
-            sgemm(transposeA: true, transposeB: false, m: g.inChannels, n: t, k: g.outChannels,
-                  a: w, lda: g.inChannels, b: dyb, ldb: t, beta: 0, c: dx + b * g.inChannels * t, ldc: t)
+    let t = g.inTime, weightCount = g.outChannels * g.inChannels
+    let workers = Swift.min(BLAS.threadCount, g.batch)
+    // Worker 0 accumulates into dw itself; the others into their own buffers, summed afterwards.
+    let partials = TensorStorage(count: Swift.max(workers - 1, 0) * weightCount, zeroed: false)
+    Parallel.forEachChunkWithSerialBLAS(g.batch) { worker, utterances in
+        let target = worker == 0 ? dw : partials.base + (worker - 1) * weightCount
+        for b in utterances {
+            let dyb = dy + b * g.outChannels * t, xb = x + b * g.inChannels * t
+            if let dx {
+                sgemm(transposeA: true, transposeB: false, m: g.inChannels, n: t, k: g.outChannels,
+                      a: w, lda: g.inChannels, b: dyb, ldb: t, beta: 0, c: dx + b * g.inChannels * t, ldc: t)
+            }
+            sgemm(transposeA: false, transposeB: true, m: g.outChannels, n: g.inChannels, k: t,
+                  a: dyb, lda: t, b: xb, ldb: t, beta: b == utterances.lowerBound ? 0 : 1, c: target, ldc: g.inChannels)
         }
-        sgemm(transposeA: false, transposeB: true, m: g.outChannels, n: g.inChannels, k: t,
-              a: dyb, lda: t, b: xb, ldb: t, beta: b == 0 ? 0 : 1, c: dw, ldc: g.inChannels)
+    }
+    for worker in 1..<Swift.max(workers, 1) {
+        let partial = partials.base + (worker - 1) * weightCount
+        for i in 0..<weightCount { dw[i] += partial[i] }
     }
 }
 
