@@ -21,5 +21,5 @@ func vectorFunctionsMatchLibm() {
     [Float(0), 1, -100].withUnsafeBufferPointer { x in
         tail.withUnsafeMutableBufferPointer { VectorFunctions.map(x.baseAddress!, $0.baseAddress!, count: 3, VectorFunctions.exp) }
     }
-    #expect(tail[0] == 1 && abs(tail[1] - expf(1)) < 1e-6 && tail[2] < 1e-37)
+    #expect(tail[0] == 1 && abs(tail[1] - expf(1)) < 1e-6 && tail[2] == 0)
 }

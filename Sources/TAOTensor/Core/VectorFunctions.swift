@@ -5,7 +5,10 @@ enum VectorFunctions {
     /// coefficients), 2^n put into the exponent bits. Inputs are clamped to the float range.
     @inline(__always)
     static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let clamped = x.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.7))
+        // Below e^-87 the result is flushed to exactly 0: denormals would slow every later GEMM that reads them.
+        let underflow = x .< -87
+        var clamped = x.replacing(with: -87, where: underflow)
+        clamped.replace(with: 88.7, where: clamped .> 88.7)
         let n = (clamped * 1.442695041).rounded(.toNearestOrEven)
         // ln 2 split in two parts so n * ln2 is subtracted without rounding error.
         let r = clamped - n * 0.693359375 + n * 2.12194440e-4
@@ -16,15 +19,18 @@ enum VectorFunctions {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let er = p * r * r + r + 1
-        let exponent = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        return er * unsafeBitCast(exponent, to: SIMD16<Float>.self)
+        // n + 1.5 * 2^23 holds the integer n in its low mantissa bits (cheaper than a generic conversion).
+        let integer = unsafeBitCast(n + 12_582_912, to: SIMD16<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD16<Float>.self)
+        return (er * scale).replacing(with: 0, where: underflow)
     }
 
     /// erf(x) for 16 lanes: x P(x^2) / Q(x^2) on [-4, 4] (erf is +-1 to float precision beyond), the rational
     /// approximation Eigen uses for float.
     @inline(__always)
     static func erf(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let c = x.clamped(lowerBound: SIMD16(repeating: -4), upperBound: SIMD16(repeating: 4))
+        var c = x.replacing(with: -4, where: x .< -4)
+        c.replace(with: 4, where: c .> 4)
         let x2 = c * c
         var p = SIMD16<Float>(repeating: -2.72614225801306e-10)
         p = p * x2 + 2.77068142495902e-08
