@@ -196,13 +196,20 @@ private func depthwiseBackward(_ x: UnsafeMutablePointer<Float>, _ w: UnsafeMuta
                     continue
                 }
                 (paddedInput.base + g.padding).update(from: xr, count: g.inTime)
-                for k in 0..<g.kernelSize {
+                var k = 0
+                while k + 4 <= g.kernelSize {
+                    let sums = VectorMath.dot4(dyr, paddedInput.base + k * g.dilation, spacing: g.dilation, count: g.outTime)
+                    dwr[k] += sums.0; dwr[k + 1] += sums.1; dwr[k + 2] += sums.2; dwr[k + 3] += sums.3
+                    k += 4
+                }
+                while k < g.kernelSize {
                     dwr[k] += VectorMath.dot(dyr, paddedInput.base + k * g.dilation, count: g.outTime)
+                    k += 1
                 }
                 guard let dx else { continue }
-                // dypad[i] = dy[i + p - reach], zero outside the valid frames.
+                // dypad[i] = dy[i + p - reach], zero outside the valid frames (only the dy window is ever written,
+                // so the zeros around it survive from the allocation).
                 let lead = reach - g.padding
-                paddedGrad.base.update(repeating: 0, count: g.inTime + 2 * reach + 1)
                 (paddedGrad.base + lead).update(from: dyr, count: g.outTime)
                 correlate(paddedGrad.base, taps: reversed.base, tapCount: g.kernelSize, dilation: g.dilation,
                           out: dx + row * g.inTime, count: g.inTime)
