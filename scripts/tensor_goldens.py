@@ -169,7 +169,7 @@ def squeeze_excitation():
 def optimizer_steps():
     """torch.optim SGD (momentum, Nesterov, dampening, weight decay), Adam and AdamW for four steps each on the
     same gradients, the gradients clipped to global norm 1 by clip_grad_norm_ first."""
-    initial = [torch.randn(3, 4), torch.randn(4)]
+    initial = [torch.randn(5, 8), torch.randn(4)]  # 40 elements: the 16-wide loops and their tail
     grads = [[torch.randn_like(p) * 2 for p in initial] for _ in range(4)]
     tensors = {f"p{i}.initial": p for i, p in enumerate(initial)}
     for step in range(4):

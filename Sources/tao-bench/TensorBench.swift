@@ -11,14 +11,36 @@ enum TensorBench {
             // Unset, OpenBLAS 0.3.21 does not recognize Zen 5 and falls back to its SSE3 (Prescott) kernels: ~4x slower GEMMs.
             FileHandle.standardError.write(Data("tensor bench: warning: OPENBLAS_CORETYPE is not set; GEMMs may use slow generic kernels\n".utf8))
         }
+        let only = value(of: "--only", in: arguments)
+        // (name, timed calls per run count, workload): the small MiniLM case runs 10x as often.
+        let workloads: [(String, Int, (Int, Int) -> BenchReport)] = [
+            ("quartznet_train", 1, quartzNetTrainingStep), ("quartznet_infer", 1, quartzNetInference),
+            ("bert_mini_train", 1, bertMiniTrainingStep),
+            ("minilm_infer_b1", 10, { miniLMInference(batch: 1, tokens: 32, threads: $0, runs: $1 * 10) }),
+            ("minilm_infer_b32", 1, { miniLMInference(batch: 32, tokens: 128, threads: $0, runs: $1) }),
+        ]
         for threads in threadCounts {
             BLAS.setThreadCount(threads)
-            quartzNetTrainingStep(threads: threads, runs: runs).print()
-            quartzNetInference(threads: threads, runs: runs).print()
+            for (name, multiplier, workload) in workloads where only == nil || only == name {
+                let cpuBefore = processCPUSeconds()
+                let report = workload(threads, runs)
+                report.print()
+                // Process CPU time per call (model setup and warm-up included, so slightly high): steadier than
+                // wall time on a busy machine.
+                let cpu = (processCPUSeconds() - cpuBefore) / Double(runs * multiplier + 1)
+                FileHandle.standardError.write(Data("tensor bench: \(report.bench) threads=\(threads) cpu_s_per_call=\(String(format: "%.3f", cpu))\n".utf8))
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         FileHandle.standardError.write(Data("tensor bench: peak resident memory \(usage.ru_maxrss / 1024) MB\n".utf8))
+    }
+
+    /// User + system CPU seconds of this process so far.
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     private static func value(of flag: String, in arguments: [String]) -> String? {
@@ -50,6 +72,105 @@ enum TensorBench {
         return BenchReport.measure("quartznet5x5_infer_60s", threads: threads, runs: runs, work: 60, unit: "audio-s/s") {
             _ = withNoGrad { model(features) }
         }
+    }
+}
+
+extension TensorBench {
+    /// BERT-mini classifier training step (2 layers, hidden 128, 2 heads, intermediate 512, vocabulary 30522),
+    /// batch 32 x 64 tokens with some padding, cross-entropy over 2 classes, AdamW (lr 1e-4, wd 0.01).
+    static func bertMiniTrainingStep(threads: Int, runs: Int) -> BenchReport {
+        var rng = RandomGenerator(seed: 3)
+        let model = BertBenchModel(layers: 2, hidden: 128, heads: 2, intermediate: 512, classes: 2, rng: &rng)
+        let (batch, tokens) = (32, 64)
+        let ids = (0..<(batch * tokens)).map { _ in 1000 + Int(rng.next() % 29000) }
+        let lengths = (0..<batch).map { $0 < batch / 2 ? tokens : tokens * 3 / 4 }
+        let labels = (0..<batch).map { _ in Int(rng.next() % 2) }
+        let optimizer = Adam.adamW(parameters: model.parameters, learningRate: 1e-4, weightDecay: 0.01)
+        return BenchReport.measure("bert_mini_train_step_b32x64", threads: threads, runs: runs, work: 1, unit: "steps/s") {
+            let loss = crossEntropy(model.classify(ids: ids, batch: batch, tokens: tokens, lengths: lengths), targets: labels)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+        }
+    }
+
+    /// MiniLM-L6-sized encoder inference (6 layers, hidden 384, 12 heads, intermediate 1536) on `batch` x `tokens`.
+    static func miniLMInference(batch: Int, tokens: Int, threads: Int, runs: Int) -> BenchReport {
+        var rng = RandomGenerator(seed: 4)
+        let model = BertBenchModel(layers: 6, hidden: 384, heads: 12, intermediate: 1536, classes: 2, rng: &rng)
+        model.setTraining(false)
+        let ids = (0..<(batch * tokens)).map { _ in 1000 + Int(rng.next() % 29000) }
+        let lengths = [Int](repeating: tokens, count: batch)
+        return BenchReport.measure("minilm_infer_b\(batch)x\(tokens)", threads: threads, runs: runs, work: Double(batch), unit: "sentences/s") {
+            _ = withNoGrad { model.encode(ids: ids, batch: batch, tokens: tokens, lengths: lengths) }
+        }
+    }
+}
+
+/// A BERT encoder layer in Hugging Face's post-LayerNorm layout (eps 1e-12, GELU erf, hidden dropout 0.1 in
+/// training; attention-probability dropout is not applied).
+final class BertBenchLayer: Module {
+    let attention: MultiHeadAttention, attentionNorm: LayerNorm, intermediate: Linear, output: Linear, outputNorm: LayerNorm
+    let dropout: Dropout
+
+    init(hidden: Int, heads: Int, intermediate size: Int, rng: inout RandomGenerator) {
+        attention = MultiHeadAttention(hidden: hidden, heads: heads, rng: &rng)
+        attentionNorm = LayerNorm(features: hidden, eps: 1e-12)
+        intermediate = Linear(inFeatures: hidden, outFeatures: size, rng: &rng)
+        output = Linear(inFeatures: size, outFeatures: hidden, rng: &rng)
+        outputNorm = LayerNorm(features: hidden, eps: 1e-12)
+        dropout = Dropout(probability: 0.1, rng: RandomGenerator(seed: rng.next()))
+    }
+
+    var children: [(String, any Module)] {
+        [("attention", attention), ("attention_norm", attentionNorm), ("intermediate", intermediate),
+         ("output", output), ("output_norm", outputNorm), ("dropout", dropout)]
+    }
+
+    func callAsFunction(_ x: Tensor, lengths: [Int]) -> Tensor {
+        let attended = attentionNorm(x + dropout(attention(x, lengths: lengths)))
+        return outputNorm(attended + dropout(output(intermediate(attended).gelu())))
+    }
+}
+
+/// BERT with word, position and token-type embeddings, a tanh pooler on the first token and a classifier.
+final class BertBenchModel: Module {
+    let words: Embedding, positions: Embedding, tokenTypes: Embedding, embeddingNorm: LayerNorm
+    let layers: [BertBenchLayer], pooler: Linear, classifier: Linear, dropout: Dropout
+
+    init(layers count: Int, hidden: Int, heads: Int, intermediate: Int, classes: Int, rng: inout RandomGenerator) {
+        words = Embedding(count: 30522, dimension: hidden, rng: &rng)
+        positions = Embedding(count: 512, dimension: hidden, rng: &rng)
+        tokenTypes = Embedding(count: 2, dimension: hidden, rng: &rng)
+        embeddingNorm = LayerNorm(features: hidden, eps: 1e-12)
+        var layers: [BertBenchLayer] = []
+        for _ in 0..<count { layers.append(BertBenchLayer(hidden: hidden, heads: heads, intermediate: intermediate, rng: &rng)) }
+        self.layers = layers
+        pooler = Linear(inFeatures: hidden, outFeatures: hidden, rng: &rng)
+        classifier = Linear(inFeatures: hidden, outFeatures: classes, rng: &rng)
+        dropout = Dropout(probability: 0.1, rng: RandomGenerator(seed: rng.next()))
+    }
+
+    var children: [(String, any Module)] {
+        [("embeddings.word_embeddings", words), ("embeddings.position_embeddings", positions),
+         ("embeddings.token_type_embeddings", tokenTypes), ("embeddings.LayerNorm", embeddingNorm)]
+            + layers.enumerated().map { ("encoder.layer.\($0.offset)", $0.element) }
+            + [("pooler.dense", pooler), ("classifier", classifier), ("dropout", dropout)]
+    }
+
+    /// Token ids `[batch * tokens]` -> hidden states `[batch, tokens, hidden]`.
+    func encode(ids: [Int], batch: Int, tokens: Int, lengths: [Int]) -> Tensor {
+        let positionIds = (0..<(batch * tokens)).map { $0 % tokens }
+        let embedded = words(ids, shape: [batch, tokens]) + positions(positionIds, shape: [batch, tokens])
+            + tokenTypes([Int](repeating: 0, count: batch * tokens), shape: [batch, tokens])
+        let x = dropout(embeddingNorm(embedded))
+        return layers.reduce(x) { $1($0, lengths: lengths) }
+    }
+
+    /// Class logits `[batch, classes]` from the pooled first token.
+    func classify(ids: [Int], batch: Int, tokens: Int, lengths: [Int]) -> Tensor {
+        let first = encode(ids: ids, batch: batch, tokens: tokens, lengths: lengths).sliced(axis: 1, 0..<1).squeezed(1)
+        return classifier(dropout(pooler(first).tanh()))
     }
 }
 

@@ -62,3 +62,31 @@ func depthwiseIsThreadInvariant() {
     let two = conv1d(x, w, padding: 3, groups: 16).scalars
     #expect(one == two)
 }
+
+@Test("depthwise conv1d on long rows (vectorized blocks of 64 and 16 plus a tail) matches the definition and finite differences")
+func longDepthwiseRows() {
+    for (kernel, dilation, padding) in [(7, 2, 6), (5, 1, 2), (3, 1, 3)] {
+        let x = randomTensor([2, 2, 151], seed: 21), w = randomTensor([2, 1, kernel], seed: 22)
+        let y = conv1d(x, w, padding: padding, dilation: dilation, groups: 2)
+        #expect(maxAbsDifference(y.scalars, naiveConv1d(x, w, stride: 1, padding: padding, dilation: dilation, groups: 2)) < 1e-5)
+        let mismatch = gradientMismatch([x, w]) { conv1d($0[0], $0[1], padding: padding, dilation: dilation, groups: 2) }
+        #expect(mismatch == nil, "kernel \(kernel) dilation \(dilation) padding \(padding): \(String(describing: mismatch))")
+    }
+}
+
+@Test("pointwise conv1d run over the batch on two threads gives the one-thread output and gradients")
+func pointwiseIsThreadInvariant() {
+    func run(threads: Int) -> [[Float]] {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(threads)
+        let x = randomTensor([5, 6, 40], seed: 31), w = randomTensor([7, 6, 1], seed: 32)
+        x.requiresGrad = true
+        w.requiresGrad = true
+        let y = conv1d(x, w)
+        (y * randomTensor(y.shape, seed: 33)).sum().backward()
+        return [y.scalars, x.grad?.scalars ?? [], w.grad?.scalars ?? []]
+    }
+    let one = run(threads: 1), two = run(threads: 2)
+    for (a, b) in zip(one, two) { #expect(maxAbsDifference(a, b) < 1e-5) }
+}

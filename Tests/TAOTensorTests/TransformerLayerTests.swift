@@ -27,3 +27,11 @@ func crossEntropyValues() {
     #expect(abs(crossEntropy(logits, targets: [0, 2], classWeights: Tensor([2, 1, 1], shape: [3])).item - Float(3).log) < 1e-6)
     #expect(crossEntropy(logits, targets: [-100, -100]).item == 0)
 }
+
+@Test("the fused affine op equals matmul plus bias and has finite-difference-correct gradients, with and without bias")
+func affineMatchesComposition() {
+    let x = randomTensor([2, 3, 5], seed: 41), w = randomTensor([4, 5], seed: 42), b = randomTensor([4], seed: 43)
+    #expect(maxAbsDifference(affine(x, weight: w, bias: b).scalars, (matmul(x, w.transposed()) + b).scalars) < 1e-6)
+    #expect(gradientMismatch([x, w, b]) { affine($0[0], weight: $0[1], bias: $0[2]) } == nil)
+    #expect(gradientMismatch([x, w]) { affine($0[0].transposed(0, 1), weight: $0[1], bias: nil) } == nil)
+}

@@ -5,8 +5,8 @@ import Dispatch
 enum Parallel {
     /// Calls `body` on disjoint chunks covering `0..<count`, concurrently when more than one thread is
     /// allowed and there is more than `minimumChunk` work per thread.
-    static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let threads = Swift.min(BLAS.threadCount, Swift.max(1, count / Swift.max(minimumChunk, 1)))
+    static func forEachChunk(_ count: Int, minimumChunk: Int = 1, threads allowed: Int? = nil, _ body: (Range<Int>) -> Void) {
+        let threads = Swift.min(allowed ?? BLAS.threadCount, Swift.max(1, count / Swift.max(minimumChunk, 1)))
         if threads <= 1 || count <= 1 {
             body(0..<count)
             return
@@ -17,6 +17,27 @@ enum Parallel {
             DispatchQueue.concurrentPerform(iterations: threads) { worker in
                 let start = worker * chunk
                 if start < count { box.value(start..<Swift.min(start + chunk, count)) }
+            }
+        }
+    }
+}
+
+extension Parallel {
+    /// Splits `0..<count` over the allowed threads with BLAS single-threaded inside each chunk, so independent
+    /// GEMMs (one per utterance) run side by side instead of each being split, with its synchronization, over
+    /// all threads. `body` gets the chunk index and its range.
+    static func forEachChunkWithSerialBLAS(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
+        let threads = Swift.min(BLAS.threadCount, count)
+        if threads <= 1 {
+            body(0, 0..<count)
+            return
+        }
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(threads) }
+        let chunk = (count + threads - 1) / threads
+        forEachChunk(threads, threads: threads) { workers in
+            for worker in workers where worker * chunk < count {
+                body(worker, (worker * chunk)..<Swift.min((worker + 1) * chunk, count))
             }
         }
     }

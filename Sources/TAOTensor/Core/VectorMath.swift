@@ -24,6 +24,32 @@ enum VectorMath {
         return total
     }
 
+    /// The four dot products sum_i a[i] b[i + j spacing] for j = 0...3, sharing each load of `a`
+    /// (the depthwise weight gradient for four neighbouring taps).
+    @inline(__always)
+    static func dot4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, spacing: Int, count: Int) -> (Float, Float, Float, Float) {
+        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>(), acc2 = SIMD16<Float>(), acc3 = SIMD16<Float>()
+        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b), step = spacing * 4
+        var i = 0
+        while i + 16 <= count {
+            let va = rawA.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            acc0 += va * rawB.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            acc1 += va * rawB.loadUnaligned(fromByteOffset: i * 4 + step, as: SIMD16<Float>.self)
+            acc2 += va * rawB.loadUnaligned(fromByteOffset: i * 4 + 2 * step, as: SIMD16<Float>.self)
+            acc3 += va * rawB.loadUnaligned(fromByteOffset: i * 4 + 3 * step, as: SIMD16<Float>.self)
+            i += 16
+        }
+        var sums = (acc0.sum(), acc1.sum(), acc2.sum(), acc3.sum())
+        while i < count {
+            sums.0 += a[i] * b[i]
+            sums.1 += a[i] * b[i + spacing]
+            sums.2 += a[i] * b[i + 2 * spacing]
+            sums.3 += a[i] * b[i + 3 * spacing]
+            i += 1
+        }
+        return sums
+    }
+
     /// sum_i a[i] over `count` elements.
     @inline(__always)
     static func sum(_ a: UnsafePointer<Float>, count: Int) -> Float {

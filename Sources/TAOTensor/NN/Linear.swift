@@ -15,10 +15,7 @@ public final class Linear: Layer {
     public var localParameters: [(String, Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     /// x: `[..., inFeatures]` -> `[..., outFeatures]` (one GEMM over all leading axes; W^T is passed to BLAS).
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        let product = x.rank == 1 ? matmul(x.unsqueezed(0), weight.transposed()).squeezed(0) : matmul(x, weight.transposed())
-        return bias.map { product + $0 } ?? product
-    }
+    public func callAsFunction(_ x: Tensor) -> Tensor { affine(x, weight: weight, bias: bias) }
 
     public func forward(_ x: Tensor) -> Tensor { self(x) }
 }

@@ -6,36 +6,12 @@ enum ReLUKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -
 /// g * 1[y > 0], from the ReLU output y.
 enum ReLUGradKernel: BinaryKernel { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { y > 0 ? g : 0 } }
 
-enum SigmoidKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { 1 / (1 + (-x).exp) } }
 /// g * y (1 - y), from the sigmoid output y.
 enum SigmoidGradKernel: BinaryKernel { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * y * (1 - y) } }
 
 enum TanhKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { Foundation.tanhf(x) } }
 /// g * (1 - y^2), from the tanh output y.
 enum TanhGradKernel: BinaryKernel { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y * y) } }
-
-/// GELU, erf form: x Phi(x) with Phi the standard normal CDF.
-enum GELUKernel: UnaryKernel {
-    @inline(__always) static func apply(_ x: Float) -> Float { 0.5 * x * (1 + Foundation.erff(x * 0.70710678)) }
-}
-/// g * (Phi(x) + x phi(x)), from the input x.
-enum GELUGradKernel: BinaryKernel {
-    @inline(__always) static func apply(_ g: Float, _ x: Float) -> Float {
-        let cdf = 0.5 * (1 + Foundation.erff(x * 0.70710678))
-        let pdf = 0.39894228 * (-0.5 * x * x).exp
-        return g * (cdf + x * pdf)
-    }
-}
-
-/// SiLU/Swish: x sigmoid(x).
-enum SiLUKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { x / (1 + (-x).exp) } }
-/// g * s (1 + x (1 - s)) with s = sigmoid(x), from the input x.
-enum SiLUGradKernel: BinaryKernel {
-    @inline(__always) static func apply(_ g: Float, _ x: Float) -> Float {
-        let s = 1 / (1 + (-x).exp)
-        return g * s * (1 + x * (1 - s))
-    }
-}
 
 extension Tensor {
     /// max(x, 0).
@@ -44,9 +20,12 @@ extension Tensor {
         return out.recording([self]) { g in [zipMap(g, out, ReLUGradKernel.self)] }
     }
 
-    /// 1 / (1 + e^-x).
+    /// 1 / (1 + e^-x), 16 values at a time.
     public func sigmoid() -> Tensor {
-        let out = unaryMap(self, SigmoidKernel.self)
+        let input = contiguousValues()
+        let out = Tensor(uninitialized: shape)
+        VectorFunctions.map(input.pointer, out.pointer, count: count) { x in 1 / (1 + VectorFunctions.exp(-x)) }
+        withExtendedLifetime(input) {}
         return out.recording([self]) { g in [zipMap(g, out, SigmoidGradKernel.self)] }
     }
 
@@ -56,14 +35,43 @@ extension Tensor {
         return out.recording([self]) { g in [zipMap(g, out, TanhGradKernel.self)] }
     }
 
-    /// GELU in its exact erf form (BERT's activation).
+    /// GELU in its exact erf form (BERT's activation), 16 values at a time.
     public func gelu() -> Tensor {
-        unaryMap(self, GELUKernel.self).recording([self]) { g in [zipMap(g, self, GELUGradKernel.self)] }
+        let input = contiguousValues()
+        let out = Tensor(uninitialized: shape)
+        VectorFunctions.map(input.pointer, out.pointer, count: count) { x in
+            0.5 * x * (1 + VectorFunctions.erf(x * 0.70710678))
+        }
+        return out.recording([self]) { g in
+            // d/dx = Phi(x) + x phi(x).
+            let gradient = g.contiguousValues()
+            let result = Tensor(uninitialized: input.shape)
+            VectorFunctions.zipMap(gradient.pointer, input.pointer, result.pointer, count: result.count) { g, x in
+                let cdf = 0.5 * (1 + VectorFunctions.erf(x * 0.70710678))
+                let pdf = 0.39894228 * VectorFunctions.exp(-0.5 * x * x)
+                return g * (cdf + x * pdf)
+            }
+            withExtendedLifetime(gradient) {}
+            return [result]
+        }
     }
 
-    /// SiLU/Swish: x sigmoid(x).
+    /// SiLU/Swish: x sigmoid(x), 16 values at a time.
     public func silu() -> Tensor {
-        unaryMap(self, SiLUKernel.self).recording([self]) { g in [zipMap(g, self, SiLUGradKernel.self)] }
+        let input = contiguousValues()
+        let out = Tensor(uninitialized: shape)
+        VectorFunctions.map(input.pointer, out.pointer, count: count) { x in x / (1 + VectorFunctions.exp(-x)) }
+        return out.recording([self]) { g in
+            // d/dx = s (1 + x (1 - s)) with s = sigmoid(x).
+            let gradient = g.contiguousValues()
+            let result = Tensor(uninitialized: input.shape)
+            VectorFunctions.zipMap(gradient.pointer, input.pointer, result.pointer, count: result.count) { g, x in
+                let s = 1 / (1 + VectorFunctions.exp(-x))
+                return g * s * (1 + x * (1 - s))
+            }
+            withExtendedLifetime(gradient) {}
+            return [result]
+        }
     }
 
     /// Clamps to [minimum, maximum] (hardtanh; QuartzNet-style clipped ReLU with minimum 0).

@@ -23,6 +23,10 @@ extension Tensor {
     /// Sum over `axes` (all axes when nil); `keepDims` keeps them with size 1.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let axes = axes ?? Array(0..<rank)
+        let normalized = Set(axes.map { Shape.axis($0, rank: rank) })
+        if isContiguous && !normalized.isEmpty && normalized.count < rank && normalized == Set(0..<normalized.count) {
+            return sumOfLeadingAxes(normalized.count, keepDims: keepDims)
+        }
         let (values, outer, inner, keptShape) = reductionLayout(self, axes: axes)
         let out = Tensor(uninitialized: reducedShape(keptShape, axes: axes, rank: rank, keepDims: keepDims))
         defer { withExtendedLifetime(values) {} }  // the loop reads through a raw pointer into it
@@ -32,6 +36,21 @@ extension Tensor {
             let row = v + i * inner
             for j in 0..<inner { total += Double(row[j]) }
             o[i] = Float(total)
+        }
+        let original = shape
+        return out.recording([self]) { g in [g.reshaped(keptShape).expanded(original)] }
+    }
+
+    /// Sum over the first `count` axes of a contiguous tensor (a bias gradient): rows added into one row,
+    /// without regrouping the values first.
+    private func sumOfLeadingAxes(_ count: Int, keepDims: Bool) -> Tensor {
+        let width = shape[count...].reduce(1, *), rows = self.count / Swift.max(width, 1)
+        let keptShape = shape.enumerated().map { $0.offset < count ? 1 : $0.element }
+        let out = Tensor(zeros: keepDims ? keptShape : Array(shape[count...]))
+        let o = out.pointer, v = pointer
+        for row in 0..<rows {
+            let source = v + row * width
+            for j in 0..<width { o[j] += source[j] }
         }
         let original = shape
         return out.recording([self]) { g in [g.reshaped(keptShape).expanded(original)] }

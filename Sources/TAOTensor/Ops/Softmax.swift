@@ -37,8 +37,8 @@ extension Tensor {
                 let x = s + row * width, y = o + row * width
                 var largest = -Float.infinity
                 for i in 0..<width { largest = Swift.max(largest, x[i]) }
-                var total: Float = 0
-                for i in 0..<width { let e = (x[i] - largest).exp; y[i] = e; total += e }
+                VectorFunctions.map(x, y, count: width) { VectorFunctions.exp($0 - largest) }
+                let total = VectorMath.sum(y, count: width)
                 if log {
                     let logTotal = total.log + largest
                     for i in 0..<width { y[i] = x[i] - logTotal }
