@@ -102,7 +102,7 @@ struct LogMelFeaturizerTests {
         var worst: Float = 0
         var x: Float = 1e-30
         while x < 1e30 {
-            let v = vectorLog(SIMD8<Float>((0..<8).map { x * (1 + Float($0) / 8) }))
+            let v = (0..<8).map { fastLog(x * (1 + Float($0) / 8)) }
             for lane in 0..<8 {
                 let exact = log(Double(Float(Double(x) * (1 + Double(lane) / 8))))
                 worst = max(worst, Float(abs(Double(v[lane]) - exact) / max(1, abs(exact))))
