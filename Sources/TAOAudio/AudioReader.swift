@@ -82,7 +82,8 @@ public final class AudioReader {
     /// Reads up to `maxFrames` frames as interleaved samples (`channels` per frame); empty at the end of the file.
     public func readInterleaved(maxFrames: Int = 65_536) throws -> [Float] {
         let channelCount = info.channels
-        let frames = max(1, min(maxFrames, 1 << 20))
+        // At most 2^20 samples (4 MB) per block, whatever the channel count a header claims.
+        let frames = max(1, min(maxFrames, (1 << 20) / channelCount))
         if interleaved.count < frames * channelCount { interleaved = [Float](repeating: 0, count: frames * channelCount) }
         let got = Int(interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) })
         if got <= 0 {

@@ -112,3 +112,14 @@ struct LogMelFeaturizerTests {
         #expect(worst < 1e-6)
     }
 }
+
+@Test("dither noise is standard normal: mean 0, variance 1, 95% within 1.96")
+func gaussianSampler() {
+    var rng = SeededGenerator(seed: 99)
+    var sampler = GaussianSampler()
+    let values = (0..<100_000).map { _ in Double(sampler.next(using: &rng)) }
+    let mean = values.reduce(0, +) / Double(values.count)
+    let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
+    let inside = Double(values.filter { abs($0) < 1.96 }.count) / Double(values.count)
+    #expect(abs(mean) < 0.02 && abs(variance - 1) < 0.02 && abs(inside - 0.95) < 0.005)
+}
