@@ -9,7 +9,7 @@ public final class LogMelFeaturizer: Sendable {
     /// The settings this featurizer was built from (validated).
     public let config: PreprocessorConfig
     /// The window's weights (window length).
-    let window: [Float]
+    let window: [Double]
     /// The mel filterbank.
     public let filterbank: MelFilterbank
     let fft: RealFFT
@@ -102,7 +102,7 @@ public final class LogMelFeaturizer: Sendable {
         // The pre-emphasized, centre-padded samples one block of frames needs, made per block (a few KB that stay in
         // cache) rather than as a padded copy of the whole signal.
         let span = (blockFrames - 1) * hop + windowLength
-        let segment = UnsafeMutablePointer<Float>.allocate(capacity: span)
+        let segment = UnsafeMutablePointer<Double>.allocate(capacity: span)
         defer { segment.deallocate() }
         var finite = true
         let output = [Float](unsafeUninitializedCapacity: bands * columns) { out, initialized in
@@ -130,15 +130,16 @@ public final class LogMelFeaturizer: Sendable {
         return Features(values: output, featureCount: bands, frameCount: columns, validFrames: min(validFrameCount(sampleCount: samples.count), columns))
     }
 
-    /// Writes `count` samples of the pre-emphasized signal (`y[0] = x[0]`, `y[t] = x[t] - preemph * x[t-1]`) from
+    /// Writes `count` samples of the pre-emphasized signal (`y[0] = x[0]`, `y[t] = x[t] - preemph * x[t-1]`, in double
+    /// precision) from
     /// index `start` on, indices outside the signal taken from the centre padding: mirrored without repeating the
     /// edge (numpy's "reflect") or zeros ("constant").
-    func fillSegment(_ x: UnsafeBufferPointer<Float>, from start: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
-        let length = x.count, a = config.preemph.map(Float.init) ?? 0
-        @inline(__always) func emphasized(_ j: Int) -> Float { j == 0 ? x[0] : x[j] - a * x[j - 1] }
+    func fillSegment(_ x: UnsafeBufferPointer<Float>, from start: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        let length = x.count, a = config.preemph ?? 0
+        @inline(__always) func emphasized(_ j: Int) -> Double { j == 0 ? Double(x[0]) : Double(x[j]) - a * Double(x[j - 1]) }
         // The interior, where every index is inside the signal and has a predecessor, as one vectorizable loop.
         let low = min(max(start, 1), start + count), high = max(min(start + count, length), low)
-        for j in low..<high { out[j - start] = x[j] - a * x[j - 1] }
+        for j in low..<high { out[j - start] = Double(x[j]) - a * Double(x[j - 1]) }
         let reflect = config.stftPadMode == "reflect"
         for j in start..<low where j < start + count {
             out[j - start] = j >= 0 && j < length ? emphasized(j) : reflect ? emphasized(reflectedIndex(j, count: length)) : 0
