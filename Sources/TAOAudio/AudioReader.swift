@@ -18,6 +18,8 @@ public final class AudioReader {
     public let info: AudioFileInfo
     /// The path or name used in error messages.
     public let name: String
+    /// Size of the encoded file in bytes, when known.
+    public let byteCount: Int?
     private let handle: OpaquePointer
     /// Keeps in-memory bytes alive while libsndfile reads them.
     private let source: ByteSource?
@@ -35,6 +37,7 @@ public final class AudioReader {
         }
         if isDirectory.boolValue { throw AudioError.unreadable(file: path, reason: "it is a directory") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        byteCount = size
         if size == 0 { throw AudioError.emptyFile(file: path) }
         try raw?.validate(file: path)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
@@ -51,6 +54,7 @@ public final class AudioReader {
     /// Opens audio held in memory (a request body, a download); `name` is used in error messages.
     public init(bytes: [UInt8], name: String, raw: RawPCMFormat? = nil) throws {
         self.name = name
+        byteCount = bytes.count
         if bytes.isEmpty { throw AudioError.emptyFile(file: name) }
         try raw?.validate(file: name)
         let source = ByteSource(bytes)
