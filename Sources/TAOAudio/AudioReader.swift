@@ -127,7 +127,7 @@ public final class AudioReader {
         if code != 0 {
             throw AudioError.corrupt(file: name, reason: String(cString: sf_strerror(handle)))
         }
-        if info.frames < Int(Int32.max) * 64, framesRead < info.frames {
+        if info.lengthIsExact, framesRead < info.frames {
             throw AudioError.truncated(file: name, expectedFrames: info.frames, readFrames: framesRead)
         }
     }
