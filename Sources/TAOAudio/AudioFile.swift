@@ -8,6 +8,7 @@ public struct AudioClip: Sendable, Equatable {
     /// Samples per second, in Hz.
     public var sampleRate: Int
 
+    /// A clip of `samples` at `sampleRate` Hz.
     public init(samples: [Float], sampleRate: Int) {
         self.samples = samples
         self.sampleRate = sampleRate
@@ -26,6 +27,7 @@ public struct AudioReadOptions: Sendable, Equatable {
     /// Longest accepted audio, in seconds; nil for no limit.
     public var maxDuration: Double?
 
+    /// Mixdown, any rate, any length unless told otherwise.
     public init(channels: ChannelSelection = .mixdown, allowedSampleRates: [Int]? = nil, maxDuration: Double? = nil) {
         self.channels = channels
         self.allowedSampleRates = allowedSampleRates

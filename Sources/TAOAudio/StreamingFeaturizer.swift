@@ -24,6 +24,7 @@ public final class StreamingFeaturizer {
     /// Window supports of up to a block of frames, gathered for the analyzer.
     private var frames: [Double]
 
+    /// A new stream with `featurizer`'s settings and FFT plan.
     public init(_ featurizer: LogMelFeaturizer) {
         self.featurizer = featurizer
         analyzer = featurizer.makeAnalyzer()
