@@ -21,6 +21,7 @@ ap.add_argument("--seconds", type=float, default=3600)
 ap.add_argument("--seg", type=float, default=20.0)
 ap.add_argument("--threads", default="1,2")
 ap.add_argument("--mels", type=int, default=64)
+ap.add_argument("--impls", default="numpy,librosa")
 a = ap.parse_args()
 sys.path.insert(0, a.anchors)
 import frontend_recipe as R  # the anchors' NeMo recipe in numpy
@@ -49,7 +50,9 @@ def run_librosa(u, nthr):
 
 for nthr in [int(t) for t in a.threads.split(",")]:
     with threadpool_limits(nthr):
-        for name, fn in (("numpy+scipy.fft", run_numpy), ("librosa.stft", run_librosa)):
+        for key, name, fn in (("numpy", "numpy+scipy.fft", run_numpy), ("librosa", "librosa.stft", run_librosa)):
+            if key not in a.impls.split(","):
+                continue
             for u in utts[:5]:
                 fn(u, nthr)
             times = []

@@ -18,7 +18,7 @@ os.makedirs(out, exist_ok=True)
 
 shutil.copyfile(os.path.join(golden, "golden_utt_16k.wav"), os.path.join(out, "golden_utt_16k.wav"))
 frames = np.load(os.path.join(golden, "tao_features_64.npy")).shape[1]
-kept = sorted(set(range(24)) | set(range(frames - 24, frames)) | set(range(0, frames, 8)))
+kept = sorted(set(range(24)) | set(range(frames - 24, frames)) | set(range(0, frames, 3)))
 for name in ["tao_features_64", "tao_features_80", "features_64", "features_80",
              "tao_logmel_prenorm_64", "tao_logmel_prenorm_80", "logmel_prenorm_64", "logmel_prenorm_80"]:
     a = np.load(os.path.join(golden, name + ".npy"))

@@ -8,6 +8,7 @@ public struct AudioClip: Sendable, Equatable {
     /// Samples per second, in Hz.
     public var sampleRate: Int
 
+    /// A clip of `samples` at `sampleRate` Hz.
     public init(samples: [Float], sampleRate: Int) {
         self.samples = samples
         self.sampleRate = sampleRate
@@ -26,6 +27,7 @@ public struct AudioReadOptions: Sendable, Equatable {
     /// Longest accepted audio, in seconds; nil for no limit.
     public var maxDuration: Double?
 
+    /// Mixdown, any rate, any length unless told otherwise.
     public init(channels: ChannelSelection = .mixdown, allowedSampleRates: [Int]? = nil, maxDuration: Double? = nil) {
         self.channels = channels
         self.allowedSampleRates = allowedSampleRates
@@ -51,16 +53,14 @@ public enum AudioFile {
         try read(from: AudioReader(bytes: bytes, name: name, raw: raw), options: options)
     }
 
-    /// Reads a file as mono and resamples it to `sampleRate` Hz (high-quality libsoxr) when it differs.
+    /// Reads a file as mono and resamples it to `sampleRate` Hz (high-quality libsoxr) when it differs. Blocks are
+    /// resampled as they are read, so the signal at the file's rate is never held whole.
     public static func read(_ url: URL, resamplingTo sampleRate: Int, raw: RawPCMFormat? = nil, options: AudioReadOptions = .init()) throws -> AudioClip {
-        let clip = try read(url, raw: raw, options: options)
-        if clip.sampleRate == sampleRate { return clip }
-        let samples = try Resampler.resample(clip.samples, from: Double(clip.sampleRate), to: Double(sampleRate))
-        return AudioClip(samples: samples, sampleRate: sampleRate)
+        try read(from: AudioReader(url: url, raw: raw), options: options, resamplingTo: sampleRate)
     }
 
-    /// Drains `reader` block by block, enforcing the options.
-    static func read(from reader: AudioReader, options: AudioReadOptions) throws -> AudioClip {
+    /// Drains `reader` block by block, enforcing the options, resampling each block to `targetRate` Hz if given.
+    static func read(from reader: AudioReader, options: AudioReadOptions, resamplingTo targetRate: Int? = nil) throws -> AudioClip {
         let info = reader.info
         if let allowed = options.allowedSampleRates, !allowed.contains(info.sampleRate) {
             throw AudioError.sampleRateNotAllowed(file: reader.name, sampleRate: info.sampleRate,
@@ -70,19 +70,32 @@ public enum AudioFile {
         if let limit = options.maxDuration, let limitFrames, info.frames > limitFrames {
             throw AudioError.tooLong(file: reader.name, seconds: info.duration, limit: limit)
         }
+        let outputRate = targetRate ?? info.sampleRate
+        let resampler = outputRate == info.sampleRate ? nil : try Resampler(from: Double(info.sampleRate), to: Double(outputRate))
         var samples: [Float] = []
-        // The header may lie about the length: reserve at most 2^22 samples up front and let the array grow.
-        samples.reserveCapacity(min(info.frames, 1 << 22))
+        // Reserve the announced length once, so the samples are not copied while the array grows; but a header may
+        // lie, so never more than 16 samples per encoded byte (no codec here compresses further) or 2^22 samples.
+        let plausible = max(1 << 22, 16 * (reader.byteCount ?? 0))
+        let announced = Double(min(info.frames, plausible)) * Double(outputRate) / Double(info.sampleRate)
+        samples.reserveCapacity(Int(announced) + 64)
+        var framesRead = 0
         while true {
             let block = try reader.read(maxFrames: 65_536, channels: options.channels)
             if block.isEmpty { break }
-            samples.append(contentsOf: block)
-            if let limit = options.maxDuration, let limitFrames, samples.count > limitFrames {
-                throw AudioError.tooLong(file: reader.name, seconds: Double(samples.count) / Double(info.sampleRate), limit: limit)
+            framesRead += block.count
+            if let limit = options.maxDuration, let limitFrames, framesRead > limitFrames {
+                throw AudioError.tooLong(file: reader.name, seconds: Double(framesRead) / Double(info.sampleRate), limit: limit)
             }
+            samples += try resampler?.process(block) ?? block
         }
-        if samples.isEmpty { throw AudioError.zeroLength(file: reader.name) }
-        return AudioClip(samples: samples, sampleRate: info.sampleRate)
+        if framesRead == 0 { throw AudioError.zeroLength(file: reader.name) }
+        if let resampler {
+            // The filter's tail, then exactly round(frames * out / in) samples, as the one-shot resampler gives.
+            samples += try resampler.flush()
+            let expected = Int((Double(framesRead) * Double(outputRate) / Double(info.sampleRate)).rounded())
+            if samples.count > expected { samples.removeLast(samples.count - expected) }
+        }
+        return AudioClip(samples: samples, sampleRate: outputRate)
     }
 
     /// Writes a mono or interleaved signal as a WAV file. Samples beyond [-1, 1] are clipped for integer encodings.

@@ -12,6 +12,8 @@ public struct AudioFileInfo: Sendable, Equatable {
     public var channels: Int
     /// Frames (samples per channel) announced by the header.
     public var frames: Int
+    /// Whether `frames` is exact (false for MPEG streams, whose length libsndfile estimates, and unknown lengths).
+    public var lengthIsExact: Bool
 
     /// Length in seconds.
     public var duration: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
@@ -22,6 +24,7 @@ public struct AudioFileInfo: Sendable, Equatable {
         sampleRate = Int(info.samplerate)
         channels = Int(info.channels)
         frames = Int(clamping: info.frames)
+        lengthIsExact = info.format & Int32(SF_FORMAT_TYPEMASK) != Int32(SF_FORMAT_MPEG) && info.frames < Int64.max
     }
 
     /// libsndfile's human-readable name of a major format or subtype constant.

@@ -18,6 +18,8 @@ public final class AudioReader {
     public let info: AudioFileInfo
     /// The path or name used in error messages.
     public let name: String
+    /// Size of the encoded file in bytes, when known.
+    public let byteCount: Int?
     private let handle: OpaquePointer
     /// Keeps in-memory bytes alive while libsndfile reads them.
     private let source: ByteSource?
@@ -35,6 +37,7 @@ public final class AudioReader {
         }
         if isDirectory.boolValue { throw AudioError.unreadable(file: path, reason: "it is a directory") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        byteCount = size
         if size == 0 { throw AudioError.emptyFile(file: path) }
         try raw?.validate(file: path)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
@@ -51,6 +54,7 @@ public final class AudioReader {
     /// Opens audio held in memory (a request body, a download); `name` is used in error messages.
     public init(bytes: [UInt8], name: String, raw: RawPCMFormat? = nil) throws {
         self.name = name
+        byteCount = bytes.count
         if bytes.isEmpty { throw AudioError.emptyFile(file: name) }
         try raw?.validate(file: name)
         let source = ByteSource(bytes)
@@ -82,7 +86,8 @@ public final class AudioReader {
     /// Reads up to `maxFrames` frames as interleaved samples (`channels` per frame); empty at the end of the file.
     public func readInterleaved(maxFrames: Int = 65_536) throws -> [Float] {
         let channelCount = info.channels
-        let frames = max(1, min(maxFrames, 1 << 20))
+        // At most 2^20 samples (4 MB) per block, whatever the channel count a header claims.
+        let frames = max(1, min(maxFrames, (1 << 20) / channelCount))
         if interleaved.count < frames * channelCount { interleaved = [Float](repeating: 0, count: frames * channelCount) }
         let got = Int(interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) })
         if got <= 0 {
@@ -122,7 +127,7 @@ public final class AudioReader {
         if code != 0 {
             throw AudioError.corrupt(file: name, reason: String(cString: sf_strerror(handle)))
         }
-        if info.frames < Int(Int32.max) * 64, framesRead < info.frames {
+        if info.lengthIsExact, framesRead < info.frames {
             throw AudioError.truncated(file: name, expectedFrames: info.frames, readFrames: framesRead)
         }
     }

@@ -20,6 +20,7 @@ public final class RealFFT: @unchecked Sendable {
 
     /// Buffers for one thread: `input` holds `size` reals, `output` holds `binCount` complex values as (re, im) pairs.
     public final class Buffers {
+        /// The `size` real input samples.
         public let input: UnsafeMutablePointer<Float>
         /// The complex bins seen as interleaved floats (a homogeneous tuple may be read as its element type).
         public let output: UnsafeMutablePointer<Float>

@@ -19,12 +19,18 @@ public enum FeatureNormalization {
         guard valid > 0, mode != "none" else { return }
         let rows = features.featureCount
         features.values.withUnsafeMutableBufferPointer { x in
+            // One pass: the sum and the sum of squares in double precision (variance = (sum x^2 - n mean^2) / (n - 1)).
             func statistics(_ rowRange: Range<Int>) -> (mean: Float, scale: Float) {
                 let n = Double(rowRange.count * valid)
-                let mean = rowRange.reduce(0.0) { $0 + sum(x.baseAddress! + $1 * frames, valid) { $0 } } / n
-                let squares = rowRange.reduce(0.0) { $0 + sum(x.baseAddress! + $1 * frames, valid) { ($0 - mean) * ($0 - mean) } }
-                let std = (squares / max(n - 1, 1)).squareRoot() + 1e-5
-                return (Float(mean), Float(1 / std))
+                var total = 0.0, squares = 0.0
+                for row in rowRange {
+                    let (s, q) = sums(x.baseAddress! + row * frames, valid)
+                    total += s
+                    squares += q
+                }
+                let mean = total / n
+                let variance = max(0, squares - n * mean * mean) / max(n - 1, 1)
+                return (Float(mean), Float(1 / (variance.squareRoot() + 1e-5)))
             }
             func apply(_ rowRange: Range<Int>, _ s: (mean: Float, scale: Float)) {
                 for row in rowRange {
@@ -39,25 +45,25 @@ public enum FeatureNormalization {
         }
     }
 
-    /// Sum of term(Double(values[i])) for i in 0..<count, in double precision with eight independent accumulators
-    /// (so the additions overlap instead of waiting on each other).
+    /// The sum and the sum of squares of `count` values, in double precision, four lanes at a time.
     @inline(__always)
-    static func sum(_ values: UnsafePointer<Float>, _ count: Int, _ term: (Double) -> Double) -> Double {
-        var s = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    static func sums(_ values: UnsafePointer<Float>, _ count: Int) -> (Double, Double) {
+        var s = SIMD4<Double>(), q = SIMD4<Double>()
         var i = 0
-        while i + 8 <= count {
-            s.0 += term(Double(values[i])); s.1 += term(Double(values[i + 1]))
-            s.2 += term(Double(values[i + 2])); s.3 += term(Double(values[i + 3]))
-            s.4 += term(Double(values[i + 4])); s.5 += term(Double(values[i + 5]))
-            s.6 += term(Double(values[i + 6])); s.7 += term(Double(values[i + 7]))
-            i += 8
+        while i + 4 <= count {
+            let v = SIMD4<Double>(Double(values[i]), Double(values[i + 1]), Double(values[i + 2]), Double(values[i + 3]))
+            s += v
+            q += v * v
+            i += 4
         }
-        var total = ((s.0 + s.1) + (s.2 + s.3)) + ((s.4 + s.5) + (s.6 + s.7))
+        var total = s.sum(), squares = q.sum()
         while i < count {
-            total += term(Double(values[i]))
+            let v = Double(values[i])
+            total += v
+            squares += v * v
             i += 1
         }
-        return total
+        return (total, squares)
     }
 
     /// Sets every frame from `validFrames` on to `padValue`.

@@ -10,6 +10,7 @@ public struct Features: Sendable, Equatable {
     /// Columns that carry signal (NeMo's `seq_len`); the rest hold `pad_value`.
     public var validFrames: Int
 
+    /// A matrix from row-major `values` (`featureCount * frameCount` of them).
     public init(values: [Float], featureCount: Int, frameCount: Int, validFrames: Int) {
         precondition(values.count == featureCount * frameCount,
                      "Features: \(values.count) values for shape [\(featureCount), \(frameCount)]")

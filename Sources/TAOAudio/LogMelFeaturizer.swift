@@ -9,7 +9,7 @@ public final class LogMelFeaturizer: Sendable {
     /// The settings this featurizer was built from (validated).
     public let config: PreprocessorConfig
     /// The window's weights (window length).
-    let window: [Float]
+    let window: [Double]
     /// The mel filterbank.
     public let filterbank: MelFilterbank
     let fft: RealFFT
@@ -53,8 +53,9 @@ public final class LogMelFeaturizer: Sendable {
         // Leave room for pad_to padding so the matrix is written once; `finish` fills the padding.
         let frames = frameCount(sampleCount: samples.count), multiple = max(config.padTo, 1)
         let paddedFrames = (frames + multiple - 1) / multiple * multiple
-        var raw = try logMel(of: noisy, analyzer: makeAnalyzer(), columns: paddedFrames)
-        return finish(&raw)
+        var features = try logMel(of: noisy, analyzer: makeAnalyzer(), columns: paddedFrames)
+        finish(&features)
+        return features
     }
 
     /// The log-mel matrix before splicing, normalization and padding: `[features, 1 + L / hop]`.
@@ -92,22 +93,26 @@ public final class LogMelFeaturizer: Sendable {
         return samples.map { $0 + scale * gaussian.next(using: &rng) }
     }
 
-    /// Pre-emphasizes and pads the signal, then analyzes every frame into a `[features, columns]` matrix
-    /// (`columns` >= the frame count; the columns past the frames are left for `finish` to fill).
-    /// Throws for an empty signal or a non-finite sample.
+    /// Analyzes every frame into a `[features, columns]` matrix (`columns` >= the frame count; the columns past the
+    /// frames are zero, for `finish` to fill). Throws for an empty signal or a non-finite sample.
     func logMel(of samples: [Float], analyzer: FrameAnalyzer, columns: Int) throws -> Features {
         if samples.isEmpty { throw AudioError.zeroLength(file: "audio signal") }
-        let padding = config.nFFT / 2
-        let padded = paddedSignal(samples, padding: padding)
         let frames = frameCount(sampleCount: samples.count)
         let bands = config.features, blockFrames = FrameAnalyzer.blockFrames
+        // The pre-emphasized, centre-padded samples one block of frames needs, made per block (a few KB that stay in
+        // cache) rather than as a padded copy of the whole signal.
+        let span = (blockFrames - 1) * hop + windowLength
+        let segment = UnsafeMutablePointer<Double>.allocate(capacity: span)
+        defer { segment.deallocate() }
         var finite = true
         let output = [Float](unsafeUninitializedCapacity: bands * columns) { out, initialized in
-            padded.withUnsafeBufferPointer { signal in
+            samples.withUnsafeBufferPointer { x in
                 var first = 0
                 while first < frames {
                     let count = min(blockFrames, frames - first)
-                    finite = analyzer.analyze(first: signal.baseAddress! + first * hop + analyzer.windowOffset, stride: hop, count: count) && finite
+                    let start = first * hop + (config.nFFT - windowLength) / 2 - config.nFFT / 2
+                    fillSegment(x, from: start, count: (count - 1) * hop + windowLength, into: segment)
+                    finite = analyzer.analyze(first: segment, stride: hop, count: count) && finite
                     // The block is band-major already: copy each band's run of frames into its output row.
                     for band in 0..<bands {
                         (out.baseAddress! + band * columns + first).initialize(from: analyzer.mel + band * blockFrames, count: count)
@@ -125,39 +130,32 @@ public final class LogMelFeaturizer: Sendable {
         return Features(values: output, featureCount: bands, frameCount: columns, validFrames: min(validFrameCount(sampleCount: samples.count), columns))
     }
 
-    /// Pre-emphasis, then `padding` samples each side: mirrored without repeating the edge (numpy's "reflect")
-    /// or zeros ("constant").
-    func paddedSignal(_ samples: [Float], padding: Int) -> [Float] {
-        let count = samples.count
-        var padded = [Float](repeating: 0, count: count + 2 * padding)
-        padded.withUnsafeMutableBufferPointer { out in
-            samples.withUnsafeBufferPointer { x in
-                let y = out.baseAddress! + padding
-                y[0] = x[0]
-                if let a = config.preemph.map(Float.init) {
-                    for t in 1..<max(count, 1) { y[t] = x[t] - a * x[t - 1] }
-                } else {
-                    for t in 1..<max(count, 1) { y[t] = x[t] }
-                }
-                guard config.stftPadMode == "reflect" else { return }
-                for k in 1...max(padding, 1) where k <= padding {
-                    y[-k] = y[reflectedIndex(-k, count: count)]
-                    y[count - 1 + k] = y[reflectedIndex(count - 1 + k, count: count)]
-                }
-            }
+    /// Writes `count` samples of the pre-emphasized signal (`y[0] = x[0]`, `y[t] = x[t] - preemph * x[t-1]`, in double
+    /// precision) from
+    /// index `start` on, indices outside the signal taken from the centre padding: mirrored without repeating the
+    /// edge (numpy's "reflect") or zeros ("constant").
+    func fillSegment(_ x: UnsafeBufferPointer<Float>, from start: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        let length = x.count, a = config.preemph ?? 0
+        @inline(__always) func emphasized(_ j: Int) -> Double { j == 0 ? Double(x[0]) : Double(x[j]) - a * Double(x[j - 1]) }
+        // The interior, where every index is inside the signal and has a predecessor, as one vectorizable loop.
+        let low = min(max(start, 1), start + count), high = max(min(start + count, length), low)
+        for j in low..<high { out[j - start] = Double(x[j]) - a * Double(x[j - 1]) }
+        let reflect = config.stftPadMode == "reflect"
+        for j in start..<low where j < start + count {
+            out[j - start] = j >= 0 && j < length ? emphasized(j) : reflect ? emphasized(reflectedIndex(j, count: length)) : 0
         }
-        return padded
+        for j in high..<(start + count) {
+            out[j - start] = j >= 0 && j < length ? emphasized(j) : reflect ? emphasized(reflectedIndex(j, count: length)) : 0
+        }
     }
 
     /// Splicing, normalization over the valid frames, then masking of every column past them (the invalid frame
-    /// of constant padding and the `pad_to` padding), in NeMo's order.
-    func finish(_ raw: inout Features) -> Features {
-        var features = FeatureNormalization.splice(raw, times: config.frameSplicing)
+    /// of constant padding and the `pad_to` padding), in NeMo's order; in place.
+    func finish(_ features: inout Features) {
+        if config.frameSplicing > 1 { features = FeatureNormalization.splice(features, times: config.frameSplicing) }
         FeatureNormalization.normalize(&features, mode: config.normalize)
         FeatureNormalization.mask(&features, padValue: Float(config.padValue))
-        return features
     }
-
 }
 
 /// numpy's "reflect" index for position `j` of a signal of `count` samples: mirror about the first and last sample

@@ -49,6 +49,7 @@ public struct RawPCMFormat: Sendable, Equatable, Codable {
     /// Byte order of multi-byte samples.
     public var endianness: Endianness
 
+    /// 16-bit little-endian mono unless told otherwise; the rate has no default.
     public init(encoding: SampleEncoding = .pcm16, sampleRate: Int, channels: Int = 1, endianness: Endianness = .little) {
         self.encoding = encoding
         self.sampleRate = sampleRate

@@ -1,6 +1,6 @@
 /// NeMo's `SpectrogramAugmentation` for training: SpecCutout rectangles, then SpecAugment frequency and time masks,
 /// drawn per utterance from a seeded generator (Python's inclusive `randint` ranges, as NeMo draws them).
-/// Keys and defaults follow the spec's `spec_augment` block.
+/// Keys follow the spec's `spec_augment` block; defaults are NeMo's `SpectrogramAugmentation` defaults.
 public struct SpecAugment: Sendable, Equatable, Codable {
     /// Width of a time mask: a frame count, or a fraction of the utterance's valid length (NeMo's float `time_width`).
     public enum TimeWidth: Sendable, Equatable, Codable {
@@ -34,13 +34,13 @@ public struct SpecAugment: Sendable, Equatable, Codable {
     }
 
     /// Frequency masks per utterance, each U{0..freqWidth} bands wide.
-    public var freqMasks = 2
+    public var freqMasks = 0
     /// Time masks per utterance.
-    public var timeMasks = 2
+    public var timeMasks = 0
     /// Widest frequency mask, bands.
-    public var freqWidth = 15
+    public var freqWidth = 10
     /// Widest time mask.
-    public var timeWidth = TimeWidth.fraction(0.05)
+    public var timeWidth = TimeWidth.frames(10)
     /// SpecCutout rectangles per utterance (0 disables).
     public var rectMasks = 0
     /// SpecCutout: largest rectangle extent along time (NeMo draws the band extent from it; see `cutout`).
@@ -55,6 +55,7 @@ public struct SpecAugment: Sendable, Equatable, Codable {
         case rectMasks = "rect_masks", rectTime = "rect_time", rectFreq = "rect_freq", maskValue = "mask_value"
     }
 
+    /// NeMo's module defaults: no masks (widths 10 bands and 10 frames, cutout 5 x 20); a spec sets the counts.
     public init() {}
 
     public init(from decoder: Decoder) throws {

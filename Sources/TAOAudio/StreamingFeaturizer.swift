@@ -9,11 +9,11 @@ public final class StreamingFeaturizer {
     private let analyzer: FrameAnalyzer
     private let padding: Int
     private let reflect: Bool
-    private let preemphasis: Float?
+    private let preemphasis: Double?
     /// The first `padding + 1` pre-emphasized samples, which reflect padding mirrors at the start.
-    private var head: [Float] = []
+    private var head: [Double] = []
     /// Pre-emphasized samples from index `bufferStart` on.
-    private var buffer: [Float] = []
+    private var buffer: [Double] = []
     private var bufferStart = 0
     private var lastInput: Float = 0
     /// Samples received so far.
@@ -22,15 +22,16 @@ public final class StreamingFeaturizer {
     public private(set) var frameCount = 0
     private var finished = false
     /// Window supports of up to a block of frames, gathered for the analyzer.
-    private var frames: [Float]
+    private var frames: [Double]
 
+    /// A new stream with `featurizer`'s settings and FFT plan.
     public init(_ featurizer: LogMelFeaturizer) {
         self.featurizer = featurizer
         analyzer = featurizer.makeAnalyzer()
         padding = featurizer.config.nFFT / 2
         reflect = featurizer.config.stftPadMode == "reflect"
-        preemphasis = featurizer.config.preemph.map(Float.init)
-        frames = [Float](repeating: 0, count: featurizer.windowLength * FrameAnalyzer.blockFrames)
+        preemphasis = featurizer.config.preemph
+        frames = [Double](repeating: 0, count: featurizer.windowLength * FrameAnalyzer.blockFrames)
     }
 
     /// Feeds the next samples (any count, even zero) and returns the frames completed by them:
@@ -42,7 +43,8 @@ public final class StreamingFeaturizer {
         }
         buffer.reserveCapacity(buffer.count + samples.count)
         for x in samples {
-            let y = sampleCount == 0 ? x : (preemphasis.map { x - $0 * lastInput } ?? x)
+            // The same double-precision pre-emphasis as LogMelFeaturizer.fillSegment.
+            let y = sampleCount == 0 ? Double(x) : Double(x) - (preemphasis ?? 0) * Double(lastInput)
             lastInput = x
             buffer.append(y)
             if head.count <= padding { head.append(y) }
@@ -95,12 +97,12 @@ public final class StreamingFeaturizer {
 
     /// The pre-emphasized sample at signal index `j`, with the centre padding outside 0..<sampleCount
     /// (indices past the end are only asked for by `finish`, when the length is known).
-    private func paddedSample(_ j: Int) -> Float {
+    private func paddedSample(_ j: Int) -> Double {
         if j >= 0 && j < sampleCount { return stored(j) }
         return reflect ? stored(reflectedIndex(j, count: sampleCount)) : 0
     }
 
-    private func stored(_ j: Int) -> Float {
+    private func stored(_ j: Int) -> Double {
         j >= bufferStart ? buffer[j - bufferStart] : head[j]
     }
 

@@ -6,9 +6,9 @@ public enum WindowFunction: String, Sendable, CaseIterable {
     /// Rectangular: every weight is 1 (NeMo's `window: none`).
     case none
 
-    /// The `length` weights of this window.
-    public func weights(length: Int) -> [Float] {
-        guard length > 1 else { return [Float](repeating: 1, count: max(length, 0)) }
+    /// The `length` weights of this window (double precision: the front end windows in double and rounds once).
+    public func weights(length: Int) -> [Double] {
+        guard length > 1 else { return [Double](repeating: 1, count: max(length, 0)) }
         let denominator = Double(length - 1)
         return (0..<length).map { n in
             let phase = 2 * Double.pi * Double(n) / denominator
@@ -19,7 +19,7 @@ public enum WindowFunction: String, Sendable, CaseIterable {
             case .bartlett: 1 - abs(2 * Double(n) / denominator - 1)
             case .none: 1
             }
-            return Float(w)
+            return w
         }
     }
 }

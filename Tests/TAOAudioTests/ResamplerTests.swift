@@ -63,3 +63,15 @@ struct ResamplerTests {
         #expect(clip.sampleRate == 16000 && clip.samples.count == 16000)
     }
 }
+
+@Test("reading with resampling block by block equals reading then resampling in one shot")
+func readResampledEqualsOneShot() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("long44k.wav")
+    try AudioFile.writeWAV(noise(count: 200_000, seed: 8), sampleRate: 44100, encoding: .float32, to: url)
+    let streamed = try AudioFile.read(url, resamplingTo: 16000)
+    let oneShot = try Resampler.resample(try AudioFile.read(url).samples, from: 44100, to: 16000)
+    #expect(streamed.samples.count == oneShot.count)
+    #expect(maxAbsDifference(streamed.samples, oneShot) < 1e-6)
+}

@@ -15,7 +15,9 @@ struct SpecAugmentTests {
 
     @Test("the same seed gives the same masks; another seed gives others")
     func seeded() {
-        let augment = SpecAugment()
+        var augment = SpecAugment()
+        (augment.freqMasks, augment.timeMasks, augment.rectMasks) = (2, 2, 2)
+        #expect(SpecAugment().freqMasks == 0 && SpecAugment().timeMasks == 0)
         var a = ones, b = ones, c = ones
         var r1 = SeededGenerator(seed: 7), r2 = SeededGenerator(seed: 7), r3 = SeededGenerator(seed: 8)
         augment.apply(to: &a, rng: &r1)
@@ -27,8 +29,8 @@ struct SpecAugmentTests {
     @Test("frequency masks are whole bands, at most freq_width wide each, filled with mask_value")
     func frequencyMasks() {
         var augment = SpecAugment()
-        augment.timeMasks = 0
         augment.freqMasks = 1
+        augment.freqWidth = 15
         augment.maskValue = -3
         var rng = SeededGenerator(seed: 1)
         var widths = Set<Int>()
@@ -46,7 +48,6 @@ struct SpecAugmentTests {
     @Test("time masks stay within the valid frames and scale with a fractional width")
     func timeMasks() {
         var augment = SpecAugment()
-        augment.freqMasks = 0
         augment.timeMasks = 1
         augment.timeWidth = .fraction(0.1)
         var rng = SeededGenerator(seed: 2)
@@ -70,8 +71,6 @@ struct SpecAugmentTests {
     @Test("cutout zeroes rectangles and nothing else")
     func cutout() {
         var augment = SpecAugment()
-        augment.freqMasks = 0
-        augment.timeMasks = 0
         augment.rectMasks = 5
         var rng = SeededGenerator(seed: 4)
         var f = ones
@@ -86,7 +85,7 @@ struct SpecAugmentTests {
         let augment = try JSONDecoder().decode(SpecAugment.self, from: Data(json.utf8))
         #expect(augment.timeMasks == 10 && augment.freqWidth == 27 && augment.timeWidth == .fraction(0.05))
         let frames = try JSONDecoder().decode(SpecAugment.self, from: Data(#"{"time_width": 25}"#.utf8))
-        #expect(frames.timeWidth == .frames(25) && frames.freqMasks == 2)
+        #expect(frames.timeWidth == .frames(25) && frames.freqMasks == 0)
         var bad = SpecAugment()
         bad.timeWidth = .fraction(1.5)
         #expect(throws: AudioError.self) { try bad.validate() }
