@@ -135,8 +135,12 @@ private struct BeamSearch {
     var spanStart: [Int32] = []
     var spanEnd: [Int32] = []
 
+    /// A beam; a beam that just added one character to a text not yet in the tree keeps `node` = -1
+    /// and the child as `pendingParent` + `pendingScalar` until it survives pruning.
     struct Beam {
         var node: Int32
+        var pendingParent: Int32 = -1
+        var pendingScalar: UInt32 = 0
         var last: Int32
         var acoustic: Double
         var partStart: Int32
@@ -199,6 +203,17 @@ private struct BeamSearch {
         }
         children.insert(key, index)
         return index
+    }
+
+    /// The score `child(node, scalar)` will have, for a character (not the separator), without creating it.
+    @inline(__always)
+    func characterChildScore(_ node: Int32, _ scalar: UInt32) -> Double {
+        let p = Int(node)
+        let fresh = isSeparator(node)
+        let length = fresh ? 1 : Int(partialLength[p]) + 1
+        let vocabulary = decoder.vocabularyTrie.child(fresh ? CharacterTrie.root : vocabularyNode[p], scalar)
+        let hot = hotwords.isEmpty ? -1 : hotwords.trie.child(fresh ? CharacterTrie.root : hotwordNode[p], scalar)
+        return score[Int(wordsNode[p])] + partialScore(length: length, vocabularyNode: vocabulary, hotwordNode: hot)
     }
 
     /// pyctcdecode's partial-word score: the hotword credit when the partial word starts a hotword,
@@ -279,7 +294,20 @@ private struct BeamSearch {
             next.partStart = beam.partStart < 0 ? frame : beam.partStart
             next.partEnd = frame + 1
         }
-        for i in scalarStart[label]..<scalarEnd[label] { next.node = child(next.node, scalars[i]) }
+        let first = scalarStart[label], end = scalarEnd[label]
+        if end == first + 1 && next.node == beam.node {
+            // one new character: look the child up, create it only if the beam survives
+            let scalar = scalars[first]
+            if let existing = children.get(UInt64(UInt32(beam.node)) << 32 | UInt64(scalar)) {
+                next.node = existing
+            } else {
+                next.pendingParent = beam.node
+                next.pendingScalar = scalar
+                next.node = -1
+            }
+            return next
+        }
+        for i in first..<end { next.node = child(next.node, scalars[i]) }
         return next
     }
 
@@ -299,7 +327,8 @@ private struct BeamSearch {
                 let logProb = logProbs[frame, label]
                 for beam in beams {
                     let next = extend(beam, label: label, logProb: logProb, frame: Int32(frame))
-                    let key = UInt64(UInt32(next.node)) << 32 | UInt64(UInt32(bitPattern: next.last))
+                    let key = next.node >= 0 ? UInt64(UInt32(next.node)) << 32 | UInt64(UInt32(bitPattern: next.last))
+                                             : 1 << 63 | UInt64(UInt32(next.pendingParent)) << 32 | UInt64(UInt32(bitPattern: next.last))
                     if let index = merged.get(key).map(Int.init) {
                         // the more likely alignment gives the word frames
                         if next.acoustic > candidates[index].acoustic {
@@ -312,8 +341,15 @@ private struct BeamSearch {
                     }
                 }
             }
-            for i in candidates.indices { candidates[i].total = candidates[i].acoustic + score[Int(candidates[i].node)] }
+            for i in candidates.indices {
+                let beam = candidates[i]
+                candidates[i].total = beam.acoustic + (beam.node >= 0 ? score[Int(beam.node)] : characterChildScore(beam.pendingParent, beam.pendingScalar))
+            }
             prune(candidates, into: &beams, order: &order)
+            for i in beams.indices where beams[i].node < 0 {
+                beams[i].node = child(beams[i].pendingParent, beams[i].pendingScalar)
+                beams[i].pendingParent = -1
+            }
         }
         return finish(beams, logProbs)
     }
@@ -323,14 +359,18 @@ private struct BeamSearch {
     func prune(_ candidates: [Beam], into beams: inout [Beam], order: inout [Int32]) {
         beams.removeAll(keepingCapacity: true)
         guard !candidates.isEmpty else { return }
+        let width = options.beamWidth
         candidates.withUnsafeBufferPointer { all in
             var best = -Double.infinity
             for beam in all where beam.total > best { best = beam.total }
             let floor = best + options.beamPruneLogp
             order.removeAll(keepingCapacity: true)
             for i in all.indices where all[i].total >= floor { order.append(Int32(i)) }
-            order.sort { all[Int($0)].total != all[Int($1)].total ? all[Int($0)].total > all[Int($1)].total : $0 < $1 }
-            for i in order.prefix(options.beamWidth) { beams.append(all[Int(i)]) }
+            if order.count > 1 {
+                order.sort { all[Int($0)].total != all[Int($1)].total ? all[Int($0)].total > all[Int($1)].total : $0 < $1 }
+            }
+            if order.count > width { order.removeLast(order.count - width) }
+            for i in order { beams.append(all[Int(i)]) }
         }
     }
 

@@ -1,6 +1,6 @@
 /// A map from non-zero-able UInt64 keys to Int32 values, open addressing with linear probing,
 /// cleared in O(1) by bumping a generation stamp: the decoder's per-frame merge table and prefix tree.
-struct IntHashMap {
+struct IntHashMap: Sendable {
     private var keys: [UInt64]
     private var values: [Int32]
     private var stamps: [UInt32]
