@@ -122,15 +122,25 @@ private struct BeamSearch {
     /// Completed-word score (LM + beta + hotwords) on separator nodes; plus the partial-word score on others.
     var score: [Double] = [0]
     var lmState: [LMState]
-    var children: [UInt64: Int32] = [:]
+    var children = IntHashMap(capacity: 4096)
+
+    // labels, flattened for the hot loop
+    let startsWord: [Bool], endsWord: [Bool]
+    let scalarStart: [Int], scalarEnd: [Int]
+    let scalars: [UInt32]
+    let isSubwords: Bool
 
     // persistent lists of word frame spans
     var spanParent: [Int32] = []
     var spanStart: [Int32] = []
     var spanEnd: [Int32] = []
 
+    /// A beam; a beam that just added one character to a text not yet in the tree keeps `node` = -1
+    /// and the child as `pendingParent` + `pendingScalar` until it survives pruning.
     struct Beam {
         var node: Int32
+        var pendingParent: Int32 = -1
+        var pendingScalar: UInt32 = 0
         var last: Int32
         var acoustic: Double
         var partStart: Int32
@@ -145,6 +155,18 @@ private struct BeamSearch {
         model = decoder.languageModel
         options = decoder.options
         self.hotwords = hotwords
+        startsWord = labels.tokens.map(\.startsWord)
+        endsWord = labels.tokens.map(\.endsWord)
+        scalars = labels.tokens.flatMap(\.scalars)
+        var start = 0, starts: [Int] = [], ends: [Int] = []
+        for token in labels.tokens {
+            starts.append(start)
+            start += token.scalars.count
+            ends.append(start)
+        }
+        scalarStart = starts
+        scalarEnd = ends
+        isSubwords = labels.kind == .subwords
         lmState = [model.map { decoder.options.lmScoreBoundary ? $0.beginSentenceState : $0.nullState } ?? LMState(id: 0)]
     }
 
@@ -153,7 +175,7 @@ private struct BeamSearch {
     /// The child of `node` by `scalar` (or the separator), created with its scores on first use.
     mutating func child(_ node: Int32, _ scalar: UInt32) -> Int32 {
         let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
-        if let existing = children[key] { return existing }
+        if let existing = children.get(key) { return existing }
         let index = Int32(parent.count)
         let p = Int(node)
         parent.append(node)
@@ -179,8 +201,19 @@ private struct BeamSearch {
             score.append(score[Int(wordsNode[p])] + partialScore(length: Int(length), vocabularyNode: vocabulary, hotwordNode: hot))
             lmState.append(LMState(id: 0))
         }
-        children[key] = index
+        children.insert(key, index)
         return index
+    }
+
+    /// The score `child(node, scalar)` will have, for a character (not the separator), without creating it.
+    @inline(__always)
+    func characterChildScore(_ node: Int32, _ scalar: UInt32) -> Double {
+        let p = Int(node)
+        let fresh = isSeparator(node)
+        let length = fresh ? 1 : Int(partialLength[p]) + 1
+        let vocabulary = decoder.vocabularyTrie.child(fresh ? CharacterTrie.root : vocabularyNode[p], scalar)
+        let hot = hotwords.isEmpty ? -1 : hotwords.trie.child(fresh ? CharacterTrie.root : hotwordNode[p], scalar)
+        return score[Int(wordsNode[p])] + partialScore(length: length, vocabularyNode: vocabulary, hotwordNode: hot)
     }
 
     /// pyctcdecode's partial-word score: the hotword credit when the partial word starts a hotword,
@@ -239,20 +272,20 @@ private struct BeamSearch {
     }
 
     /// The beam after reading `label` at `frame`.
-    mutating func extend(_ beam: Beam, label: Int, logProb: Float, frame: Int32, previousEndsWord: Bool) -> Beam {
+    @inline(__always)
+    mutating func extend(_ beam: Beam, label: Int, logProb: Float, frame: Int32) -> Beam {
         var next = beam
         next.acoustic += Double(logProb)
         next.last = Int32(label)
         if label == labels.blank { return next }
         if Int32(label) == beam.last { next.partEnd = frame + 1; return next }
-        let token = labels.tokens[label]
-        let hasPartial = !isSeparator(beam.node)
-        if token.startsWord || (labels.kind == .subwords && previousEndsWord) {
-            if hasPartial {
+        let previousEndsWord = isSubwords && beam.last >= 0 && endsWord[Int(beam.last)]
+        if startsWord[label] || previousEndsWord {
+            if !isSeparator(beam.node) {
                 next.spans = appendSpan(beam.spans, beam.partStart, beam.partEnd)
                 next.node = child(beam.node, Self.separator)
             }
-            if labels.kind == .characters {
+            if !isSubwords {
                 next.partStart = -1; next.partEnd = -1
                 return next
             }
@@ -261,53 +294,84 @@ private struct BeamSearch {
             next.partStart = beam.partStart < 0 ? frame : beam.partStart
             next.partEnd = frame + 1
         }
-        for scalar in token.scalars { next.node = child(next.node, scalar) }
+        let first = scalarStart[label], end = scalarEnd[label]
+        if end == first + 1 && next.node == beam.node {
+            // one new character: look the child up, create it only if the beam survives
+            let scalar = scalars[first]
+            if let existing = children.get(UInt64(UInt32(beam.node)) << 32 | UInt64(scalar)) {
+                next.node = existing
+            } else {
+                next.pendingParent = beam.node
+                next.pendingScalar = scalar
+                next.node = -1
+            }
+            return next
+        }
+        for i in first..<end { next.node = child(next.node, scalars[i]) }
         return next
     }
 
     mutating func run(_ logProbs: LogProbabilities) -> [BeamHypothesis] {
         var beams = [Beam(node: 0, last: -1, acoustic: 0, partStart: -1, partEnd: -1, spans: -1)]
         var candidates: [Beam] = []
-        var merged: [UInt64: Int] = [:]
+        var merged = IntHashMap(capacity: 1024)
         var tokens: [Int] = []
+        var order: [Int32] = []
         for frame in 0..<logProbs.frames {
             tokens.removeAll(keepingCapacity: true)
             let best = logProbs.argmax(frame)
             for label in 0..<labels.count where label == best || logProbs[frame, label] >= options.tokenMinLogp { tokens.append(label) }
             candidates.removeAll(keepingCapacity: true)
-            merged.removeAll(keepingCapacity: true)
+            merged.removeAll()
             for label in tokens {
                 let logProb = logProbs[frame, label]
                 for beam in beams {
-                    let endsWord = beam.last >= 0 && Int(beam.last) != labels.blank && labels.tokens[Int(beam.last)].endsWord
-                    let next = extend(beam, label: label, logProb: logProb, frame: Int32(frame), previousEndsWord: endsWord)
-                    let key = UInt64(UInt32(next.node)) << 32 | UInt64(UInt32(bitPattern: next.last))
-                    if let index = merged[key] {
+                    let next = extend(beam, label: label, logProb: logProb, frame: Int32(frame))
+                    let key = next.node >= 0 ? UInt64(UInt32(next.node)) << 32 | UInt64(UInt32(bitPattern: next.last))
+                                             : 1 << 63 | UInt64(UInt32(next.pendingParent)) << 32 | UInt64(UInt32(bitPattern: next.last))
+                    if let index = merged.get(key).map(Int.init) {
                         // the more likely alignment gives the word frames
                         if next.acoustic > candidates[index].acoustic {
                             (candidates[index].partStart, candidates[index].partEnd, candidates[index].spans) = (next.partStart, next.partEnd, next.spans)
                         }
                         candidates[index].acoustic = logSumExp(candidates[index].acoustic, next.acoustic)
                     } else {
-                        merged[key] = candidates.count
+                        merged.insert(key, Int32(candidates.count))
                         candidates.append(next)
                     }
                 }
             }
-            for i in candidates.indices { candidates[i].total = candidates[i].acoustic + score[Int(candidates[i].node)] }
-            beams = prune(candidates)
+            for i in candidates.indices {
+                let beam = candidates[i]
+                candidates[i].total = beam.acoustic + (beam.node >= 0 ? score[Int(beam.node)] : characterChildScore(beam.pendingParent, beam.pendingScalar))
+            }
+            prune(candidates, into: &beams, order: &order)
+            for i in beams.indices where beams[i].node < 0 {
+                beams[i].node = child(beams[i].pendingParent, beams[i].pendingScalar)
+                beams[i].pendingParent = -1
+            }
         }
         return finish(beams, logProbs)
     }
 
-    /// Drops beams more than `beamPruneLogp` below the best, keeps the best `beamWidth`.
-    func prune(_ candidates: [Beam]) -> [Beam] {
-        guard let best = candidates.map(\.total).max() else { return [] }
-        let floor = best + options.beamPruneLogp
-        var kept = candidates.enumerated().filter { $0.element.total >= floor }
-        // best first; ties keep their order, as Python's heapq.nlargest does
-        kept.sort { $0.element.total != $1.element.total ? $0.element.total > $1.element.total : $0.offset < $1.offset }
-        return kept.prefix(options.beamWidth).map(\.element)
+    /// Keeps the best `beamWidth` candidates within `beamPruneLogp` of the best, best first; ties keep
+    /// their order, as Python's heapq.nlargest does.
+    func prune(_ candidates: [Beam], into beams: inout [Beam], order: inout [Int32]) {
+        beams.removeAll(keepingCapacity: true)
+        guard !candidates.isEmpty else { return }
+        let width = options.beamWidth
+        candidates.withUnsafeBufferPointer { all in
+            var best = -Double.infinity
+            for beam in all where beam.total > best { best = beam.total }
+            let floor = best + options.beamPruneLogp
+            order.removeAll(keepingCapacity: true)
+            for i in all.indices where all[i].total >= floor { order.append(Int32(i)) }
+            if order.count > 1 {
+                order.sort { all[Int($0)].total != all[Int($1)].total ? all[Int($0)].total > all[Int($1)].total : $0 < $1 }
+            }
+            if order.count > width { order.removeLast(order.count - width) }
+            for i in order { beams.append(all[Int(i)]) }
+        }
     }
 
     /// Adds the last word and `</s>`, merges beams with the same text (the first one's words and
@@ -341,7 +405,9 @@ private struct BeamSearch {
             return score[Int(words)] + options.alpha * Double(model.score(lmState[Int(words)], model.sentenceEndID).log10Prob) * Self.ln10
         }
         for i in finals.indices { finals[i].total = finals[i].acoustic + lmScores[i]; finals[i].node = Int32(i) }
-        return prune(finals).map { beam in
+        var ranked: [Beam] = [], order: [Int32] = []
+        prune(finals, into: &ranked, order: &order)
+        return ranked.map { beam in
             let text = texts[Int(beam.node)]
             var spans: [(Int, Int)] = []
             var index = beam.spans

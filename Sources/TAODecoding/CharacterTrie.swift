@@ -2,7 +2,7 @@
 /// shortest word below each prefix.
 struct CharacterTrie: Sendable {
     /// child of (node, scalar): key = node << 32 | scalar.
-    private var children: [UInt64: Int32] = [:]
+    private var children = IntHashMap()
     /// Per node: length (in scalars) of the shortest word through it, and whether a word ends there.
     private(set) var shortestWord: [Int32] = [Int32.max]
     private(set) var isWord: [Bool] = [false]
@@ -19,9 +19,9 @@ struct CharacterTrie: Sendable {
         for scalar in scalars {
             shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
             let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
-            if let child = children[key] { node = child; continue }
+            if let child = children.get(key) { node = child; continue }
             let child = Int32(isWord.count)
-            children[key] = child
+            children.insert(key, child)
             shortestWord.append(Int32.max)
             isWord.append(false)
             node = child
@@ -30,13 +30,13 @@ struct CharacterTrie: Sendable {
         isWord[Int(node)] = true
     }
 
-    var isEmpty: Bool { children.isEmpty }
+    var isEmpty: Bool { children.count == 0 }
 
     /// The node after `scalar` from `node`, or -1 (also from -1).
     @inline(__always)
     func child(_ node: Int32, _ scalar: UInt32) -> Int32 {
         guard node >= 0 else { return -1 }
-        return children[UInt64(UInt32(node)) << 32 | UInt64(scalar)] ?? -1
+        return children.get(UInt64(UInt32(node)) << 32 | UInt64(scalar)) ?? -1
     }
 }
 

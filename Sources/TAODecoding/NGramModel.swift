@@ -27,6 +27,9 @@ public final class NGramModel: @unchecked Sendable {
     let tables: NGramTables
     let entries: UnsafePointer<NGramEntry>
     let entryCount: Int
+    let vocabularyCount: Int
+    /// Per order n (index n - 1): the table's first entry and its capacity - 1 (hot-path copies of `tables`).
+    let tableBases: UnsafeMutablePointer<Int>, tableMasks: UnsafeMutablePointer<Int>
     /// The id of `<s>` and `</s>`.
     public let sentenceBeginID: UInt32, sentenceEndID: UInt32
 
@@ -37,8 +40,33 @@ public final class NGramModel: @unchecked Sendable {
         entryCount = tables.last.map { $0.base + $0.capacity } ?? 1
         entries = (storage.bytes.baseAddress! + NGramLayout.headerSize).assumingMemoryBound(to: NGramEntry.self)
         self.tables = NGramTables(entries: entries, tables: tables)
+        vocabularyCount = vocabulary.count
+        tableBases = .allocate(capacity: order)
+        tableMasks = .allocate(capacity: order)
+        for (index, table) in tables.enumerated() {
+            tableBases[index] = table.base
+            tableMasks[index] = table.capacity - 1
+        }
         sentenceBeginID = self.vocabulary.id(NGramVocabulary.sentenceBegin)
         sentenceEndID = self.vocabulary.id(NGramVocabulary.sentenceEnd)
+    }
+
+    deinit {
+        tableBases.deallocate()
+        tableMasks.deallocate()
+    }
+
+    /// The global index of the n-gram with `key` in the table of order `n` >= 2, or 0 when absent.
+    @inline(__always)
+    func lookup(order n: Int, key: UInt64) -> Int {
+        let base = tableBases[n - 1], mask = tableMasks[n - 1]
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let stored = entries[base + slot].key
+            if stored == key { return base + slot }
+            if stored == 0 { return 0 }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The empty context (what follows an unknown word).
@@ -48,7 +76,10 @@ public final class NGramModel: @unchecked Sendable {
     public var beginSentenceState: LMState { minimized(1 + Int(sentenceBeginID)) }
 
     /// The id of `word` (0 for unknown words).
-    public func id(_ word: some StringProtocol) -> UInt32 { vocabulary.id(word) }
+    public func id(_ word: String) -> UInt32 { vocabulary.id(word) }
+
+    /// The id of `word` (0 for unknown words).
+    public func id(_ word: Substring) -> UInt32 { vocabulary.id(word) }
 
     /// log10 P(word | state) and the state after the word.
     @inline(__always)
@@ -59,13 +90,14 @@ public final class NGramModel: @unchecked Sendable {
 
     /// The full score of `word` after `state` (probability, matched length, OOV) and the next state.
     public func fullScore(_ state: LMState, _ word: UInt32) -> (WordScore, LMState) {
-        let word = Int(word) < vocabulary.count ? word : 0
+        let word = Int(word) < vocabularyCount ? word : 0
         var context = Int(state.id)
         var backoff: Float = 0
         while context != 0 {
             let entry = entries[context]
             let n = Int(entry.order) + 1
-            if n <= order, let found = tables.find(order: n, key: NGramHash.extend(entry.key, word)) {
+            let found = n <= order ? lookup(order: n, key: NGramHash.extend(entry.key, word)) : 0
+            if found != 0 {
                 let matched = entries[found]
                 let next = n < order ? found : Int(matched.suffix)
                 return (WordScore(log10Prob: matched.log10Prob + backoff, ngramLength: n, isOOV: word == 0),

@@ -18,10 +18,11 @@ public struct NGramVocabulary: Sendable {
 
     /// The id of `word`, or 0 (`<unk>`) when the model does not know it.
     @inline(__always)
-    public func id(_ word: some StringProtocol) -> UInt32 {
-        if let word = word as? String { return ids[word] ?? 0 }
-        return ids[String(word)] ?? 0
-    }
+    public func id(_ word: String) -> UInt32 { ids[word] ?? 0 }
+
+    /// The id of `word`, or 0 (`<unk>`).
+    @inline(__always)
+    public func id(_ word: Substring) -> UInt32 { ids[String(word)] ?? 0 }
 
     /// Whether `word` is in the vocabulary (`<unk>` itself counts as known).
     public func contains(_ word: String) -> Bool { ids[word] != nil }

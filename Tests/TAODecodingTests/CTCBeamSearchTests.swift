@@ -193,3 +193,23 @@ struct CTCBeamSearchTests {
         }
     }
 }
+
+@Test("by default an utterance ending in a word is not penalized as pyctcdecode's empty final word is")
+func emptyFinalWordScoring() throws {
+    let (golden, values) = try CTCBeamSearchTests.golden()
+    let utterance = golden.utterances[0]
+    let model = try ARPAReader.read(path: fixture("atis_o3.arpa"))
+    let slice = Array(values[0..<(utterance.frames * golden.labels.count)])
+    var options = BeamSearchOptions(beamWidth: 32, alpha: 0.5, beta: 1.0)
+    let sane = slice.withUnsafeBufferPointer {
+        CTCBeamSearchDecoder(labels: CTCLabels(golden.labels), languageModel: model, options: options)
+            .decode(LogProbabilities($0, frames: utterance.frames, labels: golden.labels.count)).first?.text
+    }
+    options.scoreEmptyFinalWordAsUnknown = true
+    let compatible = slice.withUnsafeBufferPointer {
+        CTCBeamSearchDecoder(labels: CTCLabels(golden.labels), languageModel: model, options: options)
+            .decode(LogProbabilities($0, frames: utterance.frames, labels: golden.labels.count)).first?.text
+    }
+    #expect(sane == utterance.reference)
+    #expect(compatible == utterance.results["lm_beam32"]?.first?.text && compatible != sane)
+}

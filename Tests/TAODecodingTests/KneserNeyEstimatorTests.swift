@@ -98,3 +98,28 @@ struct KneserNeyEstimatorTests {
         #expect(throws: DecodingError.self) { try KneserNeyEstimator.estimate(sentences: ["a <s> b"], options: .init(order: 2)) }
     }
 }
+
+@Suite("estimated models are distributions")
+struct KneserNeyNormalizationTests {
+    @Test("for orders 1, 2 and 6, P(w | context) sums to 1 over the vocabulary (without <s>) in every context tried",
+          arguments: [1, 2, 6])
+    func sumsToOne(order: Int) throws {
+        let sentences = try fixtureLines("atis_tiny10.txt") + fixtureLines("atis_test100.txt")
+        let model = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: order, discountFallback: true)).model()
+        var contexts = [model.beginSentenceState, model.nullState]
+        for sentence in sentences.prefix(5) {
+            var state = model.beginSentenceState
+            for word in model.ids(sentence) {
+                state = model.score(state, word).state
+                contexts.append(state)
+            }
+        }
+        for context in contexts {
+            var total = 0.0
+            for word in 0..<UInt32(model.vocabulary.count) where word != model.sentenceBeginID {
+                total += pow(10, Double(model.score(context, word).log10Prob))
+            }
+            #expect(abs(total - 1) < 1e-4, "context \(context.id): \(total)")
+        }
+    }
+}
