@@ -5,6 +5,7 @@ import Foundation
 let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "frontend": FrontendBench.run,
+    "decoding": DecodingBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
