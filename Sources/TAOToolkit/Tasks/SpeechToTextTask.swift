@@ -77,7 +77,7 @@ enum SpeechToTextTask {
                      + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
         let durations = trainData.entries.map(\.duration)
         let prefetcher = Prefetcher<SpeechBatch>()
-        var step = 0, lastWER: Double?
+        var step = 0, items = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
         for epoch in 0..<max(trainer.maxEpochs, 1) {
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
@@ -89,7 +89,7 @@ enum SpeechToTextTask {
                 prefetcher.start { try loader.load(batchEntries, training: true, seed: seed) }
             }
             if !plan.isEmpty { startLoading(0) }
-            var epochLoss = 0.0, items = 0
+            var epochLoss = 0.0
             for index in plan.indices {
                 let batch = try prefetcher.take()
                 if index + 1 < plan.count { startLoading(index + 1) }
@@ -122,7 +122,8 @@ enum SpeechToTextTask {
                 metrics["val_cer"] = result.cer.rate
                 lastWER = result.wer.rate
             }
-            try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics, learningRate: Double(optimizer.learningRate))
+            try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
+                                  learningRate: Double(optimizer.learningRate), items: items)
             try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil)
             if step >= totalSteps { break }
         }
