@@ -51,13 +51,14 @@ func unavailableSubtask() throws {
     defer { try? FileManager.default.removeItem(at: results) }
     let home = TAOProcess.temporaryDirectory("home")
     defer { try? FileManager.default.removeItem(at: home) }
-    let valid = try TAOProcess.run(["n_gram", "train", "-r", results.path, "training_ds.data_file=corpus.txt"],
+    let valid = try TAOProcess.run(["text_classification", "train", "-r", results.path, "data_dir=data", "model.dataset.num_classes=2"],
                                    environment: ["TAO_HOME": home.path])
     #expect(valid.status == 3)
     #expect(valid.stderr.contains("not available yet in this build"))
-    let invalid = try TAOProcess.run(["n_gram", "train", "-r", results.path, "model.order=three"], environment: ["TAO_HOME": home.path])
+    let invalid = try TAOProcess.run(["text_classification", "train", "-r", results.path, "data_dir=data", "model.dataset.num_classes=two"],
+                                     environment: ["TAO_HOME": home.path])
     #expect(invalid.status == 2)
-    #expect(invalid.stderr.contains("'model.order'"))
+    #expect(invalid.stderr.contains("'model.dataset.num_classes'"))
 }
 
 @Test("errors are one line per problem, prefixed 'error:', with no stack trace")
@@ -129,7 +130,8 @@ func concurrentProcessesLoseNothing() throws {
     let burst = (0..<6).map { worker -> Process in
         let process = Process()
         process.executableURL = TAOProcess.executable
-        process.arguments = ["n_gram", "train", "-r", results.appendingPathComponent("burst\(worker)").path, "training_ds.data_file=c.txt"]
+        process.arguments = ["text_classification", "train", "-r", results.appendingPathComponent("burst\(worker)").path,
+                             "data_dir=d", "model.dataset.num_classes=2"]
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         return process
@@ -141,7 +143,7 @@ func concurrentProcessesLoseNothing() throws {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", """
             for i in 0 1 2 3 4 5 6 7 8 9; do
-              "$0" n_gram train -r "$1/w\(worker)-$i" training_ds.data_file=corpus.txt model.order=$((i % 5 + 2)) 2>/dev/null
+              "$0" text_classification train -r "$1/w\(worker)-$i" data_dir=d model.dataset.num_classes=$((i % 5 + 2)) 2>/dev/null
             done
             """, TAOProcess.executable.path, results.path]
         process.environment = environment
@@ -150,7 +152,7 @@ func concurrentProcessesLoseNothing() throws {
     for loop in loops { try loop.run() }
     for loop in loops { loop.waitUntilExit() }
     let list = try TAOProcess.run(["runs", "list", "--limit", "100"], environment: ["TAO_HOME": home.path])
-    let rows = list.stdout.split(separator: "\n").filter { $0.contains("n_gram") }
+    let rows = list.stdout.split(separator: "\n").filter { $0.contains("text_classification") }
     #expect(rows.count == 26)
     #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("not available yet") })
 }

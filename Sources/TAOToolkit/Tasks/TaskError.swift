@@ -4,6 +4,8 @@ public enum TaskError: Error, CustomStringConvertible {
     case notAvailable(task: TaskName, subtask: Subtask)
     /// A flag the subtask needs was not given.
     case missingFlag(flag: String, purpose: String)
+    /// A file or folder the subtask reads is missing or unreadable.
+    case cannotRead(path: String, reason: String)
     /// A file or folder could not be written.
     case cannotWrite(path: String, reason: String)
 
@@ -13,6 +15,8 @@ public enum TaskError: Error, CustomStringConvertible {
             "\(task.rawValue) \(subtask.rawValue): not available yet in this build (the spec was checked and is valid)"
         case let .missingFlag(flag, purpose):
             "missing \(flag) (\(purpose))"
+        case let .cannotRead(path, reason):
+            "\(path): cannot read (\(reason))"
         case let .cannotWrite(path, reason):
             "\(path): cannot write (\(reason))"
         }

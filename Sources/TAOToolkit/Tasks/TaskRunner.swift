@@ -62,6 +62,19 @@ public enum TaskRunner {
         case (.speechToText, .export):
             return try SpeechToTextTask.export(spec.decode(ExportSpec.self), model: try requireModel(request),
                                                key: request.key, recorder: recorder)
+        case (.nGram, .datasetConvert):
+            return try NGramTask.datasetConvert(spec.decode(NGramDatasetConvertSpec.self), recorder: recorder)
+        case (.nGram, .train):
+            return try NGramTask.train(spec.decode(NGramTrainSpec.self), resolved: spec, recorder: recorder)
+        case (.nGram, .evaluate):
+            return try NGramTask.evaluate(spec.decode(NGramEvaluateSpec.self), model: try requireModel(request), key: request.key,
+                                          recorder: recorder)
+        case (.nGram, .infer):
+            return try NGramTask.infer(spec.decode(TextQueriesSpec.self), model: try requireModel(request), key: request.key,
+                                       recorder: recorder, say: say)
+        case (.nGram, .export):
+            return try NGramTask.export(spec.decode(ExportSpec.self), model: try requireModel(request), key: request.key,
+                                        recorder: recorder)
         default:
             throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
         }

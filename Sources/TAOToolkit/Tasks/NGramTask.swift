@@ -1,0 +1,159 @@
+import Foundation
+import TAODecoding
+import TAOText
+
+/// `tao n_gram dataset_convert | train | evaluate | infer | export`: KenLM-compatible n-gram language models.
+///
+/// A trained model is a `.tao` archive holding the training spec (`model_config.yaml`) and the model as ARPA
+/// text (`model.arpa`); `evaluate`, `infer` and `export` also take a plain ARPA file or tao's binary format as `-m`.
+enum NGramTask {
+    static let arpaMember = "model.arpa"
+
+    // MARK: Dataset conversion
+
+    /// A folder of text files (matching `extension`) becomes one normalized corpus, one sentence per line.
+    static func datasetConvert(_ spec: NGramDatasetConvertSpec, recorder: RunRecorder) throws -> String {
+        let source = URL(fileURLWithPath: spec.sourceDataDir)
+        let suffix = spec.extension.hasPrefix("*") ? String(spec.extension.dropFirst()) : spec.extension
+        guard let enumerator = FileManager.default.enumerator(at: source, includingPropertiesForKeys: nil) else {
+            throw TaskError.cannotRead(path: source.path, reason: "no such folder (source_data_dir)")
+        }
+        let files = enumerator.compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(suffix) }.sorted { $0.path < $1.path }
+        guard !files.isEmpty else { throw TaskError.cannotRead(path: source.path, reason: "no files ending in '\(suffix)' below it") }
+        let normalizer = TextNormalizer()
+        var lines: [String] = [], words = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                recorder.warn("skipped \(file.path): not readable")
+                continue
+            }
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                let text = normalizer.normalize(String(line))
+                guard !text.isEmpty else { continue }
+                words += text.split(separator: " ").count
+                lines.append(text)
+            }
+        }
+        let target = URL(fileURLWithPath: spec.targetDataDir)
+        let output = target.appendingPathComponent("corpus.txt")
+        do {
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        } catch {
+            throw TaskError.cannotWrite(path: target.path, reason: error.localizedDescription)
+        }
+        try writeText(lines.joined(separator: "\n") + "\n", to: output)
+        try recorder.recordArtifact(output, kind: "corpus")
+        return "wrote \(output.path): \(lines.count) sentences, \(words) words from \(files.count) files"
+    }
+
+    // MARK: Train
+
+    static func train(_ spec: NGramTrainSpec, resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
+        let options = KneserNeyOptions(order: spec.model.order, pruning: spec.model.pruning, discountFallback: spec.model.discountFallback)
+        let estimate: NGramEstimate
+        if spec.trainingDs.isFile {
+            estimate = try KneserNeyEstimator.estimate(corpus: spec.trainingDs.dataFile, options: options)
+        } else {
+            estimate = try KneserNeyEstimator.estimate(sentences: try folderSentences(spec.trainingDs.dataFile), options: options)
+        }
+        for message in estimate.messages { recorder.warn(message) }
+        var archive = ModelArchive()
+        archive[ModelArchive.configName] = Data(resolved.yaml(header: ["The spec this language model was estimated with."]).utf8)
+        archive[arpaMember] = Data(estimate.arpaText().utf8)
+        let output = SpeechToTextTask.resultsFile(spec.saveTo, recorder: recorder)
+        try archive.write(to: output)
+        try recorder.recordArtifact(output, kind: "model")
+        let counts = estimate.counts.enumerated().map { "\($0.offset + 1)-grams \($0.element)" }.joined(separator: ", ")
+        return "estimated an order-\(spec.model.order) model from \(estimate.sentenceCount) sentences (\(counts)); saved to \(output.path)"
+    }
+
+    // MARK: Evaluate
+
+    static func evaluate(_ spec: NGramEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let model = try load(url, key: key)
+        let sentences = try readLines(spec.testDs.dataFile)
+        let perplexity = model.perplexity(sentences)
+        try writeJSON([
+            "perplexity": perplexity.includingOOV, "perplexity_excluding_oov": perplexity.excludingOOV,
+            "oov_rate": perplexity.oovRate, "tokens": perplexity.tokenCount, "oov_tokens": perplexity.oovCount,
+            "sentences": sentences.count, "log10_probability": perplexity.log10Total,
+        ], to: recorder.resultsDir.appendingPathComponent("metrics.json"))
+        try recorder.progress(step: 0, metrics: ["perplexity": perplexity.includingOOV, "oov_rate": perplexity.oovRate])
+        return String(format: "perplexity %.2f (%.2f without OOV), OOV rate %.2f%% over %d tokens", perplexity.includingOOV,
+                      perplexity.excludingOOV, perplexity.oovRate * 100, perplexity.tokenCount)
+    }
+
+    // MARK: Infer
+
+    static func infer(_ spec: TextQueriesSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
+        let model = try load(url, key: key)
+        var sentences = spec.inputBatch
+        if let file = spec.inputFile { sentences += try readLines(file) }
+        var lines: [[String: Any]] = []
+        for sentence in sentences {
+            let scores = model.fullScores(sentence)
+            let total = scores.reduce(0.0) { $0 + Double($1.log10Prob) }
+            let words = sentence.split(separator: " ").map(String.init) + ["</s>"]
+            say(String(format: "%.4f\t%@", total, sentence))
+            lines.append(["sentence": sentence, "log10_probability": total,
+                          "words": zip(words, scores).map { ["word": $0, "log10_probability": Double($1.log10Prob),
+                                                            "ngram_length": $1.ngramLength, "oov": $1.isOOV] }])
+        }
+        try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
+        return "scored \(sentences.count) sentences (log10 probabilities with <s> and </s>)"
+    }
+
+    // MARK: Export
+
+    static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let model = try load(url, key: key)
+        let output = SpeechToTextTask.resultsFile(spec.exportTo, recorder: recorder)
+        do {
+            try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw TaskError.cannotWrite(path: output.path, reason: error.localizedDescription)
+        }
+        switch spec.exportFormat {
+        case "binary": try NGramBinary.write(model, to: output.path)
+        default: try ARPAWriter.write(model, to: output.path)
+        }
+        try recorder.recordArtifact(output, kind: "export")
+        return "exported the model as \(spec.exportFormat) to \(output.path)"
+    }
+
+    // MARK: Helpers
+
+    /// A language model from a `.tao` archive, a binary file, or an ARPA file.
+    static func load(_ url: URL, key: String?) throws -> NGramModel {
+        guard let head = FileHandle(forReadingAtPath: url.path)?.readData(ofLength: 512) else {
+            throw ArchiveError.unreadable(path: url.path, reason: FileManager.default.fileExists(atPath: url.path) ? "not readable" : "no such file")
+        }
+        if NGramBinary.isBinary(path: url.path) { return try NGramBinary.load(path: url.path) }
+        if ArchiveCipher.isEncrypted(head) || (head.count >= 262 && head[257..<262] == Data("ustar".utf8)) {
+            let archive = try ModelArchive.read(from: url, key: key)
+            let text = try archive.required(arpaMember, archive: url.path)
+            return try ARPAReader.read(text: String(decoding: text, as: UTF8.self), name: url.path + "!" + arpaMember)
+        }
+        return try ARPAReader.read(path: url.path)
+    }
+
+    private static func readLines(_ path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TaskError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
+        }
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+    }
+
+    private static func folderSentences(_ folder: String) throws -> [String] {
+        let files = (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".txt") }.sorted()
+        guard !files.isEmpty else { throw TaskError.cannotRead(path: folder, reason: "no .txt files in it (training_ds.is_file is false)") }
+        return try files.flatMap { try readLines(folder + "/" + $0) }
+    }
+
+    private static func writeText(_ text: String, to url: URL) throws {
+        do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
+            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}

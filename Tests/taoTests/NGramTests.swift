@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@Test("n_gram dataset_convert, train, evaluate, infer and export run end to end, and the exports read back")
+func nGramEndToEnd() throws {
+    let folder = TAOProcess.temporaryDirectory("ngram"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    let source = folder.appendingPathComponent("source")
+    try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+    try "Show me flights from Boston to Denver.\nI want 2 tickets to Dallas!\nshow me the cheapest fare\n"
+        .write(to: source.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+    try "what flights leave boston today\nignored file\n".write(to: source.appendingPathComponent("b.md"), atomically: true, encoding: .utf8)
+    func run(_ arguments: [String]) throws -> TAOProcess.Result {
+        try TAOProcess.run(arguments, environment: environment)
+    }
+    let convert = try run(["n_gram", "dataset_convert", "-r", folder.appendingPathComponent("r1").path,
+                           "source_data_dir=\(source.path)", "target_data_dir=\(folder.appendingPathComponent("data").path)"])
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let corpus = folder.appendingPathComponent("data/corpus.txt")
+    #expect(try String(contentsOf: corpus, encoding: .utf8) ==
+            "show me flights from boston to denver\ni want two tickets to dallas\nshow me the cheapest fare\n")
+
+    let train = try run(["n_gram", "train", "-r", folder.appendingPathComponent("r2").path, "training_ds.data_file=\(corpus.path)",
+                         "model.order=2", "model.discount_fallback=true"])
+    #expect(train.status == 0, "\(train.stderr)")
+    let model = folder.appendingPathComponent("r2/trained-lm.tao").path
+
+    let evaluate = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r3").path, "-m", model,
+                            "test_ds.data_file=\(corpus.path)"])
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("r3/metrics.json"))) as? [String: Any])
+    let perplexity = try #require(metrics["perplexity"] as? Double)
+    #expect(perplexity > 1 && perplexity < 20)
+    #expect(metrics["oov_rate"] as? Double == 0)
+
+    let infer = try run(["n_gram", "infer", "-r", folder.appendingPathComponent("r4").path, "-m", model,
+                         "input_batch=[show me flights, flights me show]"])
+    #expect(infer.status == 0, "\(infer.stderr)")
+    let scores = infer.stdout.split(separator: "\n").compactMap { Double($0.split(separator: "\t").first ?? "") }
+    #expect(scores.count == 2 && scores[0] > scores[1])
+
+    for format in ["arpa", "binary"] {
+        let file = folder.appendingPathComponent("export/lm.\(format)").path
+        let export = try run(["n_gram", "export", "-r", folder.appendingPathComponent("r5").path, "-m", model,
+                              "export_format=\(format)", "export_to=\(file)"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let again = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r6").path, "-m", file, "test_ds.data_file=\(corpus.path)"])
+        #expect(again.status == 0)
+        let reread = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("r6/metrics.json"))) as? [String: Any])
+        #expect(abs((reread["perplexity"] as? Double ?? 0) - perplexity) < 1e-3 * perplexity, "\(format)")
+    }
+    let missing = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r7").path, "-m", model, "test_ds.data_file=/nonexistent.txt"])
+    #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.txt: cannot read (no such file)"))
+}
