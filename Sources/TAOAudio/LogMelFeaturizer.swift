@@ -24,7 +24,7 @@ public final class LogMelFeaturizer: Sendable {
         hop = config.hopLength
         window = (WindowFunction(rawValue: config.window) ?? .hann).weights(length: windowLength)
         filterbank = MelFilterbank(bandCount: config.features, nFFT: config.nFFT, sampleRate: config.sampleRate,
-                                   lowFrequency: config.lowfreq, highFrequency: config.highfreq)
+                                   lowFrequency: config.lowfreq, highFrequency: config.highfreq, slaneyNorm: config.melNorm != nil)
         fft = RealFFT.shared(size: config.nFFT)
     }
 
