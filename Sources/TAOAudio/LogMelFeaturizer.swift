@@ -63,6 +63,22 @@ public final class LogMelFeaturizer: Sendable {
         try logMel(of: samples, analyzer: makeAnalyzer(), columns: frameCount(sampleCount: samples.count))
     }
 
+    /// The steps `features(of:)` runs after the log (splicing, normalization, masking, `pad_to`), applied to a
+    /// log-mel matrix of `sampleCount` samples, e.g. a stream's frames joined: the result equals `features(of:)` of
+    /// the same audio in eval mode.
+    public func postprocess(_ logMel: Features, sampleCount: Int) -> Features {
+        let frames = logMel.frameCount, multiple = max(config.padTo, 1)
+        let columns = (frames + multiple - 1) / multiple * multiple
+        var values = [Float](repeating: 0, count: logMel.featureCount * columns)
+        for row in 0..<logMel.featureCount {
+            for t in 0..<frames { values[row * columns + t] = logMel.values[row * frames + t] }
+        }
+        var features = Features(values: values, featureCount: logMel.featureCount, frameCount: columns,
+                                validFrames: min(validFrameCount(sampleCount: sampleCount), frames))
+        finish(&features)
+        return features
+    }
+
     /// Features of many utterances on `threads` threads (2 uses both cores here). In training, each utterance's
     /// dither comes from its own generator seeded from `rng` in order, so results do not depend on `threads`.
     public func features(ofBatch batch: [[Float]], training: Bool = false, threads: Int = 2,
