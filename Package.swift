@@ -51,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tao",
-            dependencies: ["TAOToolkit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOTensor", "TAOAudio"]),
 

@@ -24,7 +24,7 @@ public final class LogMelFeaturizer: Sendable {
         hop = config.hopLength
         window = (WindowFunction(rawValue: config.window) ?? .hann).weights(length: windowLength)
         filterbank = MelFilterbank(bandCount: config.features, nFFT: config.nFFT, sampleRate: config.sampleRate,
-                                   lowFrequency: config.lowfreq, highFrequency: config.highfreq)
+                                   lowFrequency: config.lowfreq, highFrequency: config.highfreq, slaneyNorm: config.melNorm != nil)
         fft = RealFFT.shared(size: config.nFFT)
     }
 
@@ -61,6 +61,22 @@ public final class LogMelFeaturizer: Sendable {
     /// The log-mel matrix before splicing, normalization and padding: `[features, 1 + L / hop]`.
     public func logMel(of samples: [Float]) throws -> Features {
         try logMel(of: samples, analyzer: makeAnalyzer(), columns: frameCount(sampleCount: samples.count))
+    }
+
+    /// The steps `features(of:)` runs after the log (splicing, normalization, masking, `pad_to`), applied to a
+    /// log-mel matrix of `sampleCount` samples, e.g. a stream's frames joined: the result equals `features(of:)` of
+    /// the same audio in eval mode.
+    public func postprocess(_ logMel: Features, sampleCount: Int) -> Features {
+        let frames = logMel.frameCount, multiple = max(config.padTo, 1)
+        let columns = (frames + multiple - 1) / multiple * multiple
+        var values = [Float](repeating: 0, count: logMel.featureCount * columns)
+        for row in 0..<logMel.featureCount {
+            for t in 0..<frames { values[row * columns + t] = logMel.values[row * frames + t] }
+        }
+        var features = Features(values: values, featureCount: logMel.featureCount, frameCount: columns,
+                                validFrames: min(validFrameCount(sampleCount: sampleCount), frames))
+        finish(&features)
+        return features
     }
 
     /// Features of many utterances on `threads` threads (2 uses both cores here). In training, each utterance's

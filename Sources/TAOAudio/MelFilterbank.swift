@@ -15,12 +15,14 @@ public struct MelFilterbank: Sendable, Equatable {
     let weights: [Float]
 
     /// The filterbank for `bandCount` bands between `lowFrequency` and `highFrequency` (Hz) over an `nFFT`-point
-    /// spectrum at `sampleRate` Hz. Weights are computed in double precision and rounded to float, as librosa does.
-    public init(bandCount: Int, nFFT: Int, sampleRate: Int, lowFrequency: Double = 0, highFrequency: Double? = nil) {
+    /// spectrum at `sampleRate` Hz, each scaled to unit area (`slaneyNorm`, librosa's `norm="slaney"`) or left with
+    /// peak 1. Weights are computed in double precision and rounded to float, as librosa does.
+    public init(bandCount: Int, nFFT: Int, sampleRate: Int, lowFrequency: Double = 0, highFrequency: Double? = nil,
+                slaneyNorm: Bool = true) {
         self.bandCount = bandCount
         binCount = nFFT / 2 + 1
         let dense = Self.denseWeights(bandCount: bandCount, nFFT: nFFT, sampleRate: Double(sampleRate),
-                                      low: lowFrequency, high: highFrequency ?? Double(sampleRate) / 2)
+                                      low: lowFrequency, high: highFrequency ?? Double(sampleRate) / 2, slaneyNorm: slaneyNorm)
         var starts: [Int] = [], offsets: [Int] = [0], weights: [Float] = []
         for band in 0..<bandCount {
             let row = dense[(band * binCount)..<((band + 1) * binCount)]
@@ -59,8 +61,9 @@ public struct MelFilterbank: Sendable, Equatable {
         mel >= breakMel ? 1000 * exp(logStep * (mel - breakMel)) : linearStep * mel
     }
 
-    /// Triangles between mel-spaced edges, each scaled by 2 / (its width in Hz) so every filter has unit area.
-    private static func denseWeights(bandCount: Int, nFFT: Int, sampleRate: Double, low: Double, high: Double) -> [Float] {
+    /// Triangles between mel-spaced edges, each scaled by 2 / (its width in Hz) so every filter has unit area
+    /// (when `slaneyNorm`).
+    private static func denseWeights(bandCount: Int, nFFT: Int, sampleRate: Double, low: Double, high: Double, slaneyNorm: Bool) -> [Float] {
         let binCount = nFFT / 2 + 1
         let binHz = (0..<binCount).map { Double($0) * sampleRate / Double(nFFT) }
         let lowMel = hertzToMel(low), highMel = hertzToMel(high)
@@ -68,7 +71,7 @@ public struct MelFilterbank: Sendable, Equatable {
         var matrix = [Float](repeating: 0, count: bandCount * binCount)
         for band in 0..<bandCount {
             let left = edges[band], centre = edges[band + 1], right = edges[band + 2]
-            let norm = 2 / (right - left)
+            let norm = slaneyNorm ? 2 / (right - left) : 1
             for bin in 0..<binCount {
                 let rising = (binHz[bin] - left) / (centre - left)
                 let falling = (right - binHz[bin]) / (right - centre)

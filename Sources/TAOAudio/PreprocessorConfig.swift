@@ -45,6 +45,8 @@ public struct PreprocessorConfig: Sendable, Equatable, Codable {
     public var padValue: Double = 0
     /// NeMo's frame splicing: the feature matrix is repeated this many times along the feature axis.
     public var frameSplicing: Int = 1
+    /// Mel filter normalization: "slaney" (each filter scaled to unit area, NeMo's default) or nil (peak 1).
+    public var melNorm: String? = "slaney"
     /// Centre padding of the STFT: "reflect" (NeMo 1.x / TAO 3.x: 1 + L/hop frames, all valid) or "constant"
     /// (current NeMo: zeros, L/hop valid frames).
     public var stftPadMode: String = "reflect"
@@ -55,6 +57,7 @@ public struct PreprocessorConfig: Sendable, Equatable, Codable {
         case normalize, dither, preemph, log, logZeroGuardType = "log_zero_guard_type"
         case logZeroGuardValue = "log_zero_guard_value", magPower = "mag_power", lowfreq, highfreq
         case padTo = "pad_to", padValue = "pad_value", frameSplicing = "frame_splicing", stftPadMode = "stft_pad_mode"
+        case melNorm = "mel_norm"
     }
 
     /// NeMo's defaults: QuartzNet's 64-mel front end.
@@ -106,6 +109,7 @@ public struct PreprocessorConfig: Sendable, Equatable, Codable {
         padValue = try c.decodeIfPresent(Double.self, forKey: .padValue) ?? padValue
         frameSplicing = try c.decodeIfPresent(Int.self, forKey: .frameSplicing) ?? frameSplicing
         stftPadMode = try c.decodeIfPresent(String.self, forKey: .stftPadMode) ?? stftPadMode
+        if c.contains(.melNorm) { melNorm = try c.decodeIfPresent(String.self, forKey: .melNorm) }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -131,6 +135,7 @@ public struct PreprocessorConfig: Sendable, Equatable, Codable {
         try c.encode(padValue, forKey: .padValue)
         try c.encode(frameSplicing, forKey: .frameSplicing)
         try c.encode(stftPadMode, forKey: .stftPadMode)
+        try c.encode(melNorm, forKey: .melNorm)
     }
 
     /// Window length in samples (truncated, as NeMo's `int(window_size * sample_rate)`).
@@ -181,5 +186,6 @@ public struct PreprocessorConfig: Sendable, Equatable, Codable {
         try check(padValue.isFinite, .padValue, padValue, "a finite number")
         try check(frameSplicing >= 1 && frameSplicing <= 16, .frameSplicing, frameSplicing, "an integer from 1 to 16")
         try check(["reflect", "constant"].contains(stftPadMode), .stftPadMode, stftPadMode, "reflect or constant")
+        try check(melNorm == nil || melNorm == "slaney", .melNorm, melNorm, "slaney or null")
     }
 }

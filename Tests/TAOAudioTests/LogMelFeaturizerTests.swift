@@ -123,3 +123,18 @@ func gaussianSampler() {
     let inside = Double(values.filter { abs($0) < 1.96 }.count) / Double(values.count)
     #expect(abs(mean) < 0.02 && abs(variance - 1) < 0.02 && abs(inside - 0.95) < 0.005)
 }
+
+@Test("mel_norm null leaves the filters with peak 1 instead of unit area")
+func melNorm() {
+    let slaney = MelFilterbank(bandCount: 64, nFFT: 512, sampleRate: 16000).dense
+    let peak = MelFilterbank(bandCount: 64, nFFT: 512, sampleRate: 16000, slaneyNorm: false).dense
+    // Band 40's peak is 1 without normalization; with it, every band's weights times the bin width (31.25 Hz) sum to 1.
+    let band40: [Float] = (0..<257).map { peak[40 * 257 + $0] }
+    let top: Float = band40.max() ?? 0
+    #expect(abs(top - 1) < 0.05)
+    for band in [20, 40, 63] {
+        let weights: [Float] = (0..<257).map { slaney[band * 257 + $0] }
+        let area: Float = weights.reduce(0, +) * 31.25
+        #expect(abs(area - 1) < 0.1)
+    }
+}

@@ -24,6 +24,8 @@ struct PreprocessorConfigTests {
         let roundTrip = try JSONDecoder().decode(PreprocessorConfig.self, from: JSONEncoder().encode(config))
         #expect(roundTrip == config)
         #expect(PreprocessorConfig.keys.contains("stft_pad_mode") && PreprocessorConfig.keys.contains("n_fft"))
+        let unnormalized = try JSONDecoder().decode(PreprocessorConfig.self, from: Data(#"{"mel_norm": null}"#.utf8))
+        #expect(unnormalized.melNorm == nil && PreprocessorConfig().melNorm == "slaney")
     }
 
     /// A config broken in one key.

@@ -42,6 +42,16 @@ struct StreamingFeaturizerTests {
         #expect(online.values == offline.values)
     }
 
+    @Test("streamed frames, post-processed, equal the offline features (normalized, masked, padded)", arguments: ["reflect", "constant"])
+    func postprocessed(padMode: String) throws {
+        var config = PreprocessorConfig.quartzNet
+        config.stftPadMode = padMode
+        let featurizer = try LogMelFeaturizer(config)
+        let audio = try AudioFile.read(fixture("golden_utt_16k.wav")).samples
+        let online = try streamed(audio, featurizer, seed: 12, maxChunk: 1000)
+        #expect(featurizer.postprocess(online, sampleCount: audio.count) == (try featurizer.features(of: audio)))
+    }
+
     @Test("frames come out as soon as their samples have arrived")
     func latency() throws {
         let featurizer = try LogMelFeaturizer(.quartzNet)

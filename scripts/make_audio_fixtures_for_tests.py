@@ -6,7 +6,7 @@ are [features, 378] float32 matrices. Each is stored here with only the frames l
 first and last 24 (where centre padding matters) and every 8th frame between. The values are the goldens' own,
 unchanged, so a test compares its full output at those frames; normalization still depends on every frame.
 
-usage: python3 scripts/make_audio_test_fixtures.py [GOLDEN_DIR]
+usage: python3 scripts/make_audio_fixtures_for_tests.py [GOLDEN_DIR]
 """
 import json, os, shutil, sys
 import numpy as np
