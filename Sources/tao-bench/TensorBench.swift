@@ -2,7 +2,8 @@ import Foundation
 import TAOTensor
 
 /// `tao-bench tensor`: the tensor engine's training and inference workloads (issue 3), with 1 and 2 threads.
-/// Options: `--runs N` (default 3), `--threads 1,2`.
+/// Options: `--runs N` (default 3), `--threads 1,2`, `--only NAME` (quartznet_train, quartznet_infer, bert_mini_train,
+/// minilm_infer_b1, minilm_infer_b32). Set OPENBLAS_CORETYPE as the machine environment does (see the warning).
 enum TensorBench {
     static func run(_ arguments: [String]) throws {
         let runs = Int(value(of: "--runs", in: arguments) ?? "") ?? 3
