@@ -23,22 +23,17 @@ enum Parallel {
 }
 
 extension Parallel {
-    /// Splits `0..<count` over the allowed threads with BLAS single-threaded inside each chunk, so independent
-    /// GEMMs (one per utterance) run side by side instead of each being split, with its synchronization, over
-    /// all threads. `body` gets the chunk index and its range.
+    /// Splits `0..<count` into one chunk per allowed thread and runs the chunks one after another, each with
+    /// BLAS using every thread; `body` gets the chunk index and its range.
+    ///
+    /// (Running the chunks side by side with BLAS switched to one thread was faster, but OpenBLAS's thread count
+    /// is process-wide: switching it while another thread is inside a GEMM corrupted memory when several models
+    /// ran at once. Until tao owns its GEMM threading, the chunks run in turn.)
     static func forEachChunkWithSerialBLAS(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
-        let threads = Swift.min(BLAS.threadCount, count)
-        if threads <= 1 {
-            body(0, 0..<count)
-            return
-        }
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(threads) }
+        let threads = Swift.max(1, Swift.min(BLAS.threadCount, count))
         let chunk = (count + threads - 1) / threads
-        forEachChunk(threads, threads: threads) { workers in
-            for worker in workers where worker * chunk < count {
-                body(worker, (worker * chunk)..<Swift.min((worker + 1) * chunk, count))
-            }
+        for worker in 0..<threads where worker * chunk < count {
+            body(worker, (worker * chunk)..<Swift.min((worker + 1) * chunk, count))
         }
     }
 }
