@@ -364,12 +364,19 @@ private struct BeamSearch {
             var best = -Double.infinity
             for beam in all where beam.total > best { best = beam.total }
             let floor = best + options.beamPruneLogp
+            // insertion into a sorted top list: equal totals stay in index order
             order.removeAll(keepingCapacity: true)
-            for i in all.indices where all[i].total >= floor { order.append(Int32(i)) }
-            if order.count > 1 {
-                order.sort { all[Int($0)].total != all[Int($1)].total ? all[Int($0)].total > all[Int($1)].total : $0 < $1 }
+            for i in all.indices where all[i].total >= floor {
+                let total = all[i].total
+                if order.count == width && all[Int(order[width - 1])].total >= total { continue }
+                var low = 0, high = order.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if all[Int(order[mid])].total >= total { low = mid + 1 } else { high = mid }
+                }
+                if order.count == width { order.removeLast() }
+                order.insert(Int32(i), at: low)
             }
-            if order.count > width { order.removeLast(order.count - width) }
             for i in order { beams.append(all[Int(i)]) }
         }
     }

@@ -141,12 +141,14 @@ public enum KneserNeyEstimator {
                 }
             }
         }
-        keys.sort()
+        RadixSort.sort(&keys, bits: bits * n)
         return runLengths(keys)
     }
 
     static func runLengths(_ sorted: [UInt128]) -> CountedKeys {
         var result = CountedKeys()
+        result.keys.reserveCapacity(sorted.count / 2)
+        result.counts.reserveCapacity(sorted.count / 2)
         for key in sorted {
             if result.keys.last == key { result.counts[result.counts.count - 1] += 1 } else {
                 result.keys.append(key)
@@ -160,7 +162,9 @@ public enum KneserNeyEstimator {
     /// in `extensions` (the (n+1)-grams), or the raw count for n-grams that start with `<s>`.
     static func continuationCounts(of lower: CountedKeys, extensions: [UInt128], n: Int) -> [Int] {
         let suffixMask: UInt128 = (1 << (bits * n)) - 1
-        let suffixes = runLengths(extensions.map { $0 & suffixMask }.sorted())
+        var suffixKeys = extensions.map { $0 & suffixMask }
+        RadixSort.sort(&suffixKeys, bits: bits * n)
+        let suffixes = runLengths(suffixKeys)
         var adjusted = [Int](repeating: 0, count: lower.keys.count)
         var j = 0
         let beginShift = bits * (n - 1)
@@ -221,6 +225,13 @@ public enum KneserNeyEstimator {
             let keys = raw[n - 1].keys, rawCounts = raw[n - 1].counts, counts = adjusted[n - 1]
             let discount = discounts[n - 1]
             var prob = [Double](repeating: .nan, count: keys.count)
+            let lowerKeys = n >= 3 ? raw[n - 2].keys : []
+            var contextIndex = 0
+            // suffixes of up to 3 words fit 63 bits: a hash map beats binary search there
+            var lowerIndex = IntHashMap(capacity: n >= 3 && n - 1 <= 3 ? lowerKeys.count : 0)
+            if n >= 3 && n - 1 <= 3 {
+                for (index, key) in lowerKeys.enumerated() { lowerIndex.insert(UInt64(truncatingIfNeeded: key), Int32(index)) }
+            }
             var groupStart = 0
             while groupStart < keys.count {
                 let context = keys[groupStart] >> bits
@@ -243,7 +254,8 @@ public enum KneserNeyEstimator {
                         lower = unigramProbs[Int(keys[i] & wordMask)]
                     } else {
                         let suffix = keys[i] & ((1 << (bits * (n - 1))) - 1)
-                        lower = find(suffix, in: raw[n - 2].keys).map { probs[n - 2][$0] } ?? 0
+                        let index = n - 1 <= 3 ? lowerIndex.get(UInt64(truncatingIfNeeded: suffix)).map(Int.init) : find(suffix, in: lowerKeys)
+                        lower = index.map { probs[n - 2][$0] } ?? 0
                     }
                     prob[i] = (Double(count) - discount.amount(count)) / denominator + gamma * lower
                 }
@@ -251,8 +263,10 @@ public enum KneserNeyEstimator {
                     unigramProbs[Int(NGramCorpus.unknownID)] = gamma * uniform
                 } else if n == 2 {
                     backoffs[0][Int(context)] = gamma
-                } else if let index = find(context, in: raw[n - 2].keys) {
-                    backoffs[n - 2][index] = gamma
+                } else {
+                    // contexts come in sorted order: walk the lower order's keys instead of searching
+                    while contextIndex < lowerKeys.count && lowerKeys[contextIndex] < context { contextIndex += 1 }
+                    if contextIndex < lowerKeys.count && lowerKeys[contextIndex] == context { backoffs[n - 2][contextIndex] = gamma }
                 }
                 groupStart = groupEnd
             }

@@ -25,9 +25,11 @@ enum DecodingBench {
         }
         let words = sentences.reduce(0) { $0 + $1.split(separator: " ").count }
         var estimate: NGramEstimate?
-        try BenchReport.measure("n-gram estimation order 3 (\(words) words)", threads: 1, runs: runs, work: Double(words), unit: "words/s") {
-            estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: 3, discountFallback: true))
-        }.print()
+        for order in [4, 3] {
+            try BenchReport.measure("n-gram estimation order \(order) (\(words) words)", threads: 1, runs: runs, work: Double(words), unit: "words/s") {
+                estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: order, discountFallback: true))
+            }.print()
+        }
         guard let model = try estimate?.model() else { return }
 
         // LM queries: score(state, word) over ~100k words, as the anchor's kenlm.Model.score loop
