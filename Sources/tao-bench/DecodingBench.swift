@@ -30,6 +30,17 @@ enum DecodingBench {
                 estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: order, discountFallback: true))
             }.print()
         }
+        if let path = value(of: "--corpus", in: arguments) {
+            // the lmplz command's whole job: text file in, ARPA file out
+            let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-bench-\(getpid()).arpa").path
+            defer { try? FileManager.default.removeItem(atPath: arpa) }
+            for order in [3, 4] {
+                try BenchReport.measure("n-gram estimation order \(order), text file to ARPA file (\(words) words)", threads: 1, runs: runs,
+                                        work: Double(words), unit: "words/s") {
+                    try KneserNeyEstimator.estimate(corpus: path, options: .init(order: order, discountFallback: true)).writeARPA(to: arpa)
+                }.print()
+            }
+        }
         guard let model = try estimate?.model() else { return }
 
         // LM queries: score(state, word) over ~100k words, as the anchor's kenlm.Model.score loop
