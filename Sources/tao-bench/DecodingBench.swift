@@ -9,7 +9,8 @@ import TAODecoding
 /// a 3-gram modified Kneser-Ney model is estimated from it. Utterances: 10 GPL-3 sentences of
 /// 90-130 characters, 400 frames each (8 s at 20 ms), 29 labels (space, a-z, ', blank last), a random
 /// CTC alignment, one-hot * 6 + N(0, 1) noise, 10% of character frames confused; log-softmax.
-/// Options: `--runs N` (default 5), `--corpus FILE` (a normalized corpus instead, one sentence per line).
+/// Options: `--runs N` (default 5), `--corpus FILE` (a normalized corpus instead, one sentence per line;
+/// also times text file to ARPA file), `--arpa FILE` (decode and query with this LM, e.g. the peer's lm3.arpa).
 enum DecodingBench {
     static let labels = [" "] + (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["'", ""]
     static let frames = 400
@@ -41,7 +42,9 @@ enum DecodingBench {
                 }.print()
             }
         }
-        guard let model = try estimate?.model() else { return }
+        // the peer's exact LM when given (`--arpa ~/.cache/tao-anchors/data/lm3.arpa`), else the one estimated above
+        let arpaPath = value(of: "--arpa", in: arguments)
+        guard let model = try arpaPath.map({ try NGramModel.load(path: $0) }) ?? estimate?.model() else { return }
 
         // LM queries: score(state, word) over ~100k words, as the anchor's kenlm.Model.score loop
         var scored: [[UInt32]] = []
