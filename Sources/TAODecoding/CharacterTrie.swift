@@ -1,33 +1,37 @@
 /// A trie over Unicode scalars: which strings are prefixes of a word list, and the length of the
-/// shortest word below each prefix.
-struct CharacterTrie: Sendable {
+/// shortest word below each prefix. A class so the decoder's hot loop never copies it; immutable after init.
+final class CharacterTrie: @unchecked Sendable {
     /// child of (node, scalar): key = node << 32 | scalar.
-    private var children = IntHashMap()
+    private let children: IntHashMap
     /// Per node: length (in scalars) of the shortest word through it, and whether a word ends there.
-    private(set) var shortestWord: [Int32] = [Int32.max]
-    private(set) var isWord: [Bool] = [false]
+    let shortestWord: [Int32]
+    let isWord: [Bool]
 
     static let root: Int32 = 0
 
     init(_ words: some Sequence<String>) {
-        for word in words where !word.isEmpty { insert(word) }
-    }
-
-    private mutating func insert(_ word: String) {
-        let scalars = word.unicodeScalars.map(\.value)
-        var node = Self.root
-        for scalar in scalars {
+        var children = IntHashMap()
+        var shortestWord: [Int32] = [Int32.max]
+        var isWord = [false]
+        for word in words where !word.isEmpty {
+            let scalars = word.unicodeScalars.map(\.value)
+            var node = Self.root
+            for scalar in scalars {
+                shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
+                let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
+                if let child = children.get(key) { node = child; continue }
+                let child = Int32(isWord.count)
+                children.insert(key, child)
+                shortestWord.append(Int32.max)
+                isWord.append(false)
+                node = child
+            }
             shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
-            let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
-            if let child = children.get(key) { node = child; continue }
-            let child = Int32(isWord.count)
-            children.insert(key, child)
-            shortestWord.append(Int32.max)
-            isWord.append(false)
-            node = child
+            isWord[Int(node)] = true
         }
-        shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
-        isWord[Int(node)] = true
+        self.children = children
+        self.shortestWord = shortestWord
+        self.isWord = isWord
     }
 
     var isEmpty: Bool { children.count == 0 }
