@@ -11,10 +11,16 @@ public struct KneserNeyOptions: Sendable {
     /// (`--discount_fallback`); otherwise that case throws.
     public var discountFallback: Bool
 
-    public init(order: Int, pruning: [Int] = [], discountFallback: Bool = false) {
+    /// Caps the memory for counting raw n-grams (bytes): beyond it, counts go through sorted runs
+    /// in temporary files. nil counts in memory. (Distinct n-grams and the corpus's word ids,
+    /// 4 bytes a word, stay in memory.)
+    public var countingMemoryBytes: Int?
+
+    public init(order: Int, pruning: [Int] = [], discountFallback: Bool = false, countingMemoryBytes: Int? = nil) {
         self.order = order
         self.pruning = pruning
         self.discountFallback = discountFallback
+        self.countingMemoryBytes = countingMemoryBytes
     }
 
     /// Thresholds for orders 1...order.
@@ -97,7 +103,9 @@ public enum KneserNeyEstimator {
             throw DecodingError.invalidOption(name: name, value: "\(vocabularySize) words", expected: "fewer than \(1 << bits) distinct words")
         }
         // raw counts per order (unigrams exclude <s>)
-        var raw: [CountedKeys] = (1...order).map { rawCounts(corpus, n: $0) }
+        // each key costs 16 bytes plus 16 for the radix sort's buffer
+        let chunkKeys = options.countingMemoryBytes.map { max($0 / 32, 1024) }
+        var raw: [CountedKeys] = try (1...order).map { try rawCounts(corpus, n: $0, chunkKeys: chunkKeys) }
         // adjusted counts: continuation counts below the highest order
         var adjusted: [[Int]] = Array(repeating: [], count: order)
         adjusted[order - 1] = raw[order - 1].counts
@@ -126,10 +134,14 @@ public enum KneserNeyEstimator {
         var counts: [Int] = []
     }
 
-    static func rawCounts(_ corpus: NGramCorpus, n: Int) -> CountedKeys {
+    /// Raw counts of the n-grams of one order; with `chunkKeys`, counted through sorted runs on disk
+    /// when the corpus has more n-grams than a chunk holds.
+    static func rawCounts(_ corpus: NGramCorpus, n: Int, chunkKeys: Int?) throws -> CountedKeys {
+        let limit = chunkKeys ?? Int.max
         var keys: [UInt128] = []
-        keys.reserveCapacity(corpus.tokens.count)
-        corpus.tokens.withUnsafeBufferPointer { tokens in
+        keys.reserveCapacity(min(corpus.tokens.count, limit))
+        var runs = SortedRuns(chunkKeys: limit == Int.max ? 1 << 20 : limit)
+        try corpus.tokens.withUnsafeBufferPointer { tokens in
             for s in 0..<corpus.sentenceCount {
                 let start = corpus.sentenceStarts[s], end = corpus.sentenceStarts[s + 1]
                 guard end - start >= n else { continue }
@@ -138,11 +150,16 @@ public enum KneserNeyEstimator {
                     var key: UInt128 = 0
                     for k in i..<(i + n) { key = key << bits | UInt128(tokens[k]) }
                     keys.append(key)
+                    if keys.count >= limit { try runs.add(&keys, bits: bits * n) }
                 }
             }
         }
-        RadixSort.sort(&keys, bits: bits * n)
-        return runLengths(keys)
+        if runs.files.isEmpty {
+            RadixSort.sort(&keys, bits: bits * n)
+            return runLengths(keys)
+        }
+        if !keys.isEmpty { try runs.add(&keys, bits: bits * n) }
+        return try runs.merge()
     }
 
     static func runLengths(_ sorted: [UInt128]) -> CountedKeys {
