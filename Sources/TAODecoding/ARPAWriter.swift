@@ -5,42 +5,57 @@ import Foundation
 public enum ARPAWriter {
     /// Writes `model` to `path` as ARPA text.
     public static func write(_ model: NGramModel, to path: String) throws {
-        try write(text(model), to: path)
+        try write(bytes(vocabulary: model.vocabulary.words, lists: model.sortedLists()), to: path)
     }
 
     /// The ARPA text of `model`.
     public static func text(_ model: NGramModel) -> String {
-        text(vocabulary: model.vocabulary.words, lists: model.sortedLists())
+        String(decoding: bytes(vocabulary: model.vocabulary.words, lists: model.sortedLists()), as: UTF8.self)
     }
 
-    static func write(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             throw DecodingError.io(file: path, reason: "cannot write the file")
         }
     }
 
     static func text(vocabulary: [String], lists: [NGramList]) -> String {
-        var out = "\\data\\\n"
-        for list in lists { out += "ngram \(list.order)=\(list.count)\n" }
+        String(decoding: bytes(vocabulary: vocabulary, lists: lists), as: UTF8.self)
+    }
+
+    /// The ARPA file's bytes, built in one buffer (millions of lines).
+    static func bytes(vocabulary: [String], lists: [NGramList]) -> [UInt8] {
+        let words = vocabulary.map { Array($0.utf8) }
+        var out: [UInt8] = []
+        out.reserveCapacity(lists.reduce(0) { $0 + $1.count * (12 + 8 * $1.order) } + 64)
+        out.append(contentsOf: "\\data\\\n".utf8)
+        for list in lists { out.append(contentsOf: "ngram \(list.order)=\(list.count)\n".utf8) }
         for list in lists {
             let n = list.order
-            out += "\n\\\(n)-grams:\n"
+            out.append(contentsOf: "\n\\\(n)-grams:\n".utf8)
             for i in 0..<list.count {
-                out += format(list.log10Probs[i])
-                out += "\t"
+                append(list.log10Probs[i], to: &out)
+                out.append(9)
                 for k in 0..<n {
-                    if k > 0 { out += " " }
-                    out += vocabulary[Int(list.words[i * n + k])]
+                    if k > 0 { out.append(32) }
+                    out.append(contentsOf: words[Int(list.words[i * n + k])])
                 }
                 if n < lists.count {
-                    out += "\t"
-                    out += format(list.log10Backoffs[i])
+                    out.append(9)
+                    append(list.log10Backoffs[i], to: &out)
                 }
-                out += "\n"
+                out.append(10)
             }
         }
-        out += "\n\\end\\\n"
+        out.append(contentsOf: "\n\\end\\\n".utf8)
         return out
+    }
+
+    @inline(__always)
+    static func append(_ value: Float, to out: inout [UInt8]) {
+        if value == 0 { out.append(UInt8(ascii: "0")); return }
+        var text = value.description
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
     /// Shortest round-trip decimal, "0" for zero (as KenLM prints it).

@@ -100,7 +100,7 @@ private final class ResultSlots: @unchecked Sendable {
 }
 
 /// The state of one decoding: the prefix tree of texts (with cached LM and hotword scores) and the beams.
-private struct BeamSearch {
+private struct BeamSearch: ~Copyable {
     static let ln10 = 2.302585092994046
     static let averageWordLength = 6
     static let separator: UInt32 = 0
@@ -359,17 +359,25 @@ private struct BeamSearch {
     func prune(_ candidates: [Beam], into beams: inout [Beam], order: inout [Int32]) {
         beams.removeAll(keepingCapacity: true)
         guard !candidates.isEmpty else { return }
-        let width = options.beamWidth
+        let width = options.beamWidth, pruneLogp = options.beamPruneLogp
+        // (the closure must not capture self: copying the search state costs more than pruning)
         candidates.withUnsafeBufferPointer { all in
             var best = -Double.infinity
             for beam in all where beam.total > best { best = beam.total }
-            let floor = best + options.beamPruneLogp
+            let floor = best + pruneLogp
+            // insertion into a sorted top list: equal totals stay in index order
             order.removeAll(keepingCapacity: true)
-            for i in all.indices where all[i].total >= floor { order.append(Int32(i)) }
-            if order.count > 1 {
-                order.sort { all[Int($0)].total != all[Int($1)].total ? all[Int($0)].total > all[Int($1)].total : $0 < $1 }
+            for i in all.indices where all[i].total >= floor {
+                let total = all[i].total
+                if order.count == width && all[Int(order[width - 1])].total >= total { continue }
+                var low = 0, high = order.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if all[Int(order[mid])].total >= total { low = mid + 1 } else { high = mid }
+                }
+                if order.count == width { order.removeLast() }
+                order.insert(Int32(i), at: low)
             }
-            if order.count > width { order.removeLast(order.count - width) }
             for i in order { beams.append(all[Int(i)]) }
         }
     }

@@ -1,33 +1,37 @@
 /// A trie over Unicode scalars: which strings are prefixes of a word list, and the length of the
-/// shortest word below each prefix.
-struct CharacterTrie: Sendable {
+/// shortest word below each prefix. A class so the decoder's hot loop never copies it; immutable after init.
+final class CharacterTrie: @unchecked Sendable {
     /// child of (node, scalar): key = node << 32 | scalar.
-    private var children = IntHashMap()
+    private let children: IntHashMap
     /// Per node: length (in scalars) of the shortest word through it, and whether a word ends there.
-    private(set) var shortestWord: [Int32] = [Int32.max]
-    private(set) var isWord: [Bool] = [false]
+    let shortestWord: [Int32]
+    let isWord: [Bool]
 
     static let root: Int32 = 0
 
     init(_ words: some Sequence<String>) {
-        for word in words where !word.isEmpty { insert(word) }
-    }
-
-    private mutating func insert(_ word: String) {
-        let scalars = word.unicodeScalars.map(\.value)
-        var node = Self.root
-        for scalar in scalars {
+        var children = IntHashMap()
+        var shortestWord: [Int32] = [Int32.max]
+        var isWord = [false]
+        for word in words where !word.isEmpty {
+            let scalars = word.unicodeScalars.map(\.value)
+            var node = Self.root
+            for scalar in scalars {
+                shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
+                let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
+                if let child = children.get(key) { node = child; continue }
+                let child = Int32(isWord.count)
+                children.insert(key, child)
+                shortestWord.append(Int32.max)
+                isWord.append(false)
+                node = child
+            }
             shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
-            let key = UInt64(UInt32(node)) << 32 | UInt64(scalar)
-            if let child = children.get(key) { node = child; continue }
-            let child = Int32(isWord.count)
-            children.insert(key, child)
-            shortestWord.append(Int32.max)
-            isWord.append(false)
-            node = child
+            isWord[Int(node)] = true
         }
-        shortestWord[Int(node)] = min(shortestWord[Int(node)], Int32(scalars.count))
-        isWord[Int(node)] = true
+        self.children = children
+        self.shortestWord = shortestWord
+        self.isWord = isWord
     }
 
     var isEmpty: Bool { children.count == 0 }
@@ -37,34 +41,5 @@ struct CharacterTrie: Sendable {
     func child(_ node: Int32, _ scalar: UInt32) -> Int32 {
         guard node >= 0 else { return -1 }
         return children.get(UInt64(UInt32(node)) << 32 | UInt64(scalar)) ?? -1
-    }
-}
-
-/// Words to favour while decoding (pyctcdecode's hotwords): every completed word that is one of
-/// the hotwords' words gains `weight`; a partial word that starts some hotword word gains
-/// `weight * partial length / length of the shortest such word`, so a hotword survives pruning
-/// while it is being spelled. Scores are natural-log units, not scaled by the LM weight.
-public struct Hotwords: Sendable {
-    public let weight: Double
-    let words: Set<String>
-    let trie: CharacterTrie
-
-    /// `phrases` may hold several words each; `weight` is pyctcdecode's `hotword_weight` (default 10).
-    public init(_ phrases: [String], weight: Double = 10) {
-        let words = phrases.flatMap { $0.split(separator: " ").map(String.init) }
-        self.weight = weight
-        self.words = Set(words)
-        trie = CharacterTrie(words)
-    }
-
-    public var isEmpty: Bool { words.isEmpty }
-
-    /// Bonus for a completed word.
-    func wordScore(_ word: String) -> Double { words.contains(word) ? weight : 0 }
-
-    /// Bonus for a partial word of `length` scalars at trie `node` (0 off the trie).
-    func partialScore(node: Int32, length: Int) -> Double {
-        guard node > 0 else { return 0 }
-        return weight * Double(length) / Double(trie.shortestWord[Int(node)])
     }
 }

@@ -1,9 +1,14 @@
-/// A map from non-zero-able UInt64 keys to Int32 values, open addressing with linear probing,
-/// cleared in O(1) by bumping a generation stamp: the decoder's per-frame merge table and prefix tree.
+/// A map from UInt64 keys to Int32 values, open addressing with linear probing, cleared in O(1)
+/// by bumping a generation stamp: the decoder's per-frame merge table, prefix tree and tries.
 struct IntHashMap: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private var stamps: [UInt32]
+    /// One slot: a key, its value, and the generation that wrote it (older generations are empty).
+    struct Slot {
+        var key: UInt64
+        var value: Int32
+        var stamp: UInt32
+    }
+
+    private var slots: [Slot]
     private var generation: UInt32 = 1
     private var mask: Int
     private(set) var count = 0
@@ -11,9 +16,7 @@ struct IntHashMap: Sendable {
     init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size *= 2 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int32](repeating: 0, count: size)
-        stamps = [UInt32](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(key: 0, value: 0, stamp: 0), count: size)
         mask = size - 1
     }
 
@@ -25,23 +28,23 @@ struct IntHashMap: Sendable {
     /// The value of `key`, or nil.
     @inline(__always)
     func get(_ key: UInt64) -> Int32? {
-        var slot = Self.slot(key, mask)
-        while stamps[slot] == generation {
-            if keys[slot] == key { return values[slot] }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            var index = Self.slot(key, mask)
+            while slots[index].stamp == generation {
+                if slots[index].key == key { return slots[index].value }
+                index = (index + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// Stores `value` for `key` (which must be absent).
     @inline(__always)
     mutating func insert(_ key: UInt64, _ value: Int32) {
-        if (count + 1) * 2 > keys.count { grow() }
-        var slot = Self.slot(key, mask)
-        while stamps[slot] == generation { slot = (slot + 1) & mask }
-        keys[slot] = key
-        values[slot] = value
-        stamps[slot] = generation
+        if (count + 1) * 2 > slots.count { grow() }
+        var index = Self.slot(key, mask)
+        while slots[index].stamp == generation { index = (index + 1) & mask }
+        slots[index] = Slot(key: key, value: value, stamp: generation)
         count += 1
     }
 
@@ -49,7 +52,7 @@ struct IntHashMap: Sendable {
     mutating func removeAll() {
         count = 0
         if generation == UInt32.max {
-            stamps = [UInt32](repeating: 0, count: stamps.count)
+            for i in slots.indices { slots[i].stamp = 0 }
             generation = 1
         } else {
             generation += 1
@@ -57,14 +60,11 @@ struct IntHashMap: Sendable {
     }
 
     private mutating func grow() {
-        let old = (keys, values, stamps, generation)
-        let size = keys.count * 2
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int32](repeating: 0, count: size)
-        stamps = [UInt32](repeating: 0, count: size)
-        mask = size - 1
+        let old = slots, oldGeneration = generation
+        slots = [Slot](repeating: Slot(key: 0, value: 0, stamp: 0), count: old.count * 2)
+        mask = slots.count - 1
         generation = 1
         count = 0
-        for i in old.0.indices where old.2[i] == old.3 { insert(old.0[i], old.1[i]) }
+        for slot in old where slot.stamp == oldGeneration { insert(slot.key, slot.value) }
     }
 }

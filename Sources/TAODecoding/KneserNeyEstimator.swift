@@ -11,10 +11,16 @@ public struct KneserNeyOptions: Sendable {
     /// (`--discount_fallback`); otherwise that case throws.
     public var discountFallback: Bool
 
-    public init(order: Int, pruning: [Int] = [], discountFallback: Bool = false) {
+    /// Caps the memory for counting raw n-grams (bytes): beyond it, counts go through sorted runs
+    /// in temporary files. nil counts in memory. (Distinct n-grams and the corpus's word ids,
+    /// 4 bytes a word, stay in memory.)
+    public var countingMemoryBytes: Int?
+
+    public init(order: Int, pruning: [Int] = [], discountFallback: Bool = false, countingMemoryBytes: Int? = nil) {
         self.order = order
         self.pruning = pruning
         self.discountFallback = discountFallback
+        self.countingMemoryBytes = countingMemoryBytes
     }
 
     /// Thresholds for orders 1...order.
@@ -59,7 +65,7 @@ public struct NGramEstimate: Sendable {
     public func arpaText() -> String { ARPAWriter.text(vocabulary: vocabulary, lists: lists) }
 
     /// Writes the ARPA file.
-    public func writeARPA(to path: String) throws { try ARPAWriter.write(arpaText(), to: path) }
+    public func writeARPA(to path: String) throws { try ARPAWriter.write(ARPAWriter.bytes(vocabulary: vocabulary, lists: lists), to: path) }
 
     /// The queryable model.
     public func model() throws -> NGramModel {
@@ -97,7 +103,9 @@ public enum KneserNeyEstimator {
             throw DecodingError.invalidOption(name: name, value: "\(vocabularySize) words", expected: "fewer than \(1 << bits) distinct words")
         }
         // raw counts per order (unigrams exclude <s>)
-        var raw: [CountedKeys] = (1...order).map { rawCounts(corpus, n: $0) }
+        // each key costs 16 bytes plus 16 for the radix sort's buffer
+        let chunkKeys = options.countingMemoryBytes.map { max($0 / 32, 1024) }
+        var raw: [CountedKeys] = try (1...order).map { try rawCounts(corpus, n: $0, chunkKeys: chunkKeys) }
         // adjusted counts: continuation counts below the highest order
         var adjusted: [[Int]] = Array(repeating: [], count: order)
         adjusted[order - 1] = raw[order - 1].counts
@@ -126,10 +134,14 @@ public enum KneserNeyEstimator {
         var counts: [Int] = []
     }
 
-    static func rawCounts(_ corpus: NGramCorpus, n: Int) -> CountedKeys {
+    /// Raw counts of the n-grams of one order; with `chunkKeys`, counted through sorted runs on disk
+    /// when the corpus has more n-grams than a chunk holds.
+    static func rawCounts(_ corpus: NGramCorpus, n: Int, chunkKeys: Int?) throws -> CountedKeys {
+        let limit = chunkKeys ?? Int.max
         var keys: [UInt128] = []
-        keys.reserveCapacity(corpus.tokens.count)
-        corpus.tokens.withUnsafeBufferPointer { tokens in
+        keys.reserveCapacity(min(corpus.tokens.count, limit))
+        var runs = SortedRuns(chunkKeys: limit == Int.max ? 1 << 20 : limit)
+        try corpus.tokens.withUnsafeBufferPointer { tokens in
             for s in 0..<corpus.sentenceCount {
                 let start = corpus.sentenceStarts[s], end = corpus.sentenceStarts[s + 1]
                 guard end - start >= n else { continue }
@@ -138,15 +150,22 @@ public enum KneserNeyEstimator {
                     var key: UInt128 = 0
                     for k in i..<(i + n) { key = key << bits | UInt128(tokens[k]) }
                     keys.append(key)
+                    if keys.count >= limit { try runs.add(&keys, bits: bits * n) }
                 }
             }
         }
-        keys.sort()
-        return runLengths(keys)
+        if runs.files.isEmpty {
+            RadixSort.sort(&keys, bits: bits * n)
+            return runLengths(keys)
+        }
+        if !keys.isEmpty { try runs.add(&keys, bits: bits * n) }
+        return try runs.merge()
     }
 
     static func runLengths(_ sorted: [UInt128]) -> CountedKeys {
         var result = CountedKeys()
+        result.keys.reserveCapacity(sorted.count / 2)
+        result.counts.reserveCapacity(sorted.count / 2)
         for key in sorted {
             if result.keys.last == key { result.counts[result.counts.count - 1] += 1 } else {
                 result.keys.append(key)
@@ -160,7 +179,9 @@ public enum KneserNeyEstimator {
     /// in `extensions` (the (n+1)-grams), or the raw count for n-grams that start with `<s>`.
     static func continuationCounts(of lower: CountedKeys, extensions: [UInt128], n: Int) -> [Int] {
         let suffixMask: UInt128 = (1 << (bits * n)) - 1
-        let suffixes = runLengths(extensions.map { $0 & suffixMask }.sorted())
+        var suffixKeys = extensions.map { $0 & suffixMask }
+        RadixSort.sort(&suffixKeys, bits: bits * n)
+        let suffixes = runLengths(suffixKeys)
         var adjusted = [Int](repeating: 0, count: lower.keys.count)
         var j = 0
         let beginShift = bits * (n - 1)
@@ -221,6 +242,13 @@ public enum KneserNeyEstimator {
             let keys = raw[n - 1].keys, rawCounts = raw[n - 1].counts, counts = adjusted[n - 1]
             let discount = discounts[n - 1]
             var prob = [Double](repeating: .nan, count: keys.count)
+            let lowerKeys = n >= 3 ? raw[n - 2].keys : []
+            var contextIndex = 0
+            // suffixes of up to 3 words fit 63 bits: a hash map beats binary search there
+            var lowerIndex = IntHashMap(capacity: n >= 3 && n - 1 <= 3 ? lowerKeys.count : 0)
+            if n >= 3 && n - 1 <= 3 {
+                for (index, key) in lowerKeys.enumerated() { lowerIndex.insert(UInt64(truncatingIfNeeded: key), Int32(index)) }
+            }
             var groupStart = 0
             while groupStart < keys.count {
                 let context = keys[groupStart] >> bits
@@ -243,7 +271,8 @@ public enum KneserNeyEstimator {
                         lower = unigramProbs[Int(keys[i] & wordMask)]
                     } else {
                         let suffix = keys[i] & ((1 << (bits * (n - 1))) - 1)
-                        lower = find(suffix, in: raw[n - 2].keys).map { probs[n - 2][$0] } ?? 0
+                        let index = n - 1 <= 3 ? lowerIndex.get(UInt64(truncatingIfNeeded: suffix)).map(Int.init) : find(suffix, in: lowerKeys)
+                        lower = index.map { probs[n - 2][$0] } ?? 0
                     }
                     prob[i] = (Double(count) - discount.amount(count)) / denominator + gamma * lower
                 }
@@ -251,8 +280,10 @@ public enum KneserNeyEstimator {
                     unigramProbs[Int(NGramCorpus.unknownID)] = gamma * uniform
                 } else if n == 2 {
                     backoffs[0][Int(context)] = gamma
-                } else if let index = find(context, in: raw[n - 2].keys) {
-                    backoffs[n - 2][index] = gamma
+                } else {
+                    // contexts come in sorted order: walk the lower order's keys instead of searching
+                    while contextIndex < lowerKeys.count && lowerKeys[contextIndex] < context { contextIndex += 1 }
+                    if contextIndex < lowerKeys.count && lowerKeys[contextIndex] == context { backoffs[n - 2][contextIndex] = gamma }
                 }
                 groupStart = groupEnd
             }

@@ -77,7 +77,7 @@ struct NGramCorpus {
     }
 
     @inline(__always)
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 13 || byte == 11 || byte == 12 }
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 32 || (byte >= 9 && byte <= 13) }
 
     /// Word count, `<s>` and `</s>` excluded.
     var wordCount: Int { tokens.count - 2 * sentenceCount }

@@ -24,7 +24,18 @@ public struct Perplexity: Equatable, Sendable {
 extension NGramModel {
     /// The word ids of a whitespace-separated sentence (unknown words map to 0).
     public func ids(_ sentence: String) -> [UInt32] {
-        sentence.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map { vocabulary.id($0) }
+        var sentence = sentence
+        var ids: [UInt32] = []
+        sentence.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                while i < bytes.count && NGramCorpus.isSpace(bytes[i]) { i += 1 }
+                let start = i
+                while i < bytes.count && !NGramCorpus.isSpace(bytes[i]) { i += 1 }
+                if i > start { ids.append(vocabulary.id(utf8: UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
+            }
+        }
+        return ids
     }
 
     /// Per-token scores of a whitespace-separated sentence: one per word, plus `</s>` when `eos`.

@@ -9,7 +9,8 @@ import TAODecoding
 /// a 3-gram modified Kneser-Ney model is estimated from it. Utterances: 10 GPL-3 sentences of
 /// 90-130 characters, 400 frames each (8 s at 20 ms), 29 labels (space, a-z, ', blank last), a random
 /// CTC alignment, one-hot * 6 + N(0, 1) noise, 10% of character frames confused; log-softmax.
-/// Options: `--runs N` (default 5), `--corpus FILE` (a normalized corpus instead, one sentence per line).
+/// Options: `--runs N` (default 5), `--corpus FILE` (a normalized corpus instead, one sentence per line;
+/// also times text file to ARPA file), `--arpa FILE` (decode and query with this LM, e.g. the peer's lm3.arpa).
 enum DecodingBench {
     static let labels = [" "] + (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["'", ""]
     static let frames = 400
@@ -25,10 +26,25 @@ enum DecodingBench {
         }
         let words = sentences.reduce(0) { $0 + $1.split(separator: " ").count }
         var estimate: NGramEstimate?
-        try BenchReport.measure("n-gram estimation order 3 (\(words) words)", threads: 1, runs: runs, work: Double(words), unit: "words/s") {
-            estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: 3, discountFallback: true))
-        }.print()
-        guard let model = try estimate?.model() else { return }
+        for order in [4, 3] {
+            try BenchReport.measure("n-gram estimation order \(order) (\(words) words)", threads: 1, runs: runs, work: Double(words), unit: "words/s") {
+                estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: order, discountFallback: true))
+            }.print()
+        }
+        if let path = value(of: "--corpus", in: arguments) {
+            // the lmplz command's whole job: text file in, ARPA file out
+            let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-bench-\(getpid()).arpa").path
+            defer { try? FileManager.default.removeItem(atPath: arpa) }
+            for order in [3, 4] {
+                try BenchReport.measure("n-gram estimation order \(order), text file to ARPA file (\(words) words)", threads: 1, runs: runs,
+                                        work: Double(words), unit: "words/s") {
+                    try KneserNeyEstimator.estimate(corpus: path, options: .init(order: order, discountFallback: true)).writeARPA(to: arpa)
+                }.print()
+            }
+        }
+        // the peer's exact LM when given (`--arpa ~/.cache/tao-anchors/data/lm3.arpa`), else the one estimated above
+        let arpaPath = value(of: "--arpa", in: arguments)
+        guard let model = try arpaPath.map({ try NGramModel.load(path: $0) }) ?? estimate?.model() else { return }
 
         // LM queries: score(state, word) over ~100k words, as the anchor's kenlm.Model.score loop
         var scored: [[UInt32]] = []
