@@ -16,8 +16,8 @@ extension SpecField {
         SpecField(name, .string, value.map(SpecValue.string) ?? .null, nullable: nullable, doc: doc)
     }
 
-    static func choice(_ name: String, _ names: [String], _ value: String?, _ doc: String) -> SpecField {
-        SpecField(name, .choice(names), value.map(SpecValue.string) ?? .null, doc: doc)
+    static func choice(_ name: String, _ names: [String], _ value: String?, _ doc: String, nullable: Bool = false) -> SpecField {
+        SpecField(name, .choice(names), value.map(SpecValue.string) ?? .null, nullable: nullable, doc: doc)
     }
 
     /// A key the user must set (`???` in the written spec).

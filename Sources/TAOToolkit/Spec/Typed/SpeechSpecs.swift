@@ -8,6 +8,10 @@ public struct PreprocessorSpec: Codable, Equatable, Sendable {
     public var windowSize: Double
     /// Seconds.
     public var windowStride: Double
+    /// Samples; overrides `windowSize` when set.
+    public var nWindowSize: Int?
+    /// Samples; overrides `windowStride` when set.
+    public var nWindowStride: Int?
     public var nFft: Int?
     public var features: Int
     public var window: String
@@ -18,6 +22,7 @@ public struct PreprocessorSpec: Codable, Equatable, Sendable {
     public var logZeroGuardType: String
     public var logZeroGuardValue: Double
     public var magPower: Double
+    public var melNorm: String?
     /// Hz.
     public var lowfreq: Double
     /// Hz; nil means half the sample rate.
@@ -150,6 +155,8 @@ extension PreprocessorSpec {
         config.sampleRate = sampleRate
         config.windowSize = windowSize
         config.windowStride = windowStride
+        config.nWindowSize = nWindowSize
+        config.nWindowStride = nWindowStride
         config.nFFT = nFft ?? 512
         config.features = features
         config.window = window
@@ -160,6 +167,7 @@ extension PreprocessorSpec {
         config.logZeroGuardType = logZeroGuardType
         config.logZeroGuardValue = logZeroGuardValue
         config.magPower = magPower
+        config.melNorm = melNorm
         config.lowfreq = lowfreq
         config.highfreq = highfreq
         config.padTo = padTo
