@@ -5,7 +5,7 @@ import Foundation
 public enum ARPAWriter {
     /// Writes `model` to `path` as ARPA text.
     public static func write(_ model: NGramModel, to path: String) throws {
-        try write(bytes(vocabulary: model.vocabulary.words, lists: model.sortedLists()), to: path)
+        try write(vocabulary: model.vocabulary.words, lists: model.sortedLists(), to: path)
     }
 
     /// The ARPA text of `model`.
@@ -23,11 +23,32 @@ public enum ARPAWriter {
         String(decoding: bytes(vocabulary: vocabulary, lists: lists), as: UTF8.self)
     }
 
-    /// The ARPA file's bytes, built in one buffer (millions of lines).
+    /// Streams the ARPA text to `path` in blocks, so memory does not grow with the file.
+    static func write(vocabulary: [String], lists: [NGramList], to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw DecodingError.io(file: path, reason: "cannot write the file")
+        }
+        defer { try? handle.close() }
+        var failed = false
+        bytes(vocabulary: vocabulary, lists: lists, blockSize: 1 << 20) { block in
+            guard !failed else { return }
+            do { try handle.write(contentsOf: Data(block)) } catch { failed = true }
+        }
+        if failed { throw DecodingError.io(file: path, reason: "cannot write the file (disk full?)") }
+    }
+
+    /// The ARPA file's bytes in one buffer.
     static func bytes(vocabulary: [String], lists: [NGramList]) -> [UInt8] {
+        var all: [UInt8] = []
+        bytes(vocabulary: vocabulary, lists: lists, blockSize: Int.max) { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// Produces the ARPA text in blocks of about `blockSize` bytes (millions of lines).
+    static func bytes(vocabulary: [String], lists: [NGramList], blockSize: Int, _ emit: ([UInt8]) -> Void) {
         let words = vocabulary.map { Array($0.utf8) }
         var out: [UInt8] = []
-        out.reserveCapacity(lists.reduce(0) { $0 + $1.count * (12 + 8 * $1.order) } + 64)
+        out.reserveCapacity(min(blockSize, lists.reduce(0) { $0 + $1.count * (12 + 8 * $1.order) }) + 1024)
         out.append(contentsOf: "\\data\\\n".utf8)
         for list in lists { out.append(contentsOf: "ngram \(list.order)=\(list.count)\n".utf8) }
         for list in lists {
@@ -45,10 +66,14 @@ public enum ARPAWriter {
                     append(list.log10Backoffs[i], to: &out)
                 }
                 out.append(10)
+                if out.count >= blockSize {
+                    emit(out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
         out.append(contentsOf: "\n\\end\\\n".utf8)
-        return out
+        emit(out)
     }
 
     @inline(__always)

@@ -27,11 +27,14 @@ public struct CTCLabels: Sendable {
 
     /// `labels` as the model outputs them; `blank` defaults to the last index; `kind` is detected
     /// (subwords when a label starts with `▁` or `##`) unless given.
-    public init(_ labels: [String], blank: Int? = nil, kind: Kind? = nil) {
-        precondition(!labels.isEmpty, "CTC labels must not be empty")
+    /// Throws when `labels` is empty or `blank` is not one of its indices.
+    public init(_ labels: [String], blank: Int? = nil, kind: Kind? = nil) throws {
+        guard !labels.isEmpty else { throw DecodingError.invalidOption(name: "labels", value: "[]", expected: "at least one label (the blank)") }
         self.labels = labels
         let blank = blank ?? labels.count - 1
-        precondition(labels.indices.contains(blank), "blank index \(blank) outside \(labels.count) labels")
+        guard labels.indices.contains(blank) else {
+            throw DecodingError.invalidOption(name: "blank", value: "\(blank)", expected: "an index below \(labels.count)")
+        }
         self.blank = blank
         let wordPiece = labels.contains { $0.hasPrefix("##") }
         let detected: Kind = wordPiece || labels.contains { $0.hasPrefix(Self.boundary) } ? .subwords : .characters

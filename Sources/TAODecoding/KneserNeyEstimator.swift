@@ -65,7 +65,7 @@ public struct NGramEstimate: Sendable {
     public func arpaText() -> String { ARPAWriter.text(vocabulary: vocabulary, lists: lists) }
 
     /// Writes the ARPA file.
-    public func writeARPA(to path: String) throws { try ARPAWriter.write(ARPAWriter.bytes(vocabulary: vocabulary, lists: lists), to: path) }
+    public func writeARPA(to path: String) throws { try ARPAWriter.write(vocabulary: vocabulary, lists: lists, to: path) }
 
     /// The queryable model.
     public func model() throws -> NGramModel {

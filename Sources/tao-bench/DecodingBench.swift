@@ -67,7 +67,7 @@ enum DecodingBench {
 
         let utterances = try benchUtterances()
         let audioSeconds = Double(utterances.count * frames) * frameSeconds
-        let ctcLabels = CTCLabels(labels)
+        let ctcLabels = try CTCLabels(labels)
         let greedy = CTCGreedyDecoder(labels: ctcLabels)
         BenchReport.measure("greedy CTC decode, 10 x 8 s (1000/throughput = ms per audio-s)", threads: 1, runs: runs,
                             work: audioSeconds, unit: "audio-s/s") {

@@ -45,10 +45,10 @@ func exhaustiveTextProbabilities(_ values: [Float], frames: Int, labels: [String
 struct CTCBeamSearchTests {
     @Test("without LM, a wide beam finds every text with its exact total path probability (T <= 4, V <= 3)",
           arguments: [["a", "b", ""], [" ", "a", ""], ["a", ""]])
-    func beamEqualsExhaustiveSearch(labels: [String]) {
+    func beamEqualsExhaustiveSearch(labels: [String]) throws {
         var rng = SeededGenerator(state: 42)
         let options = BeamSearchOptions(beamWidth: 1000, beamPruneLogp: -1e9, tokenMinLogp: -.infinity)
-        let decoder = CTCBeamSearchDecoder(labels: CTCLabels(labels), options: options)
+        let decoder = CTCBeamSearchDecoder(labels: try CTCLabels(labels), options: options)
         for frames in 1...4 {
             for _ in 0..<5 {
                 let values = randomLogProbs(frames: frames, labels: labels.count, rng: &rng)
@@ -101,7 +101,7 @@ struct CTCBeamSearchTests {
         let alphaBeta = try #require(golden.alpha_beta[config])
         var options = BeamSearchOptions(beamWidth: settings.beam_width, alpha: alphaBeta[0], beta: alphaBeta[1])
         options.scoreEmptyFinalWordAsUnknown = true
-        let decoder = CTCBeamSearchDecoder(labels: CTCLabels(golden.labels), languageModel: config.hasPrefix("nolm") ? nil : model, options: options)
+        let decoder = CTCBeamSearchDecoder(labels: try CTCLabels(golden.labels), languageModel: config.hasPrefix("nolm") ? nil : model, options: options)
         let hotwords = settings.hotwords.map { Hotwords($0, weight: 10) }
         var offset = 0
         for utterance in golden.utterances {
@@ -125,9 +125,15 @@ struct CTCBeamSearchTests {
         path.flatMap { best in (0..<labels).map { log($0 == best ? peak : (1 - peak) / Float(labels - 1)) } }
     }
 
+    @Test("labels without a valid blank are a clear error")
+    func badLabels() {
+        #expect(throws: DecodingError.self) { try CTCLabels([]) }
+        #expect(throws: DecodingError.self) { try CTCLabels(["a", ""], blank: 2) }
+    }
+
     @Test("greedy decoding collapses repeats, drops blanks and gives word frames")
-    func greedy() {
-        let labels = CTCLabels([" ", "a", "b", ""])
+    func greedy() throws {
+        let labels = try CTCLabels([" ", "a", "b", ""])
         // frames: a a _ a b _ ' ' b b _
         let path = [1, 1, 3, 1, 2, 3, 0, 2, 2, 3]
         let values = Self.spelled(path, labels: 4)
@@ -138,9 +144,9 @@ struct CTCBeamSearchTests {
     }
 
     @Test("subword labels spell words with ▁ and with ## (greedy and beam)")
-    func subwords() {
+    func subwords() throws {
         for labelSet in [["▁the", "▁ca", "t", "s", ""], ["the", "ca", "##t", "##s", ""]] {
-            let labels = CTCLabels(labelSet)
+            let labels = try CTCLabels(labelSet)
             #expect(labels.kind == .subwords)
             let path = [0, 4, 1, 1, 2, 4, 3]
             let values = Self.spelled(path, labels: 5)
@@ -155,8 +161,8 @@ struct CTCBeamSearchTests {
     }
 
     @Test("a hotword flips an ambiguous word to itself; an absent hotword changes nothing")
-    func hotwords() {
-        let labels = CTCLabels([" "] + "abcdefghijklmnopqrstuvwxyz'".map(String.init) + [""])
+    func hotwords() throws {
+        let labels = try CTCLabels([" "] + "abcdefghijklmnopqrstuvwxyz'".map(String.init) + [""])
         let index = { (c: Character) in labels.labels.firstIndex(of: String(c))! }
         // "denber" slightly more likely than "denver" at the 4th letter
         var values: [Float] = []
@@ -177,7 +183,7 @@ struct CTCBeamSearchTests {
     @Test("decoding a batch on all cores gives the same N-best as one by one")
     func batch() throws {
         let (golden, values) = try Self.golden()
-        let decoder = CTCBeamSearchDecoder(labels: CTCLabels(golden.labels), languageModel: try ARPAReader.read(path: fixture("atis_o3.arpa")),
+        let decoder = CTCBeamSearchDecoder(labels: try CTCLabels(golden.labels), languageModel: try ARPAReader.read(path: fixture("atis_o3.arpa")),
                                            options: .init(beamWidth: 16))
         var batch: [(values: [Float], frames: Int)] = []
         var offset = 0
@@ -201,13 +207,14 @@ func emptyFinalWordScoring() throws {
     let model = try ARPAReader.read(path: fixture("atis_o3.arpa"))
     let slice = Array(values[0..<(utterance.frames * golden.labels.count)])
     var options = BeamSearchOptions(beamWidth: 32, alpha: 0.5, beta: 1.0)
+    let labels = try CTCLabels(golden.labels)
     let sane = slice.withUnsafeBufferPointer {
-        CTCBeamSearchDecoder(labels: CTCLabels(golden.labels), languageModel: model, options: options)
+        CTCBeamSearchDecoder(labels: labels, languageModel: model, options: options)
             .decode(LogProbabilities($0, frames: utterance.frames, labels: golden.labels.count)).first?.text
     }
     options.scoreEmptyFinalWordAsUnknown = true
     let compatible = slice.withUnsafeBufferPointer {
-        CTCBeamSearchDecoder(labels: CTCLabels(golden.labels), languageModel: model, options: options)
+        CTCBeamSearchDecoder(labels: labels, languageModel: model, options: options)
             .decode(LogProbabilities($0, frames: utterance.frames, labels: golden.labels.count)).first?.text
     }
     #expect(sane == utterance.reference)

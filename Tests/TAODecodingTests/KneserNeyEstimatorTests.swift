@@ -46,10 +46,18 @@ struct KneserNeyEstimatorTests {
         #expect(estimate.wordCount == 55434 && estimate.messages.isEmpty)
     }
 
-    @Test("the ARPA text tao writes re-reads to the same model")
+    @Test("the ARPA text tao writes re-reads to the same model; the streamed file equals the text")
     func arpaRoundTrip() throws {
         let model = try Self.atisO3.get().model()
         expectSameNGrams(try ARPAReader.read(text: try Self.atisO3.get().arpaText()), model)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tao-\(UUID().uuidString).arpa").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.atisO3.get().writeARPA(to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == (try Self.atisO3.get().arpaText()))
+        let estimate = try Self.atisO3.get()
+        var blocks: [[UInt8]] = []
+        ARPAWriter.bytes(vocabulary: estimate.vocabulary, lists: estimate.lists, blockSize: 4096) { blocks.append($0) }
+        #expect(blocks.count > 100 && Array(blocks.joined()) == ARPAWriter.bytes(vocabulary: estimate.vocabulary, lists: estimate.lists))
     }
 
     @Test("counting through sorted runs on disk (a 160 KB cap, about a dozen runs per order) gives the same ARPA file")
