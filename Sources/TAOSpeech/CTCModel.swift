@@ -8,6 +8,8 @@ public final class CTCModel: Module {
     public let decoder: ConvASRDecoder
     /// Output labels without the blank; the blank's index is `labels.count`.
     public let labels: [String]
+    /// The labels and the blank, as the CTC decoders read them.
+    public let ctcLabels: CTCLabels
 
     public init(encoder encoderSpec: EncoderSpec, decoder decoderSpec: DecoderSpec, rng: inout RandomGenerator) throws {
         encoder = try ConvASREncoder(encoderSpec, rng: &rng)
@@ -17,6 +19,7 @@ public final class CTCModel: Module {
         }
         decoder = try ConvASRDecoder(decoderSpec, rng: &rng)
         labels = decoderSpec.vocabulary
+        ctcLabels = try Self.characterLabels(labels)
     }
 
     /// A model that keeps `model`'s encoder (its trained weights) with a new, randomly initialized decoder over
@@ -25,6 +28,16 @@ public final class CTCModel: Module {
         encoder = model.encoder
         decoder = try ConvASRDecoder(DecoderSpec(featIn: model.encoder.outputChannels, vocabulary: vocabulary), rng: &rng)
         labels = vocabulary
+        ctcLabels = try Self.characterLabels(labels)
+    }
+
+    /// Character labels with the blank after the last.
+    private static func characterLabels(_ labels: [String]) throws -> CTCLabels {
+        do {
+            return try CTCLabels(labels + ["<blank>"], kind: .characters)
+        } catch {
+            throw ModelSpecError(path: "model.labels", reason: "\(error)")
+        }
     }
 
     public var children: [(String, any Module)] { [("encoder", encoder), ("decoder", decoder)] }
@@ -55,8 +68,7 @@ public final class CTCModel: Module {
         let values = logProbs.contiguous()
         let frames = min(max(length, 0), time)
         let buffer = UnsafeBufferPointer(start: values.pointer + item * time * classes, count: frames * classes)
-        return CTCGreedyDecoder(labels: CTCLabels(labels + ["<blank>"], kind: .characters))
-            .decode(LogProbabilities(buffer, frames: frames, labels: classes))
+        return CTCGreedyDecoder(labels: ctcLabels).decode(LogProbabilities(buffer, frames: frames, labels: classes))
     }
 
     /// Greedy CTC transcript of one utterance of a batch: its words joined by spaces.
