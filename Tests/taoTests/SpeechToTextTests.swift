@@ -67,6 +67,20 @@ func speechToTextEndToEnd() throws {
     let inferLines = try String(contentsOf: folder.appendingPathComponent("infer/infer.jsonl"), encoding: .utf8)
     #expect(inferLines.split(separator: "\n").count == 4)
 
+    // Beam search with an n-gram LM estimated from the transcripts, and a hotword.
+    let corpus = folder.appendingPathComponent("corpus.txt")
+    try "ten of clubs\nthe weather is nice today\ncall me at four five six seven\nthe quick brown fox jumps over the lazy dog\n"
+        .write(to: corpus, atomically: true, encoding: .utf8)
+    let lm = try TAOProcess.run(["n_gram", "train", "-r", folder.appendingPathComponent("lm").path, "training_ds.data_file=\(corpus.path)",
+                                 "model.order=2", "model.discount_fallback=true"], environment: environment)
+    #expect(lm.status == 0, "\(lm.stderr)")
+    let beam = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("beam").path, "-m", model.path,
+                                   "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8",
+                                   "decoding.lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)", "decoding.hotwords=[clubs]"],
+                                  environment: environment)
+    #expect(beam.status == 0, "\(beam.stderr)")
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("beam/predictions.jsonl").path))
+
     let evaluate = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model.path,
                                        "test_ds.manifest_filepath=\(manifest.path)"], environment: environment)
     #expect(evaluate.status == 0, "\(evaluate.stderr)")

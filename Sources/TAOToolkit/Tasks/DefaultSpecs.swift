@@ -56,11 +56,13 @@ public enum DefaultSpecs {
             ]
             return SpecSection(fields)
         case .evaluate:
-            return SpecSection([basics, section("test_ds", dataset(32, false, nil), doc: "Test data.")])
+            return SpecSection([basics, section("test_ds", dataset(32, false, nil), doc: "Test data."),
+                                section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded.")])
         case .infer:
             return SpecSection([
                 .required("file_paths", .list(.string), "Audio files to transcribe (WAV, FLAC, OGG; any rate)."),
                 .int("batch_size", 8, "Files transcribed together."),
+                section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded."),
             ])
         case .export:
             return CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")

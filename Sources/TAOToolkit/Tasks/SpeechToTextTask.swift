@@ -141,8 +141,9 @@ enum SpeechToTextTask {
         let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
                                        sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels)
+        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder)
         let start = Date()
-        let result = try evaluate(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
+        let result = try evaluate(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize, decoder: decoder)
         let elapsed = Date().timeIntervalSince(start)
         let metrics: [String: Any] = [
             "wer": result.wer.rate, "cer": result.cer.rate, "num_utterances": data.entries.count,
@@ -166,8 +167,9 @@ enum SpeechToTextTask {
         var predictions: [[String: Any]] = []
     }
 
-    /// Greedy transcripts of `entries` with WER and CER against their texts.
-    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int) throws -> Evaluation {
+    /// Transcripts of `entries` (greedy unless a decoder is given) with WER and CER against their texts.
+    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int,
+                         decoder: TranscriptDecoder? = nil) throws -> Evaluation {
         model.setTraining(false)
         var result = Evaluation()
         let plan = SpeechBatchLoader.plan(durations: entries.map(\.duration), batchSize: max(batchSize, 1), shuffle: false, seed: 0, epoch: 0)
@@ -175,7 +177,8 @@ enum SpeechToTextTask {
             let batch = try loader.load(indices.map { entries[$0] }, training: false, seed: 0)
             let (logProbs, lengths) = withNoGrad { model(batch.features, lengths: batch.lengths) }
             for (item, entry) in batch.entries.enumerated() {
-                let hypothesis = model.greedyTranscript(logProbs, item: item, length: lengths[item])
+                let hypothesis = decoder.map { $0.words(logProbs, item: item, length: lengths[item]).map(\.word).joined(separator: " ") }
+                    ?? model.greedyTranscript(logProbs, item: item, length: lengths[item])
                 result.wer.addWords(hypothesis: hypothesis, reference: entry.text)
                 result.cer.addCharacters(hypothesis: hypothesis, reference: entry.text)
                 result.predictions.append(["audio_filepath": entry.audioFilepath, "reference": entry.text, "hypothesis": hypothesis])
@@ -188,6 +191,7 @@ enum SpeechToTextTask {
 
     static func infer(_ spec: SpeechInferSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
+        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder)
         let featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)
         var lines: [[String: Any]] = []
         for group in stride(from: 0, to: spec.filePaths.count, by: max(spec.batchSize, 1)) {
@@ -202,7 +206,7 @@ enum SpeechToTextTask {
             // One output frame spans the hop times the encoder's subsampling.
             let frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
             for (item, entry) in entries.enumerated() {
-                let words = file.model.greedyWords(logProbs, item: item, length: lengths[item])
+                let words = decoder.words(logProbs, item: item, length: lengths[item])
                 let transcript = words.map(\.word).joined(separator: " ")
                 say("\(entry.audioFilepath)\t\(transcript)")
                 let timed: [[String: Any]] = words.map { word in

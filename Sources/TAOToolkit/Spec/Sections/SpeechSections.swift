@@ -168,6 +168,20 @@ enum SpeechSections {
         return SpecSection(fields)
     }
 
+    /// How log-probabilities become words: greedy, or CTC beam search fused with an n-gram LM (pyctcdecode's keys).
+    static let decoding = SpecSection([
+        .choice("strategy", ["greedy", "beam"], "greedy", "greedy: the best label per frame; beam: prefix beam search, with an LM when lm_path is set."),
+        .int("beam_width", 32, "Beams kept per frame."),
+        .float("beam_prune_logp", -10.0, "Drop beams this much (natural log) below the best."),
+        .float("token_min_logp", -5.0, "Skip labels below this log-probability in a frame (the best is always tried)."),
+        .string("lm_path", nil, "An n-gram LM: a .tao from n_gram train, an ARPA file or tao's binary format."),
+        .float("alpha", 0.5, "Weight of the LM's natural-log score."),
+        .float("beta", 1.0, "Bonus per word."),
+        .float("unk_score_offset", -10.0, "LM score added for a word the LM does not know."),
+        .strings("hotwords", [], "Words or phrases to favour."),
+        .float("hotword_weight", 10.0, "How strongly hotwords are favoured."),
+    ])
+
     static let asrOptim = CommonSections.optim(name: "novograd", lr: 0.01, betas: [0.8, 0.5], weightDecay: 0.001,
                                               scheduler: "CosineAnnealing", warmupSteps: nil, warmupRatio: 0.05)
 

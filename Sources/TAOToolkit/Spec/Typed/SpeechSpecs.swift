@@ -121,16 +121,32 @@ public struct SpeechFinetuneSpec<Vocabulary: Codable & Equatable & Sendable>: Co
     public var optim: OptimSpec
 }
 
+/// `decoding` of the speech tasks: greedy, or beam search with an n-gram LM and hotwords.
+public struct DecodingSpec: Codable, Equatable, Sendable {
+    public var strategy: String
+    public var beamWidth: Int
+    public var beamPruneLogp: Double
+    public var tokenMinLogp: Double
+    public var lmPath: String?
+    public var alpha: Double
+    public var beta: Double
+    public var unkScoreOffset: Double
+    public var hotwords: [String]
+    public var hotwordWeight: Double
+}
+
 /// `evaluate` of the speech tasks.
 public struct SpeechEvaluateSpec: Codable, Equatable, Sendable {
     public var model: SpeechModelBasics
     public var testDs: ManifestDatasetSpec
+    public var decoding: DecodingSpec
 }
 
 /// `infer` of the speech tasks.
 public struct SpeechInferSpec: Codable, Equatable, Sendable {
     public var filePaths: [String]
     public var batchSize: Int
+    public var decoding: DecodingSpec
 }
 
 /// `create_tokenizer` of speech_to_text_citrinet (NeMo's process_asr_text_tokenizer options).

@@ -1,0 +1,42 @@
+import Foundation
+import TAODecoding
+import TAOSpeech
+import TAOTensor
+
+/// Turns a CTC model's log-probabilities into words as the spec's `decoding` block says: greedy, or prefix
+/// beam search with an optional n-gram LM and hotwords.
+struct TranscriptDecoder {
+    private let model: CTCModel
+    private let beamSearch: CTCBeamSearchDecoder?
+    private let hotwords: Hotwords?
+
+    init(model: CTCModel, spec: DecodingSpec, key: String?, recorder: RunRecorder) throws {
+        self.model = model
+        guard spec.strategy == "beam" else {
+            if spec.lmPath != nil { recorder.warn("decoding.lm_path is used only with decoding.strategy: beam") }
+            beamSearch = nil
+            hotwords = nil
+            return
+        }
+        guard spec.beamWidth >= 1 else { throw SpecError.invalid(path: "decoding.beam_width", reason: "must be at least 1") }
+        let languageModel = try spec.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
+        if let languageModel { recorder.log("LM \(spec.lmPath ?? ""): order \(languageModel.order), \(languageModel.counts) n-grams") }
+        let options = BeamSearchOptions(beamWidth: spec.beamWidth, beamPruneLogp: spec.beamPruneLogp, tokenMinLogp: Float(spec.tokenMinLogp),
+                                        alpha: spec.alpha, beta: spec.beta, unkScoreOffset: spec.unkScoreOffset)
+        beamSearch = CTCBeamSearchDecoder(labels: model.ctcLabels, languageModel: languageModel, options: options)
+        hotwords = spec.hotwords.isEmpty ? nil : Hotwords(spec.hotwords, weight: spec.hotwordWeight)
+    }
+
+    /// The words of utterance `item` of a `[batch, time, classes]` batch with `length` valid frames.
+    func words(_ logProbs: Tensor, item: Int, length: Int) -> [DecodedWord] {
+        guard let beamSearch else { return model.greedyWords(logProbs, item: item, length: length) }
+        let (time, classes) = (logProbs.shape[1], logProbs.shape[2])
+        let values = logProbs.contiguous()
+        let frames = min(max(length, 0), time)
+        let buffer = UnsafeBufferPointer(start: values.pointer + item * time * classes, count: frames * classes)
+        let best = withExtendedLifetime(values) {
+            beamSearch.decode(LogProbabilities(buffer, frames: frames, labels: classes), hotwords: hotwords).first
+        }
+        return best?.words ?? []
+    }
+}
