@@ -76,9 +76,12 @@ func speechToTextEndToEnd() throws {
     #expect(lm.status == 0, "\(lm.stderr)")
     let beam = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("beam").path, "-m", model.path,
                                    "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8",
-                                   "decoding.lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)", "decoding.hotwords=[clubs]"],
+                                   "decoding.lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)", "decoding.hotwords=[clubs]",
+                                   "decoding.alpha_grid=[0.2, 0.8]", "decoding.beta_grid=[1.0]"],
                                   environment: environment)
     #expect(beam.status == 0, "\(beam.stderr)")
+    let grid = try String(contentsOf: folder.appendingPathComponent("beam/grid_search.jsonl"), encoding: .utf8)
+    #expect(grid.split(separator: "\n").count == 2 && grid.contains("\"wer\""))
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("beam/predictions.jsonl").path))
 
     let evaluate = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model.path,

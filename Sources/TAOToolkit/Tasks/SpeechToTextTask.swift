@@ -141,13 +141,19 @@ enum SpeechToTextTask {
         let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
                                        sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels)
-        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder)
         let start = Date()
-        let result = try evaluate(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize, decoder: decoder)
+        let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
+        var decoding = spec.decoding
+        if !decoding.alphaGrid.isEmpty || !decoding.betaGrid.isEmpty {
+            decoding = try gridSearch(decoding, model: file.model, outputs: outputs, key: key, recorder: recorder, say: say)
+        }
+        let decoder = try TranscriptDecoder(model: file.model, spec: decoding, key: key, recorder: recorder)
+        let result = score(outputs, classes: file.model.decoder.classes, decoder: decoder)
         let elapsed = Date().timeIntervalSince(start)
         let metrics: [String: Any] = [
             "wer": result.wer.rate, "cer": result.cer.rate, "num_utterances": data.entries.count,
             "audio_seconds": data.duration, "real_time_factor": data.duration > 0 ? elapsed / data.duration : 0,
+            "decoding": decoding.strategy, "alpha": decoding.alpha, "beta": decoding.beta,
         ]
         try writeJSON(metrics, to: recorder.resultsDir.appendingPathComponent("metrics.json"))
         try writeJSONLines(result.predictions, to: recorder.resultsDir.appendingPathComponent("predictions.jsonl"))
@@ -162,29 +168,77 @@ enum SpeechToTextTask {
         return String(format: "WER %.2f%%, CER %.2f%% on %d utterances", result.wer.rate * 100, result.cer.rate * 100, data.entries.count)
     }
 
+    /// Decodes with every (alpha, beta) of the grids (the spec's value where a grid is empty), writes
+    /// `grid_search.json` and returns the decoding settings with the lowest WER.
+    private static func gridSearch(_ decoding: DecodingSpec, model: CTCModel, outputs: [UtteranceOutput], key: String?,
+                                   recorder: RunRecorder, say: (String) -> Void) throws -> DecodingSpec {
+        guard decoding.strategy == "beam" else {
+            throw SpecError.invalid(path: "decoding.alpha_grid", reason: "a grid search needs decoding.strategy: beam")
+        }
+        let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
+        var best = decoding, bestWER = Double.infinity, rows: [[String: Any]] = []
+        for alpha in decoding.alphaGrid.isEmpty ? [decoding.alpha] : decoding.alphaGrid {
+            for beta in decoding.betaGrid.isEmpty ? [decoding.beta] : decoding.betaGrid {
+                var candidate = decoding
+                candidate.alpha = alpha
+                candidate.beta = beta
+                let decoder = try TranscriptDecoder(model: model, spec: candidate, key: key, recorder: recorder, languageModel: languageModel)
+                let wer = score(outputs, classes: model.decoder.classes, decoder: decoder).wer.rate
+                rows.append(["alpha": alpha, "beta": beta, "wer": wer])
+                say(String(format: "alpha %.3g, beta %.3g: WER %.2f%%", alpha, beta, wer * 100))
+                if wer < bestWER { bestWER = wer; best = candidate }
+            }
+        }
+        try writeJSONLines(rows, to: recorder.resultsDir.appendingPathComponent("grid_search.jsonl"))
+        recorder.log(String(format: "grid search: best alpha %.3g, beta %.3g (WER %.2f%%)", best.alpha, best.beta, bestWER * 100))
+        return best
+    }
+
     struct Evaluation {
         var wer = ErrorRate(), cer = ErrorRate()
         var predictions: [[String: Any]] = []
     }
 
-    /// Transcripts of `entries` (greedy unless a decoder is given) with WER and CER against their texts.
-    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int,
-                         decoder: TranscriptDecoder? = nil) throws -> Evaluation {
+    /// One utterance's model output: `[frames, classes]` log-probabilities.
+    struct UtteranceOutput {
+        let entry: ManifestEntry
+        let logProbs: [Float]
+    }
+
+    /// The model's log-probabilities for every entry, computed in batches of similar length.
+    static func logProbabilities(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int) throws -> [UtteranceOutput] {
         model.setTraining(false)
-        var result = Evaluation()
+        var outputs: [UtteranceOutput] = []
         let plan = SpeechBatchLoader.plan(durations: entries.map(\.duration), batchSize: max(batchSize, 1), shuffle: false, seed: 0, epoch: 0)
         for indices in plan {
             let batch = try loader.load(indices.map { entries[$0] }, training: false, seed: 0)
             let (logProbs, lengths) = withNoGrad { model(batch.features, lengths: batch.lengths) }
+            let values = logProbs.scalars, (time, classes) = (logProbs.shape[1], logProbs.shape[2])
             for (item, entry) in batch.entries.enumerated() {
-                let hypothesis = decoder.map { $0.words(logProbs, item: item, length: lengths[item]).map(\.word).joined(separator: " ") }
-                    ?? model.greedyTranscript(logProbs, item: item, length: lengths[item])
-                result.wer.addWords(hypothesis: hypothesis, reference: entry.text)
-                result.cer.addCharacters(hypothesis: hypothesis, reference: entry.text)
-                result.predictions.append(["audio_filepath": entry.audioFilepath, "reference": entry.text, "hypothesis": hypothesis])
+                let start = item * time * classes
+                outputs.append(UtteranceOutput(entry: entry, logProbs: Array(values[start..<(start + min(lengths[item], time) * classes)])))
             }
         }
+        return outputs
+    }
+
+    /// WER and CER of decoded outputs against their transcripts.
+    static func score(_ outputs: [UtteranceOutput], classes: Int, decoder: TranscriptDecoder) -> Evaluation {
+        var result = Evaluation()
+        for output in outputs {
+            let words = output.logProbs.withUnsafeBufferPointer { decoder.words($0, classes: classes) }
+            let hypothesis = words.map(\.word).joined(separator: " ")
+            result.wer.addWords(hypothesis: hypothesis, reference: output.entry.text)
+            result.cer.addCharacters(hypothesis: hypothesis, reference: output.entry.text)
+            result.predictions.append(["audio_filepath": output.entry.audioFilepath, "reference": output.entry.text, "hypothesis": hypothesis])
+        }
         return result
+    }
+
+    /// Greedy transcripts of `entries` with WER and CER (validation during training).
+    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int) throws -> Evaluation {
+        score(try logProbabilities(model, entries: entries, loader: loader, batchSize: batchSize), classes: model.decoder.classes,
+              decoder: TranscriptDecoder(greedy: model))
     }
 
     // MARK: Infer

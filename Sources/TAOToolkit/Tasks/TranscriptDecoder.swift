@@ -10,7 +10,15 @@ struct TranscriptDecoder {
     private let beamSearch: CTCBeamSearchDecoder?
     private let hotwords: Hotwords?
 
-    init(model: CTCModel, spec: DecodingSpec, key: String?, recorder: RunRecorder) throws {
+    /// Greedy decoding.
+    init(greedy model: CTCModel) {
+        self.model = model
+        beamSearch = nil
+        hotwords = nil
+    }
+
+    /// - Parameter languageModel: an LM already loaded (grid searches reuse one); else `spec.lm_path` is loaded.
+    init(model: CTCModel, spec: DecodingSpec, key: String?, recorder: RunRecorder, languageModel loaded: NGramModel? = nil) throws {
         self.model = model
         guard spec.strategy == "beam" else {
             if spec.lmPath != nil { recorder.warn("decoding.lm_path is used only with decoding.strategy: beam") }
@@ -19,8 +27,8 @@ struct TranscriptDecoder {
             return
         }
         guard spec.beamWidth >= 1 else { throw SpecError.invalid(path: "decoding.beam_width", reason: "must be at least 1") }
-        let languageModel = try spec.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
-        if let languageModel { recorder.log("LM \(spec.lmPath ?? ""): order \(languageModel.order), \(languageModel.counts) n-grams") }
+        let languageModel = try loaded ?? spec.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
+        if loaded == nil, let languageModel { recorder.log("LM \(spec.lmPath ?? ""): order \(languageModel.order), \(languageModel.counts) n-grams") }
         let options = BeamSearchOptions(beamWidth: spec.beamWidth, beamPruneLogp: spec.beamPruneLogp, tokenMinLogp: Float(spec.tokenMinLogp),
                                         alpha: spec.alpha, beta: spec.beta, unkScoreOffset: spec.unkScoreOffset)
         beamSearch = CTCBeamSearchDecoder(labels: model.ctcLabels, languageModel: languageModel, options: options)
@@ -29,14 +37,18 @@ struct TranscriptDecoder {
 
     /// The words of utterance `item` of a `[batch, time, classes]` batch with `length` valid frames.
     func words(_ logProbs: Tensor, item: Int, length: Int) -> [DecodedWord] {
-        guard let beamSearch else { return model.greedyWords(logProbs, item: item, length: length) }
         let (time, classes) = (logProbs.shape[1], logProbs.shape[2])
         let values = logProbs.contiguous()
         let frames = min(max(length, 0), time)
-        let buffer = UnsafeBufferPointer(start: values.pointer + item * time * classes, count: frames * classes)
-        let best = withExtendedLifetime(values) {
-            beamSearch.decode(LogProbabilities(buffer, frames: frames, labels: classes), hotwords: hotwords).first
+        return withExtendedLifetime(values) {
+            words(UnsafeBufferPointer(start: values.pointer + item * time * classes, count: frames * classes), classes: classes)
         }
-        return best?.words ?? []
+    }
+
+    /// The words of one utterance's `[frames, classes]` log-probabilities.
+    func words(_ values: UnsafeBufferPointer<Float>, classes: Int) -> [DecodedWord] {
+        let logProbs = LogProbabilities(values, frames: values.count / max(classes, 1), labels: classes)
+        guard let beamSearch else { return CTCGreedyDecoder(labels: model.ctcLabels).decode(logProbs) }
+        return beamSearch.decode(logProbs, hotwords: hotwords).first?.words ?? []
     }
 }

@@ -180,6 +180,8 @@ enum SpeechSections {
         .float("unk_score_offset", -10.0, "LM score added for a word the LM does not know."),
         .strings("hotwords", [], "Words or phrases to favour."),
         .float("hotword_weight", 10.0, "How strongly hotwords are favoured."),
+        .floats("alpha_grid", [], "evaluate only: alphas to try (with beta_grid); the pair with the lowest WER is reported and used."),
+        .floats("beta_grid", [], "evaluate only: betas to try (with alpha_grid)."),
     ])
 
     static let asrOptim = CommonSections.optim(name: "novograd", lr: 0.01, betas: [0.8, 0.5], weightDecay: 0.001,

@@ -133,6 +133,8 @@ public struct DecodingSpec: Codable, Equatable, Sendable {
     public var unkScoreOffset: Double
     public var hotwords: [String]
     public var hotwordWeight: Double
+    public var alphaGrid: [Double]
+    public var betaGrid: [Double]
 }
 
 /// `evaluate` of the speech tasks.
