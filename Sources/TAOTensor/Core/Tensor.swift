@@ -52,7 +52,9 @@ public final class Tensor: @unchecked Sendable {
     public convenience init(_ values: [Float], shape: [Int], requiresGrad: Bool = false) {
         precondition(values.count == Shape.count(shape), "\(values.count) values do not fill shape \(shape)")
         self.init(uninitialized: shape)
-        values.withUnsafeBufferPointer { storage.base.update(from: $0.baseAddress!, count: values.count) }
+        values.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { storage.base.update(from: base, count: values.count) }
+        }
         self.requiresGrad = requiresGrad
     }
 

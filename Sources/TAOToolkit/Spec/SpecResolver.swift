@@ -95,7 +95,7 @@ struct SpecResolver {
         switch type {
         case let .section(section):
             if case let .scalar(text, false, _) = raw, Self.isNull(text) { return .null }
-            guard case let .map(entries, origin) = raw else {
+            guard case let .map(entries, _) = raw else {
                 errors.append(.notABlock(origin: raw.origin, path: path))
                 return value
             }
@@ -113,7 +113,6 @@ struct SpecResolver {
                 }
                 map[entry.key] = merge(entry.value, into: map[entry.key] ?? field.defaultValue, type: field.type, path: childPath)
             }
-            _ = origin
             return .map(map)
         case let .list(.section(itemSection)):
             guard case let .list(items, _) = raw else { return literal(raw) }
