@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TAOTensor
 @testable import TAOToolkit
 
 private func fixture(_ name: String) throws -> URL {
@@ -76,7 +77,7 @@ func gnuTarReadsTao() throws {
 @Test("damaged archives are errors naming the file, never crashes", arguments: [0, 1, 2, 3])
 func damagedArchives(seed: Int) throws {
     let original = try Tar.archive(sampleArchive().members)
-    var generator = SplitMix(seed: UInt64(seed))
+    var generator = RandomGenerator(seed: UInt64(seed))
     for _ in 0..<250 {
         var data = original
         switch generator.next() % 3 {
@@ -92,17 +93,4 @@ func damagedArchives(seed: Int) throws {
         }
     }
     #expect(throws: ArchiveError.self) { try ModelArchive.decode(original.prefix(700), path: "x.tao") }
-}
-
-/// A small seeded generator for mutation tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
