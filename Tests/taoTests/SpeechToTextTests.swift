@@ -66,6 +66,13 @@ func speechToTextEndToEnd() throws {
     #expect(infer.stdout.split(separator: "\n").filter { $0.contains("\t") }.count == 4)
     let inferLines = try String(contentsOf: folder.appendingPathComponent("infer/infer.jsonl"), encoding: .utf8)
     #expect(inferLines.split(separator: "\n").count == 4)
+    let fromManifest = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("infer-m").path, "-m", model.path,
+                                           "manifest=\(manifest.path)"], environment: environment)
+    #expect(fromManifest.status == 0, "\(fromManifest.stderr)")
+    #expect(fromManifest.stdout.split(separator: "\n").filter { $0.contains("\t") }.count == 4)
+    let nothing = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("infer-0").path, "-m", model.path],
+                                     environment: environment)
+    #expect(nothing.status == 2 && nothing.stderr.contains("file_paths"))
 
     // Beam search with an n-gram LM estimated from the transcripts, and a hotword.
     let corpus = folder.appendingPathComponent("corpus.txt")

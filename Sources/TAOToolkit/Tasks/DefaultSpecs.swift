@@ -60,7 +60,8 @@ public enum DefaultSpecs {
                                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded.")])
         case .infer:
             return SpecSection([
-                .required("file_paths", .list(.string), "Audio files to transcribe (WAV, FLAC, OGG; any rate)."),
+                .strings("file_paths", nil, "Audio files to transcribe (WAV, FLAC, OGG; any rate); or give manifest."),
+                .string("manifest", nil, "A NeMo manifest whose audio files are transcribed (after file_paths)."),
                 .int("batch_size", 8, "Files transcribed together."),
                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded."),
             ])

@@ -247,9 +247,16 @@ enum SpeechToTextTask {
         let file = try SpeechModelFile.load(url, key: key)
         let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder)
         let featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)
+        var files = spec.filePaths ?? []
+        if let manifest = spec.manifest {
+            files += try Manifest.read(manifest, rules: ManifestRules()).entries.map(\.audioFilepath)
+        }
+        guard !files.isEmpty else {
+            throw SpecError.invalid(path: "file_paths", reason: "give the files to transcribe in file_paths=[a.wav,b.flac] or manifest=FILE")
+        }
         var lines: [[String: Any]] = []
-        for group in stride(from: 0, to: spec.filePaths.count, by: max(spec.batchSize, 1)) {
-            let paths = Array(spec.filePaths[group..<min(group + max(spec.batchSize, 1), spec.filePaths.count)])
+        for group in stride(from: 0, to: files.count, by: max(spec.batchSize, 1)) {
+            let paths = Array(files[group..<min(group + max(spec.batchSize, 1), files.count)])
             let clips = try paths.map { try AudioFile.read(URL(fileURLWithPath: $0), resamplingTo: file.spec.sampleRate).samples }
             let features = try featurizer.features(ofBatch: clips)
             let entries = zip(paths, clips).map {

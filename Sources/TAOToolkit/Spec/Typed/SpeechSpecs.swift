@@ -146,7 +146,8 @@ public struct SpeechEvaluateSpec: Codable, Equatable, Sendable {
 
 /// `infer` of the speech tasks.
 public struct SpeechInferSpec: Codable, Equatable, Sendable {
-    public var filePaths: [String]
+    public var filePaths: [String]?
+    public var manifest: String?
     public var batchSize: Int
     public var decoding: DecodingSpec
 }
