@@ -16,19 +16,14 @@ public final class ConvASRDecoder: Module {
         }
         classes = labels + 1
         conv = Conv1d(inChannels: spec.featIn, outChannels: classes, kernelSize: 1, bias: true, rng: &rng)
+        layers = IndexedModules(ordered: [conv])
     }
 
-    public var children: [(String, any Module)] { [("decoder_layers", Layers(conv))] }
+    public var children: [(String, any Module)] { [("decoder_layers", layers)] }
+    private let layers: IndexedModules
 
     /// encoded: `[batch, channels, time]` -> log-probabilities `[batch, time, classes]` (contiguous).
     public func callAsFunction(_ encoded: Tensor) -> Tensor {
         conv(encoded).transposed(1, 2).contiguous().logSoftmax(axis: -1)
-    }
-
-    /// The conv under the name `0`.
-    private final class Layers: Module {
-        let conv: Conv1d
-        init(_ conv: Conv1d) { self.conv = conv }
-        var children: [(String, any Module)] { [("0", conv)] }
     }
 }

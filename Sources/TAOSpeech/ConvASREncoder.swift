@@ -26,13 +26,13 @@ public final class ConvASREncoder: Module {
             subsampling *= block.stride.first ?? 1
         }
         self.blocks = blocks
+        blockList = IndexedModules(ordered: blocks)
         outputChannels = channels
         self.subsampling = subsampling
     }
 
-    public var children: [(String, any Module)] {
-        [("encoder", BlockList(blocks))]
-    }
+    public var children: [(String, any Module)] { [("encoder", blockList)] }
+    private let blockList: IndexedModules
 
     /// features: `[batch, featIn, time]` with `lengths` valid frames -> `[batch, outputChannels, time']`, lengths'.
     public func callAsFunction(_ features: Tensor, lengths: [Int]) -> (Tensor, [Int]) {
@@ -43,11 +43,4 @@ public final class ConvASREncoder: Module {
         }
         return panes[panes.count - 1]
     }
-}
-
-/// The blocks under names `0`, `1`, ...
-private final class BlockList: Module {
-    let blocks: [JasperBlock]
-    init(_ blocks: [JasperBlock]) { self.blocks = blocks }
-    var children: [(String, any Module)] { blocks.enumerated().map { (String($0.offset), $0.element) } }
 }

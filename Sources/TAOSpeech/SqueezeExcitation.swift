@@ -13,9 +13,13 @@ final class SqueezeExcitation: Module {
         reduce = .xavierUniform([hidden, channels], rng: &rng)
         expand = .xavierUniform([channels, hidden], rng: &rng)
         self.activation = activation
+        fc = IndexedModules([(0, WeightOnly(reduce)), (2, WeightOnly(expand))])
     }
 
-    var children: [(String, any Module)] { [("fc", FullyConnectedPair(reduce: reduce, expand: expand))] }
+    /// NeMo's `fc` Sequential: Linear (index 0), activation (1), Linear (2), both without bias.
+    private let fc: IndexedModules
+
+    var children: [(String, any Module)] { [("fc", fc)] }
 
     /// x: `[batch, channels, time]` -> the same shape, channels rescaled.
     func callAsFunction(_ x: Tensor, lengths: [Int]) -> Tensor {
@@ -26,13 +30,6 @@ final class SqueezeExcitation: Module {
         let scale = matmul(hidden, expand.transposed()).sigmoid()                          // [B, C]
         return x * scale.unsqueezed(2)
     }
-}
-
-/// NeMo's `fc` Sequential: Linear (index 0), activation (1), Linear (2), both without bias.
-private final class FullyConnectedPair: Module {
-    let reduce: Tensor, expand: Tensor
-    init(reduce: Tensor, expand: Tensor) { self.reduce = reduce; self.expand = expand }
-    var children: [(String, any Module)] { [("0", WeightOnly(reduce)), ("2", WeightOnly(expand))] }
 }
 
 /// A module holding one `weight`.

@@ -1,3 +1,5 @@
+import TAODecoding
+
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
@@ -12,19 +14,6 @@ public enum Suggestions {
 
     /// Levenshtein distance between two strings, counted in characters.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        ErrorRate.editDistance(Array(a), Array(b))
     }
 }

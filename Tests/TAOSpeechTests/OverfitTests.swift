@@ -47,6 +47,11 @@ func parameterNamesFollowNeMo() throws {
         #expect(names.contains(name), "missing \(name)")
     }
     #expect(model.encoder.subsampling == 2)
+    // Squeeze-excitation sits in mconv after the last BatchNorm, as NeMo's Citrinet blocks have it.
+    let citrinetBlock = JasperBlockSpec(filters: 32, repeat: 2, kernel: 5, residual: true, se: true, seReductionRatio: 8)
+    let withSE = try CTCModel(encoder: EncoderSpec(featIn: 64, jasper: [citrinetBlock]), decoder: DecoderSpec(featIn: 32, vocabulary: englishLabels), rng: &rng)
+    let seNames = Set(withSE.namedParameters().map(\.0))
+    #expect(seNames.contains("encoder.encoder.0.mconv.8.fc.0.weight") && seNames.contains("encoder.encoder.0.mconv.8.fc.2.weight"))
     #expect(model.decoder.classes == 29)
 }
 
