@@ -18,7 +18,9 @@ let package = Package(
         .library(name: "TAOText", targets: ["TAOText"]),
         .library(name: "TAODecoding", targets: ["TAODecoding"]),
         .library(name: "TAOSpeech", targets: ["TAOSpeech"]),
+        .library(name: "TAONLP", targets: ["TAONLP"]),
         .library(name: "TAOToolkit", targets: ["TAOToolkit"]),
+        .library(name: "TAOServer", targets: ["TAOServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
@@ -38,10 +42,11 @@ let package = Package(
         .target(name: "TAOText"),
         .target(name: "TAODecoding"),
         .target(name: "TAOSpeech", dependencies: ["TAOTensor", "TAOAudio", "TAOText", "TAODecoding"]),
+        .target(name: "TAONLP", dependencies: ["TAOTensor", "TAOText"]),
         .target(
             name: "TAOToolkit",
             dependencies: [
-                "TAOSpeech", "TAOTensor", "TAOAudio", "TAOText", "TAODecoding",
+                "TAOSpeech", "TAONLP", "TAOTensor", "TAOAudio", "TAOText", "TAODecoding",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,9 +54,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "TAOServer",
+            dependencies: [
+                "TAOToolkit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
         .executableTarget(
             name: "tao",
-            dependencies: ["TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TAOServer", "TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOTensor", "TAOAudio"]),
 
@@ -60,7 +73,17 @@ let package = Package(
         .testTarget(name: "TAOTextTests", dependencies: ["TAOText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAODecodingTests", dependencies: ["TAODecoding"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOSpeechTests", dependencies: ["TAOSpeech"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TAONLPTests", dependencies: ["TAONLP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOToolkitTests", dependencies: ["TAOToolkit"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TAOServerTests",
+            dependencies: [
+                "TAOServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "taoTests", dependencies: ["tao"]),
     ]
 )
