@@ -127,3 +127,52 @@ func speechErrors() throws {
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("none.tao: cannot read the model archive: no such file"))
 }
+
+@Test("train again with the same -r resumes from the last checkpoint and ends with the model a run without a stop makes")
+func speechTrainResumes() throws {
+    let folder = TAOProcess.temporaryDirectory("resume"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    let (spec, manifest) = try smallSetup(in: folder)
+    // Speed perturbation, silence trimming and a segment given by offset exercise the whole audio path while resuming.
+    var lines = try String(contentsOf: manifest, encoding: .utf8)
+    lines += "\n" + #"{"audio_filepath": "\#(audioFixtures.appendingPathComponent("cards_001.wav").path)", "offset": 0.2, "duration": 1.0, "text": "ten"}"#
+    try lines.write(to: manifest, atomically: true, encoding: .utf8)
+    // A constant learning rate, so that the first run's max_epochs=1 does not change its schedule.
+    let options = ["training_ds.speed_perturb=[0.9, 1.0, 1.1]", "training_ds.trim_silence=true", "trainer.max_epochs=2",
+                   "optim.sched.name=constant", "optim.sched.warmup_ratio=0"]
+    func train(_ results: String, _ extra: [String] = []) throws -> TAOProcess.Result {
+        let output = try TAOProcess.run(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent(results).path]
+                                        + options + extra, environment: environment)
+        #expect(output.status == 0, "\(output.stderr)")
+        return output
+    }
+    _ = try train("straight")
+    _ = try train("stopped", ["trainer.max_epochs=1"])
+    let resumed = try train("stopped")
+    #expect((resumed.stdout + resumed.stderr).contains("resuming from"))
+    let straight = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("straight/trained-model.tao"))
+    let again = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("stopped/trained-model.tao"))
+    #expect(straight != nil && straight == again, "the resumed run's weights differ from the uninterrupted run's")
+
+    // A checkpoint of another architecture is refused with the reason, not loaded into the wrong shapes.
+    let other = try TAOProcess.run(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent("stopped").path,
+                                    "model.decoder.feat_in=32", "model.encoder.jasper.2.filters=32"] + options, environment: environment)
+    #expect(other.status == 1 && other.stderr.contains("cannot resume"), "\(other.stderr)")
+}
+
+/// The bytes of member `name` of an uncompressed tar file (ustar headers: name at 0, octal size at 124).
+private func tarMember(_ name: String, of url: URL) throws -> Data? {
+    let tar = try Data(contentsOf: url)
+    var offset = 0
+    while offset + 512 <= tar.count {
+        let header = tar[tar.startIndex + offset..<tar.startIndex + offset + 512]
+        let memberName = String(decoding: header.prefix(100).prefix { $0 != 0 }, as: UTF8.self)
+        if memberName.isEmpty { return nil }
+        let sizeField = String(decoding: header.dropFirst(124).prefix(12).prefix { $0 != 0 && $0 != 32 }, as: UTF8.self)
+        guard let size = Int(sizeField, radix: 8) else { return nil }
+        if memberName == name { return tar.subdata(in: tar.startIndex + offset + 512..<tar.startIndex + offset + 512 + size) }
+        offset += 512 + (size + 511) / 512 * 512
+    }
+    return nil
+}

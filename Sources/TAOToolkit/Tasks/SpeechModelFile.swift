@@ -10,8 +10,8 @@ struct SpeechModelFile {
     /// The spec the model was trained with (its `model` block describes the network).
     let trainingSpec: ResolvedSpec
 
-    /// Writes the model with its spec, atomically; encrypted with `key` when given.
-    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?) throws {
+    /// Writes the model with its spec (and `extras`, e.g. training state), atomically; encrypted with `key` when given.
+    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?, extras: [(String, Data)] = []) throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "labels": model.labels.joined(separator: "|")])
@@ -19,6 +19,7 @@ struct SpeechModelFile {
         archive[ModelArchive.configName] = Data(trainingSpec.yaml(header: ["The spec this model was trained with."]).utf8)
         archive[ModelArchive.weightsName] = try Data(contentsOf: temporary)
         archive["labels.txt"] = Data((model.labels.map { $0 == " " ? "<space>" : $0 }.joined(separator: "\n") + "\n").utf8)
+        for (name, data) in extras { archive[name] = data }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try archive.write(to: url, key: key)

@@ -63,10 +63,13 @@ enum SpeechToTextTask {
         let labels = model.labels
         let trainData = try readManifest(run.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
         let validationData = try run.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
-        var rng = RandomGenerator(seed: UInt64(max(trainer.seed, 0)) &+ 1)
-        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(run.modelSpec.preprocessor.config),
-                                       sampleRate: run.modelSpec.sampleRate, specAugment: run.modelSpec.specAugment?.augmentation,
-                                       labels: labels)
+        let seed = UInt64(max(trainer.seed, 0))
+        let featurizer = try LogMelFeaturizer(run.modelSpec.preprocessor.config)
+        let loader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate,
+                                       specAugment: run.modelSpec.specAugment?.augmentation, labels: labels,
+                                       trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [])
+        let validationLoader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate, specAugment: nil,
+                                                 labels: labels, trimSilence: run.validationDs?.trimSilence ?? false)
         let batchSize = max(run.trainingDs.batchSize, 1)
         let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
         let totalSteps = trainer.maxSteps > 0 ? trainer.maxSteps : trainer.maxEpochs * stepsPerEpoch
@@ -77,16 +80,22 @@ enum SpeechToTextTask {
                      + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
         let durations = trainData.entries.map(\.duration)
         let prefetcher = Prefetcher<SpeechBatch>()
-        var step = 0, items = 0, lastWER: Double?
+        var step = 0, items = 0, firstEpoch = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        for epoch in 0..<max(trainer.maxEpochs, 1) {
+        if let resumed = try resume(model, optimizer: optimizer, from: checkpoint) {
+            (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
+            recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+        }
+        for epoch in firstEpoch..<max(trainer.maxEpochs, 1) where step < totalSteps {
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
-                                              seed: UInt64(max(trainer.seed, 0)), epoch: epoch)
+                                              seed: seed, epoch: epoch)
             let entries = trainData.entries
             func startLoading(_ index: Int) {
                 let batchEntries = plan[index].map { entries[$0] }
-                let seed = rng.next()
-                prefetcher.start { try loader.load(batchEntries, training: true, seed: seed) }
+                // Each batch's dither and augmentation follow from (seed, epoch, batch), so a resumed run sees the same.
+                var batchRNG = RandomGenerator(seed: seed &+ 1 &+ UInt64(epoch) << 32 &+ UInt64(index))
+                let batchSeed = batchRNG.next()
+                prefetcher.start { try loader.load(batchEntries, training: true, seed: batchSeed) }
             }
             if !plan.isEmpty { startLoading(0) }
             var epochLoss = 0.0
@@ -116,7 +125,7 @@ enum SpeechToTextTask {
             }
             var metrics = ["train_loss": epochLoss / Double(max(plan.count, 1))]
             if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {
-                let result = try evaluate(model, entries: validationData.entries, loader: loader,
+                let result = try evaluate(model, entries: validationData.entries, loader: validationLoader,
                                           batchSize: run.validationDs?.batchSize ?? batchSize)
                 metrics["val_wer"] = result.wer.rate
                 metrics["val_cer"] = result.cer.rate
@@ -124,13 +133,32 @@ enum SpeechToTextTask {
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil)
-            if step >= totalSteps { break }
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items)
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil,
+                                     extras: try state.members(optimizer: optimizer))
         }
         let output = resultsFile(run.saveTo, recorder: recorder)
         try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: output, key: nil)
         try recorder.recordArtifact(output, kind: "model")
         return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
+    }
+
+    /// Loads the weights and optimizer state of `checkpoint` when a previous run in the same results folder left one.
+    private static func resume(_ model: CTCModel, optimizer: any Optimizer, from checkpoint: URL) throws -> TrainingCheckpoint? {
+        guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
+        let archive = try ModelArchive.read(from: checkpoint)
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: weights) }
+        try archive.required(ModelArchive.weightsName, archive: checkpoint.path).write(to: weights)
+        do {
+            try model.loadSafetensors(from: weights)
+        } catch {
+            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "its model differs from the spec's (\(error))")
+        }
+        guard let state = try TrainingCheckpoint.restore(from: archive, path: checkpoint.path, into: optimizer) else {
+            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it holds no optimizer state")
+        }
+        return state
     }
 
     // MARK: Evaluate
@@ -140,7 +168,8 @@ enum SpeechToTextTask {
         let file = try SpeechModelFile.load(url, key: key)
         let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
-                                       sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels)
+                                       sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels,
+                                       trimSilence: spec.testDs.trimSilence)
         let start = Date()
         let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
         var decoding = spec.decoding
