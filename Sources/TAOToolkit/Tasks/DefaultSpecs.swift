@@ -17,6 +17,27 @@ public enum DefaultSpecs {
     /// The file name `download_specs` writes a subtask's spec to.
     public static func fileName(_ subtask: Subtask) -> String { subtask.rawValue + ".yaml" }
 
+    /// The other architectures a task ships as train specs beside `train.yaml`: the same keys (they are checked against
+    /// the train schema), other defaults for the network. speech_to_text's train.yaml is QuartzNet 15x5;
+    /// speech_to_text_citrinet's is Citrinet-256.
+    public static func architectures(_ task: TaskName) -> [(fileName: String, description: String, schema: SpecSection)] {
+        switch task {
+        case .speechToText:
+            let character = { (blocks: [SpecValue]) in speech(.train, model: SpeechSections.characterModel(blocks: blocks), labels: true) }
+            return [
+                ("train_quartznet_5x5.yaml", "QuartzNet 5x5 (6.7 M parameters)", character(SpeechSections.quartzNet(blockRepeats: 1))),
+                ("train_jasper_10x5.yaml", "Jasper 10x5 (dense residuals, full convolutions)", character(SpeechSections.jasper10x5)),
+            ]
+        case .speechToTextCitrinet:
+            return [384, 512, 1024].map { filters in
+                ("train_citrinet_\(filters).yaml", "Citrinet-\(filters)",
+                 speech(.train, model: SpeechSections.subwordModel(filters: filters), labels: false))
+            }
+        default:
+            return []
+        }
+    }
+
     // MARK: Speech
 
     private static func speech(_ subtask: Subtask, model: SpecSection, labels: Bool) -> SpecSection {
