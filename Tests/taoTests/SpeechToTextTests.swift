@@ -91,6 +91,22 @@ func speechToTextEndToEnd() throws {
     #expect(grid.split(separator: "\n").count == 2 && grid.contains("\"wer\""))
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("beam/predictions.jsonl").path))
 
+    // A model exported with lm_path carries the LM: beam search without decoding.lm_path decodes as with it.
+    let withLM = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export-lm").path, "-m", model.path,
+                                     "lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)"], environment: environment)
+    #expect(withLM.status == 0 && withLM.stdout.contains("2-gram LM"), "\(withLM.stderr)")
+    var predictions: [String] = []
+    for (name, model, lm) in [("explicit", model.path, ["decoding.lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)"]),
+                              ("carried", folder.appendingPathComponent("export-lm/exported-model.tao").path, [])] {
+        let run = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent(name).path, "-m", model,
+                                      "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8",
+                                      "decoding.alpha=2.0"] + lm, environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        predictions.append(try String(contentsOf: folder.appendingPathComponent("\(name)/predictions.jsonl"), encoding: .utf8))
+    }
+    #expect(!predictions[0].isEmpty && predictions[0] == predictions[1])
+    #expect(try String(contentsOf: folder.appendingPathComponent("carried/evaluate.log"), encoding: .utf8).contains("LM carried by"))
+
     let evaluate = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model.path,
                                        "test_ds.manifest_filepath=\(manifest.path)"], environment: environment)
     #expect(evaluate.status == 0, "\(evaluate.stderr)")

@@ -87,7 +87,10 @@ public enum DefaultSpecs {
                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded."),
             ])
         case .export:
-            return CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            let export = CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            return SpecSection(export.fields + [
+                .string("lm_path", nil, "An n-gram LM (.tao, ARPA or binary) to carry inside the exported model; beam search uses it when decoding.lm_path is null."),
+            ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: ["librispeech", "an4", "folder"], defaultName: "folder")
                 .replacing(.int("sample_rate", 16000, "Rate in Hz the converted audio is written at."))

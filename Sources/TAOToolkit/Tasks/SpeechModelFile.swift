@@ -1,4 +1,5 @@
 import Foundation
+import TAODecoding
 import TAOSpeech
 import TAOTensor
 
@@ -9,6 +10,12 @@ struct SpeechModelFile {
     let spec: CharacterModelSpec
     /// The spec the model was trained with (its `model` block describes the network).
     let trainingSpec: ResolvedSpec
+    /// Where the model was read from, and its archive (which may carry an n-gram LM).
+    let url: URL
+    let archive: ModelArchive
+
+    /// The n-gram LM exported inside the model (`export` with `lm_path`), nil when it carries none.
+    func carriedLanguageModel() throws -> NGramModel? { try NGramTask.languageModel(in: archive, name: url.path) }
 
     /// Writes the model with its spec (and `extras`, e.g. training state), atomically; encrypted with `key` when given.
     static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?, extras: [(String, Data)] = []) throws {
@@ -45,6 +52,6 @@ struct SpeechModelFile {
         try archive.required(ModelArchive.weightsName, archive: url.path).write(to: weights)
         try model.loadSafetensors(from: weights)
         model.setTraining(false)
-        return SpeechModelFile(model: model, spec: modelSpec, trainingSpec: spec)
+        return SpeechModelFile(model: model, spec: modelSpec, trainingSpec: spec, url: url, archive: archive)
     }
 }

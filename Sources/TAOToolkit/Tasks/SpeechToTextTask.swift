@@ -174,9 +174,9 @@ enum SpeechToTextTask {
         let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
         var decoding = spec.decoding
         if !decoding.alphaGrid.isEmpty || !decoding.betaGrid.isEmpty {
-            decoding = try gridSearch(decoding, model: file.model, outputs: outputs, key: key, recorder: recorder, say: say)
+            decoding = try gridSearch(decoding, model: file, outputs: outputs, key: key, recorder: recorder, say: say)
         }
-        let decoder = try TranscriptDecoder(model: file.model, spec: decoding, key: key, recorder: recorder)
+        let decoder = try TranscriptDecoder(model: file.model, spec: decoding, key: key, recorder: recorder, carried: file)
         let result = score(outputs, classes: file.model.decoder.classes, decoder: decoder)
         let elapsed = Date().timeIntervalSince(start)
         let metrics: [String: Any] = [
@@ -199,12 +199,13 @@ enum SpeechToTextTask {
 
     /// Decodes with every (alpha, beta) of the grids (the spec's value where a grid is empty), writes
     /// `grid_search.json` and returns the decoding settings with the lowest WER.
-    private static func gridSearch(_ decoding: DecodingSpec, model: CTCModel, outputs: [UtteranceOutput], key: String?,
+    private static func gridSearch(_ decoding: DecodingSpec, model file: SpeechModelFile, outputs: [UtteranceOutput], key: String?,
                                    recorder: RunRecorder, say: (String) -> Void) throws -> DecodingSpec {
         guard decoding.strategy == "beam" else {
             throw SpecError.invalid(path: "decoding.alpha_grid", reason: "a grid search needs decoding.strategy: beam")
         }
-        let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
+        let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) } ?? file.carriedLanguageModel()
+        let model = file.model
         var best = decoding, bestWER = Double.infinity, rows: [[String: Any]] = []
         for alpha in decoding.alphaGrid.isEmpty ? [decoding.alpha] : decoding.alphaGrid {
             for beta in decoding.betaGrid.isEmpty ? [decoding.beta] : decoding.betaGrid {
@@ -274,7 +275,7 @@ enum SpeechToTextTask {
 
     static func infer(_ spec: SpeechInferSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
-        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder)
+        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder, carried: file)
         let featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)
         var files = spec.filePaths ?? []
         if let manifest = spec.manifest {
@@ -316,9 +317,19 @@ enum SpeechToTextTask {
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
         let output = resultsFile(spec.exportTo, recorder: recorder)
-        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, to: output, key: key)
+        var extras: [(String, Data)] = []
+        var carried = ""
+        if let lmPath = spec.lmPath {
+            let languageModel = try NGramTask.load(URL(fileURLWithPath: lmPath), key: key)
+            extras.append((NGramTask.binaryMember, try NGramTask.binaryData(languageModel)))
+            carried = " with its \(languageModel.order)-gram LM"
+        } else if let own = file.archive[NGramTask.binaryMember] {
+            extras.append((NGramTask.binaryMember, own))
+            carried = " with the LM it carried"
+        }
+        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, to: output, key: key, extras: extras)
         try recorder.recordArtifact(output, kind: "export")
-        return "exported to \(output.path)" + (key == nil ? "" : " (encrypted)")
+        return "exported to \(output.path)\(carried)" + (key == nil ? "" : " (encrypted)")
     }
 
     // MARK: Dataset conversion
