@@ -58,6 +58,12 @@ public struct PunctuationCapitalizationData: Sendable, Equatable {
         return PunctuationCapitalizationLabel(punctuation: marks[punctuation], capitalized: capitalization == 1)
     }
 
+    /// The words a model sees for a raw query: lowercased, punctuation removed, as in the training text
+    /// (`"Well, Mr. Knightley?"` -> `well mr knightley`).
+    public static func queryWords(_ text: String) -> [String] {
+        PunctuationCapitalizationLabeler().example(from: text).words
+    }
+
     /// Writes the text and labels files.
     public func write(textFile: String, labelsFile: String) throws {
         try DataFile.write(examples.map(\.textLine), to: textFile)

@@ -115,7 +115,7 @@ import TAOText
         _ = try PunctuationTextConverter.toPunctuationCapitalization(train: [fixture("raw/novel.txt")], target: packed, options: options)
         let pieces = try lines(packed + "/text_train.txt")
         #expect(pieces.allSatisfy { $0.split(separator: " ").count <= 10 })
-        #expect(pieces.joined(separator: " ").split(separator: " ").count == 41 + 5 + 11)
+        #expect(pieces.joined(separator: " ").split(separator: " ").count == 43 + 5 + 11)
         options.maxWords = 64
         options.oneSentencePerExample = true
         let sentences = try temporaryFolder()

@@ -157,3 +157,14 @@ struct Golden: Decodable {
         #expect(row.support == Int(golden.support), "\(row.label) support", sourceLocation: sourceLocation)
     }
 }
+
+@Test("class weights balance seen classes as NeMo's weighted_loss: total / (classes seen x count)")
+func classWeights() {
+    let expected: [Float] = [12.0 / 18, 12.0 / 6, 1, 12.0 / 12]
+    #expect(ClassWeights.weights(counts: [6, 2, 0, 4]) == expected)
+    let examples = [LabelledText(words: ["a", "b"], sequenceLabel: 1, wordLabels: [[0, 0]]),
+                    LabelledText(words: ["c"], sequenceLabel: 1, wordLabels: [[1]])]
+    #expect(ClassWeights.sequenceWeights(examples, classCount: 2) == [1, 1])
+    let tokenExpected: [Float] = [0.75, 1.5]
+    #expect(ClassWeights.tokenWeights(examples, classCount: 2) == tokenExpected)
+}

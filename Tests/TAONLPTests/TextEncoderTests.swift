@@ -112,3 +112,8 @@ import TAOText
         #expect(padding(bucketed) * 4 < padding(plain))
     }
 }
+
+@Test("punctuation queries are lowercased and stripped of punctuation before encoding")
+func punctuationQueryWords() {
+    #expect(PunctuationCapitalizationData.queryWords("Well, Mr. Knightley -- \"what?\"") == ["well", "mr", "knightley", "what"])
+}
