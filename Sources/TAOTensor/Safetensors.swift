@@ -73,8 +73,28 @@ public struct SafetensorsFile {
     public func tensor(_ name: String) throws -> Tensor {
         guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
         guard entry.dtype == "F32" else { throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32") }
+        return try widenedTensor(name)
+    }
+
+    /// The tensor `name` as float32: stored as F32, or widened from F16 or BF16 (half-size checkpoints).
+    public func widenedTensor(_ name: String) throws -> Tensor {
+        guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
         let out = Tensor(zeros: entry.shape)
-        copyBytes(of: entry, into: UnsafeMutableRawPointer(out.pointer))
+        switch entry.dtype {
+        case "F32":
+            copyBytes(of: entry, into: UnsafeMutableRawPointer(out.pointer))
+        case "F16", "BF16":
+            var halves = [UInt16](repeating: 0, count: out.count)
+            halves.withUnsafeMutableBytes { if let base = $0.baseAddress { copyBytes(of: entry, into: base) } }
+            let target = out.pointer
+            if entry.dtype == "F16" {
+                for (i, bits) in halves.enumerated() { target[i] = Float(Float16(bitPattern: UInt16(littleEndian: bits))) }
+            } else {
+                for (i, bits) in halves.enumerated() { target[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bits)) << 16) }
+            }
+        default:
+            throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32, F16 or BF16")
+        }
         return out
     }
 
