@@ -66,7 +66,7 @@ let package = Package(
             name: "tao",
             dependencies: ["TAOServer", "TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOSpeech", "TAOTensor", "TAOAudio"]),
+        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOSpeech", "TAONLP", "TAOTensor", "TAOAudio"]),
 
         .testTarget(name: "TAOTensorTests", dependencies: ["TAOTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),

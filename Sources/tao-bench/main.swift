@@ -6,11 +6,8 @@ let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "frontend": FrontendBench.run,
     "decoding": DecodingBench.run,
-<<<<<<< HEAD
     "speech": SpeechBench.run,
-=======
     "nlp": NLPBench.run,
->>>>>>> bert
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
