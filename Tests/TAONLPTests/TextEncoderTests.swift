@@ -90,6 +90,9 @@ import TAOText
         #expect(first.map(\.count).sorted() == [3, 4, 4, 4, 4, 4])
         #expect(batcher.orderedBatchIndices().flatMap { $0 } == Array(0..<23))
         #expect(batcher.batchCount == 6)
+        let sorted = batcher.lengthSortedBatchIndices()
+        #expect(sorted.flatMap { $0 }.sorted() == Array(0..<23))
+        #expect(sorted.flatMap { $0 }.map { rows[$0].count } == rows.map(\.count).sorted())
         #expect(dataError { _ = try TextBatcher(rows: rows, batchSize: 0, padID: 0) }
             == .badOption(name: "batch_size", value: "0", expected: "at least 1"))
     }
