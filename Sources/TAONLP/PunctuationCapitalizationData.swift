@@ -40,6 +40,11 @@ public struct PunctuationCapitalizationData: Sendable, Equatable {
         return PunctuationCapitalizationData(examples: examples)
     }
 
+    /// Reads `text_<split>.txt` and `labels_<split>.txt` of a data folder.
+    public static func read(folder: String, split: String) throws -> PunctuationCapitalizationData {
+        try read(textFile: DataFile.path(folder, "text_\(split).txt"), labelsFile: DataFile.path(folder, "labels_\(split).txt"))
+    }
+
     /// The examples as label ids for the two token heads: `wordLabels` = [punctuation ids, capitalization ids].
     public var labelledTexts: [LabelledText] { examples.map(Self.labelledText) }
 
