@@ -120,3 +120,21 @@ import TAOText
 func punctuationQueryWords() {
     #expect(PunctuationCapitalizationData.queryWords("Well, Mr. Knightley -- \"what?\"") == ["well", "mr", "knightley", "what"])
 }
+
+@Test("overlapping segments cover every word; merging takes each word from the row where it has most context")
+func overlappingSegments() throws {
+    let words = (0..<12).map { ["play", "song", "list", "boston", "denver"][$0 % 5] }
+    let text = LabelledText(words: words, wordLabels: [Array(0..<12)])
+    let encoder = try TextEncoder(tokenizer: testTokenizer(), maxSequenceLength: 7)  // 5 words per row
+    let rows = encoder.segments(text, overlapWords: 2)
+    #expect(rows.map(\.firstWord) == [0, 3, 6, 9])
+    #expect(rows.allSatisfy { $0.count <= 7 })
+    let values = rows.map { $0.wordValues($0.tokenLabels[0]) }
+    #expect(values[1] == [3, 4, 5, 6, 7])
+    #expect(EncodedText.mergeSegments(rows, values: values) == Array(0..<12))
+    // Which row each word came from: word 4 sits at the edge of row 0 but in the middle of row 1.
+    let origin = EncodedText.mergeSegments(rows, values: rows.indices.map { Array(repeating: $0, count: rows[$0].wordStarts.count) })
+    #expect(origin == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3])
+    #expect(encoder.segments(text) == encoder.segments(text, overlapWords: 0))
+    #expect(encoder.segments(text).map(\.firstWord) == [0, 5, 10])
+}
