@@ -39,4 +39,27 @@ public struct EncodedText: Sendable, Equatable {
         precondition(perPiece.count >= count, "wordValues: \(perPiece.count) values for \(count) pieces")
         return wordStarts.map { perPiece[perPiece.index(perPiece.startIndex, offsetBy: $0)] }
     }
+
+    /// One value per word of a text from per-word values of its segment rows (`TextEncoder.segments`, in order, each
+    /// `values[r]` holding `rows[r].wordStarts.count` values). Where rows overlap, a word takes its value from the row in
+    /// which it lies farthest from a cut (the text's own start and end are not cuts).
+    public static func mergeSegments<T>(_ rows: [EncodedText], values: [[T]]) -> [T] {
+        precondition(rows.count == values.count, "mergeSegments: \(values.count) value rows for \(rows.count) rows")
+        var merged: [(value: T, context: Int)] = []
+        for (index, (row, rowValues)) in zip(rows, values).enumerated() {
+            precondition(rowValues.count == row.wordStarts.count,
+                         "mergeSegments: \(rowValues.count) values for \(row.wordStarts.count) words")
+            for (offset, value) in rowValues.enumerated() {
+                let word = row.firstWord + offset
+                let left = index == 0 ? Int.max : offset, right = index == rows.count - 1 ? Int.max : rowValues.count - 1 - offset
+                let context = min(left, right)
+                if word == merged.count {
+                    merged.append((value, context))
+                } else if word < merged.count, context > merged[word].context {
+                    merged[word] = (value, context)
+                }
+            }
+        }
+        return merged.map(\.value)
+    }
 }

@@ -33,6 +33,13 @@ public struct EntityReport: Sendable, Equatable, Codable {
         weightedAverage = PrecisionRecallF1.weightedAverage(types)
     }
 
+    /// Compares predicted label-id sequences with reference ones, ids naming tags of `labels` (e.g. slot ids of
+    /// `dict.slots.csv`, entity ids of `label_ids.csv`); an id outside `labels` reads as `O`.
+    public init(predictions: [[Int]], references: [[Int]], labels: LabelVocabulary) {
+        func tags(_ ids: [[Int]]) -> [[String]] { ids.map { $0.map { labels.label(for: $0) ?? "O" } } }
+        self.init(predictions: tags(predictions), references: tags(references))
+    }
+
     /// Entity F1 over all types (micro average), the usual headline number.
     public var f1: Double { microAverage.f1 }
 

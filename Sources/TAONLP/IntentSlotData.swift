@@ -30,7 +30,8 @@ public struct IntentSlotData: Sendable, Equatable {
                             slots: LabelVocabulary) throws -> IntentSlotData {
         var data = try DataFile.lines(dataFile, expected: "an intent file of 'sentence<TAB>label' lines")
         var dataLineOffset = 0
-        if let first = data.first, first.split(separator: "\t").last.map({ Int($0) == nil }) ?? true {
+        if let first = data.first, let tab = first.lastIndex(of: "\t"),
+           Int(first[first.index(after: tab)...].trimmingCharacters(in: .whitespaces)) == nil {
             data.removeFirst()  // the `sentence<TAB>label` header
             dataLineOffset = 1
         }

@@ -40,16 +40,26 @@ public struct PunctuationCapitalizationData: Sendable, Equatable {
         return PunctuationCapitalizationData(examples: examples)
     }
 
+    /// Reads `text_<split>.txt` and `labels_<split>.txt` of a data folder.
+    public static func read(folder: String, split: String) throws -> PunctuationCapitalizationData {
+        try read(textFile: DataFile.path(folder, "text_\(split).txt"), labelsFile: DataFile.path(folder, "labels_\(split).txt"))
+    }
+
     /// The examples as label ids for the two token heads: `wordLabels` = [punctuation ids, capitalization ids].
     public var labelledTexts: [LabelledText] { examples.map(Self.labelledText) }
 
     /// One example as label ids: [punctuation ids, capitalization ids].
     public static func labelledText(_ example: PunctuationCapitalizationExample) -> LabelledText {
-        LabelledText(words: example.words, wordLabels: [
-            example.labels.map { punctuationID($0.punctuation) },
-            example.labels.map { $0.capitalized ? 1 : 0 },
-        ])
+        LabelledText(words: example.words, wordLabels: [example.labels.map(punctuationID), example.labels.map(capitalizationID)])
     }
+
+    /// The punctuation id of a label (its mark's index in `punctuationLabels`).
+    public static func punctuationID(_ label: PunctuationCapitalizationLabel) -> Int {
+        PunctuationCapitalizationLabel.punctuationMarks.firstIndex(of: label.punctuation) ?? 0
+    }
+
+    /// The capitalization id of a label: 1 for `U`, 0 for `O`.
+    public static func capitalizationID(_ label: PunctuationCapitalizationLabel) -> Int { label.capitalized ? 1 : 0 }
 
     /// The label of a punctuation id and a capitalization id (as a model predicts them); nil when out of range.
     public static func label(punctuation: Int, capitalization: Int) -> PunctuationCapitalizationLabel? {
@@ -74,10 +84,6 @@ public struct PunctuationCapitalizationData: Sendable, Equatable {
     public static func writeLabelFiles(folder: String) throws {
         try punctuationLabels.write(to: DataFile.path(folder, "punct_label_ids.csv"))
         try capitalizationLabels.write(to: DataFile.path(folder, "capit_label_ids.csv"))
-    }
-
-    private static func punctuationID(_ mark: Character) -> Int {
-        PunctuationCapitalizationLabel.punctuationMarks.firstIndex(of: mark) ?? 0
     }
 
     private static func fixedVocabulary(_ labels: [String]) -> LabelVocabulary {

@@ -10,19 +10,19 @@ public struct PunctuationCapitalizationReport: Sendable, Equatable, Codable {
     public init(predictions: [[PunctuationCapitalizationLabel]], references: [[PunctuationCapitalizationLabel]]) {
         precondition(predictions.count == references.count,
                      "PunctuationCapitalizationReport: \(predictions.count) predicted texts for \(references.count)")
-        var predicted: [LabelledText] = [], reference: [LabelledText] = []
+        func ids(_ texts: [[PunctuationCapitalizationLabel]], _ id: (PunctuationCapitalizationLabel) -> Int) -> [Int] {
+            texts.flatMap { $0.map(id) }
+        }
         for (p, r) in zip(predictions, references) {
             precondition(p.count == r.count, "PunctuationCapitalizationReport: \(p.count) predicted labels for \(r.count) words")
-            let words = Array(repeating: "", count: p.count)
-            predicted.append(PunctuationCapitalizationData.labelledText(.init(words: words, labels: p)))
-            reference.append(PunctuationCapitalizationData.labelledText(.init(words: words, labels: r)))
         }
-        func report(head: Int, names: LabelVocabulary) -> ClassificationReport {
-            ClassificationReport(predictions: predicted.flatMap { $0.wordLabels[head] },
-                                 references: reference.flatMap { $0.wordLabels[head] }, labelNames: names.labels)
-        }
-        punctuation = report(head: 0, names: PunctuationCapitalizationData.punctuationLabels)
-        capitalization = report(head: 1, names: PunctuationCapitalizationData.capitalizationLabels)
+        let mark = PunctuationCapitalizationData.punctuationID, capital = PunctuationCapitalizationData.capitalizationID
+        punctuation = ClassificationReport(
+            predictions: ids(predictions, mark), references: ids(references, mark),
+            labelNames: PunctuationCapitalizationData.punctuationLabels.labels)
+        capitalization = ClassificationReport(
+            predictions: ids(predictions, capital), references: ids(references, capital),
+            labelNames: PunctuationCapitalizationData.capitalizationLabels.labels)
     }
 
     /// F1 of one punctuation mark (`,`, `.`, `?` or `O`).

@@ -32,6 +32,12 @@ public struct TextBatcher: Sendable {
     /// The row indices of each ordered batch.
     public func orderedBatchIndices() -> [[Int]] { chunks(Array(rows.indices)) }
 
+    /// Row indices grouped into batches of similar length (rows sorted by length, shortest first): for evaluation
+    /// and inference with little padding; predictions map back to rows through the indices.
+    public func lengthSortedBatchIndices() -> [[Int]] {
+        chunks(rows.indices.sorted { (rows[$0].count, $0) < (rows[$1].count, $1) })
+    }
+
     /// One training epoch: rows shuffled with `generator` (and bucketed if asked), then batched.
     public func shuffledBatches<G: RandomNumberGenerator>(using generator: inout G) -> [TextBatch] {
         shuffledBatchIndices(using: &generator).map(batch)

@@ -45,6 +45,11 @@ public struct TextClassificationData: Sendable, Equatable {
         return TextClassificationData(examples: examples, classCount: classCount ?? largest + 1)
     }
 
+    /// Reads `<split>.tsv` (`train`, `dev`) of a data folder.
+    public static func read(folder: String, split: String, classCount: Int? = nil) throws -> TextClassificationData {
+        try read(DataFile.path(folder, split + ".tsv"), classCount: classCount)
+    }
+
     /// Writes `sentence<TAB>label` lines after a `sentence<TAB>label` header (examples without a label get none).
     public func write(to path: String) throws {
         let lines = examples.map { example in

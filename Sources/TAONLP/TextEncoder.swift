@@ -32,21 +32,24 @@ public struct TextEncoder: Sendable {
     }
 
     /// Rows of at most `maxSequenceLength` pieces covering every word of the text in order (a single word with more
-    /// pieces than fit keeps only its first ones). A short text gives one row, equal to `encode(_:)`'s.
-    public func segments(_ text: LabelledText, example: Int = 0) -> [EncodedText] {
+    /// pieces than fit keeps only its first ones). A short text gives one row, equal to `encode(_:)`'s. With
+    /// `overlapWords`, each row after the first repeats up to that many words from the end of the one before (for
+    /// inference on long texts: `EncodedText.mergeSegments` then takes each word from the row where it has most context).
+    public func segments(_ text: LabelledText, example: Int = 0, overlapWords: Int = 0) -> [EncodedText] {
         let budget = maxSequenceLength - 2
+        let pieces = wordPieceIDs(text.words).map { Array($0.prefix(budget)) }
         var rows: [EncodedText] = []
-        var current: [[Int]] = [], used = 0, firstWord = 0
-        for (index, wordPieces) in wordPieceIDs(text.words).enumerated() {
-            let pieces = Array(wordPieces.prefix(budget))
-            if used + pieces.count > budget, !current.isEmpty {
-                rows.append(row(current, of: text, firstWord: firstWord, example: example, droppedWords: 0))
-                current = []; used = 0; firstWord = index
+        var start = 0
+        repeat {
+            var end = start, used = 0
+            while end < pieces.count, end == start || used + pieces[end].count <= budget {
+                used += pieces[end].count
+                end += 1
             }
-            current.append(pieces)
-            used += pieces.count
-        }
-        rows.append(row(current, of: text, firstWord: firstWord, example: example, droppedWords: 0))
+            rows.append(row(Array(pieces[start..<end]), of: text, firstWord: start, example: example, droppedWords: 0))
+            if end >= pieces.count { break }
+            start = max(start + 1, end - max(0, overlapWords))
+        } while true
         return rows
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// token_classification data (DESIGN.md 5.2): `text_X.txt` (space-separated words, one sentence per line) with
 /// `labels_X.txt` (one label per word, e.g. IOB tags), and the label vocabulary `label_ids.csv`.
 public struct TokenClassificationData: Sendable, Equatable {
@@ -44,6 +46,15 @@ public struct TokenClassificationData: Sendable, Equatable {
             examples.append(LabelledText(words: sentence.words, wordLabels: [ids]))
         }
         return TokenClassificationData(examples: examples, labels: vocabulary)
+    }
+
+    /// Reads `text_<split>.txt` and `labels_<split>.txt` of a data folder. The labels are `labels` if given, else the
+    /// folder's `label_ids.csv` when present, else built from this split.
+    public static func read(folder: String, split: String, labels: LabelVocabulary? = nil) throws -> TokenClassificationData {
+        let labelFile = DataFile.path(folder, "label_ids.csv")
+        let vocabulary = try labels ?? (FileManager.default.fileExists(atPath: labelFile) ? LabelVocabulary.read(labelFile) : nil)
+        return try read(textFile: DataFile.path(folder, "text_\(split).txt"),
+                        labelsFile: DataFile.path(folder, "labels_\(split).txt"), labels: vocabulary)
     }
 
     /// Writes the text and labels files (label names, one per word).

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import TAONLP
+import TAOTensor
 import TAOText
 
 @Suite("dataset readers") struct DataReaderTests {
     @Test("text_classification: header skipped, blank lines skipped, labels read")
     func textClassification() throws {
-        let data = try TextClassificationData.read(fixture("text_classification/train.tsv"))
+        let data = try TextClassificationData.read(folder: fixture("text_classification"), split: "train")
         #expect(data.examples.map(\.sequenceLabel) == [1, 0, 1])
         #expect(data.examples[0].words == ["the", "movie", "was", "great"])
         #expect(data.classCount == 2)
@@ -54,6 +55,13 @@ import TAOText
             textFile: fixture("token_classification/text_train.txt"),
             labelsFile: fixture("token_classification/labels_train.txt"))
         #expect(built.labels.labels == ["O", "B-LOC", "B-PER", "I-LOC"])
+        let folder = try temporaryFolder()
+        try built.write(textFile: folder + "/text_dev.txt", labelsFile: folder + "/labels_dev.txt")
+        let ordered = try LabelVocabulary(labels: ["O", "I-LOC", "B-PER", "B-LOC"])
+        try ordered.write(to: folder + "/label_ids.csv")
+        let fromFolder = try TokenClassificationData.read(folder: folder, split: "dev")
+        #expect(fromFolder.labels == ordered)  // the folder's label_ids.csv wins over building
+        #expect(fromFolder.examples[0].wordLabels == [[2, 0, 0, 3]])
     }
 
     @Test("token_classification errors: word-count mismatch, unknown label, line counts")
@@ -125,8 +133,7 @@ import TAOText
 
     @Test("punctuation_and_capitalization: labels to ids for both heads; errors name file and line")
     func punctuation() throws {
-        let data = try PunctuationCapitalizationData.read(
-            textFile: fixture("punctuation/text_train.txt"), labelsFile: fixture("punctuation/labels_train.txt"))
+        let data = try PunctuationCapitalizationData.read(folder: fixture("punctuation"), split: "train")
         #expect(data.examples[0].punctuatedText == "Well, Mr Knightley? What is the weather in Boston.")
         #expect(data.labelledTexts[1].wordLabels == [[0, 0, 0, 2], [1, 0, 0, 0]])
         #expect(PunctuationCapitalizationData.punctuationLabels.labels == ["O", ",", ".", "?"])
@@ -148,5 +155,31 @@ import TAOText
         let path = try write("\u{FEFF}sentence\tlabel\r\ngood film\t1\r\n", folder, "crlf.tsv")
         let data = try TextClassificationData.read(path)
         #expect(data.examples == [LabelledText(words: ["good", "film"], sequenceLabel: 1)])
+    }
+}
+
+@Test("readers never crash on garbage: they throw an NLPDataError or read what they can")
+func garbageNeverCrashes() throws {
+    let folder = try temporaryFolder()
+    var generator = RandomGenerator(seed: 11)
+    let alphabet = Array("ab \t\n\n0123456789-OU,.?:\u{0}é")
+    for round in 0..<40 {
+        let text = String((0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        let other = String((0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        let a = try write(text, folder, "a\(round).txt"), b = try write(other, folder, "b\(round).txt")
+        try write("x\ny\n", folder, "dict.intents.csv")
+        try write("B-x\nO\n", folder, "dict.slots.csv")
+        try write(text, folder, "r.tsv")
+        try write(other, folder, "r_slots.tsv")
+        let attempts: [() throws -> Void] = [
+            { _ = try TextClassificationData.read(a, classCount: 3) },
+            { _ = try TokenClassificationData.read(textFile: a, labelsFile: b) },
+            { _ = try PunctuationCapitalizationData.read(textFile: a, labelsFile: b) },
+            { _ = try IntentSlotData.read(folder: folder, split: "r") },
+            { _ = try LabelVocabulary.read(a) },
+        ]
+        for attempt in attempts {
+            do { try attempt() } catch is NLPDataError {} catch { Issue.record("not an NLPDataError: \(error)") }
+        }
     }
 }

@@ -58,6 +58,8 @@ import TAOText
         #expect(report.microAverage.precision == 0.5 && report.microAverage.recall == 0.5 && report.f1 == 0.5)
         #expect(report.types.map(\.label) == ["LOC", "PER"])
         #expect(report.types[1].f1 == 0)
+        let labels = LabelVocabulary(building: ["B-PER", "I-PER", "B-LOC"])  // O 0, B-LOC 1, B-PER 2, I-PER 3
+        #expect(EntityReport(predictions: [[2, 0, 0, 1]], references: [[2, 3, 0, 1]], labels: labels) == report)
     }
 
     @Test("entity spans and report equal seqeval's (golden, 60 random IOB1/IOB2 sentences)")

@@ -90,6 +90,9 @@ import TAOText
         #expect(first.map(\.count).sorted() == [3, 4, 4, 4, 4, 4])
         #expect(batcher.orderedBatchIndices().flatMap { $0 } == Array(0..<23))
         #expect(batcher.batchCount == 6)
+        let sorted = batcher.lengthSortedBatchIndices()
+        #expect(sorted.flatMap { $0 }.sorted() == Array(0..<23))
+        #expect(sorted.flatMap { $0 }.map { rows[$0].count } == rows.map(\.count).sorted())
         #expect(dataError { _ = try TextBatcher(rows: rows, batchSize: 0, padID: 0) }
             == .badOption(name: "batch_size", value: "0", expected: "at least 1"))
     }
@@ -116,4 +119,22 @@ import TAOText
 @Test("punctuation queries are lowercased and stripped of punctuation before encoding")
 func punctuationQueryWords() {
     #expect(PunctuationCapitalizationData.queryWords("Well, Mr. Knightley -- \"what?\"") == ["well", "mr", "knightley", "what"])
+}
+
+@Test("overlapping segments cover every word; merging takes each word from the row where it has most context")
+func overlappingSegments() throws {
+    let words = (0..<12).map { ["play", "song", "list", "boston", "denver"][$0 % 5] }
+    let text = LabelledText(words: words, wordLabels: [Array(0..<12)])
+    let encoder = try TextEncoder(tokenizer: testTokenizer(), maxSequenceLength: 7)  // 5 words per row
+    let rows = encoder.segments(text, overlapWords: 2)
+    #expect(rows.map(\.firstWord) == [0, 3, 6, 9])
+    #expect(rows.allSatisfy { $0.count <= 7 })
+    let values = rows.map { $0.wordValues($0.tokenLabels[0]) }
+    #expect(values[1] == [3, 4, 5, 6, 7])
+    #expect(EncodedText.mergeSegments(rows, values: values) == Array(0..<12))
+    // Which row each word came from: word 4 sits at the edge of row 0 but in the middle of row 1.
+    let origin = EncodedText.mergeSegments(rows, values: rows.indices.map { Array(repeating: $0, count: rows[$0].wordStarts.count) })
+    #expect(origin == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3])
+    #expect(encoder.segments(text) == encoder.segments(text, overlapWords: 0))
+    #expect(encoder.segments(text).map(\.firstWord) == [0, 5, 10])
 }
