@@ -84,3 +84,26 @@ func roundTripAndCorruption() throws {
     try Data([1, 2, 3]).write(to: url)
     #expect(throws: TensorError.self) { try SafetensorsFile(contentsOf: url) }
 }
+
+@Test("a float16 save is half the size and loads back into a float32 model within float16 rounding")
+func halfPrecisionRoundTrip() throws {
+    let model = TinyCheckpointModel()
+    var rng = RandomGenerator(seed: 5)
+    for (_, tensor) in model.stateTensors() {
+        let values = (0..<tensor.count).map { _ in rng.nextUniform(-3, 3) }
+        tensor.pointer.update(from: values, count: values.count)
+    }
+    let full = temporaryURL("full.safetensors"), half = temporaryURL("half.safetensors")
+    defer { for url in [full, half] { try? FileManager.default.removeItem(at: url) } }
+    try model.saveSafetensors(to: full)
+    try model.saveSafetensors(to: half, halfPrecision: true)
+    let sizes = try [full, half].map { try FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int ?? 0 }
+    #expect(sizes[1] < sizes[0] * 6 / 10)
+    #expect(try SafetensorsFile(contentsOf: half).entries.values.allSatisfy { $0.dtype == "F16" })
+    let reloaded = TinyCheckpointModel()
+    try reloaded.loadSafetensors(from: half)
+    for ((name, original), (_, loaded)) in zip(model.stateTensors(), reloaded.stateTensors()) {
+        let worst = zip(original.scalars, loaded.scalars).map { abs($0 - $1) / max(abs($0), 1e-3) }.max() ?? 0
+        #expect(worst < 1e-3, "\(name): relative error \(worst)")
+    }
+}

@@ -170,7 +170,10 @@ public enum DefaultSpecs {
         case .infer:
             return NLPSections.inferQueries(inferExamples(task))
         case .export:
-            return CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            let export = CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            return SpecSection(export.fields + [
+                .choice("weights_dtype", ["float32", "float16"], "float32", "Storage of the weights: float16 halves the file (they load as float32)."),
+            ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])
         case .createTokenizer, .downloadSpecs:
@@ -255,7 +258,7 @@ public enum DefaultSpecs {
 
     private static func convertNames(_ task: TaskName) -> [String] {
         switch task {
-        case .textClassification: ["atis", "tsv"]
+        case .textClassification: ["atis"]
         case .tokenClassification: ["conll"]
         case .intentSlotClassification: ["atis", "snips"]
         default: ["text"]

@@ -365,7 +365,7 @@ enum SpeechToTextTask {
         return contents
     }
 
-    private static func useThreads(_ requested: Int) {
+    static func useThreads(_ requested: Int) {
         BLAS.setThreadCount(requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount)
     }
 

@@ -45,6 +45,8 @@ public struct ExportSpec: Codable, Equatable, Sendable {
     public var exportTo: String
     /// Speech models: an n-gram LM to carry inside the export.
     public var lmPath: String?
+    /// Text models: `float32` or `float16` weights.
+    public var weightsDtype: String?
 }
 
 /// `dataset_convert`'s spec for tasks with named dataset layouts.
