@@ -185,7 +185,7 @@ extension Module {
             if entry.shape != tensor.shape { throw TensorError.wrongShape(path: file.path, key: name, found: entry.shape, expected: tensor.shape) }
         }
         for (name, tensor) in state {
-            let loaded = try file.tensor(name)
+            let loaded = try file.widenedTensor(name)
             copyStrided(from: loaded, into: tensor)
         }
     }
