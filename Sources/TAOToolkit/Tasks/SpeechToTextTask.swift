@@ -82,7 +82,7 @@ enum SpeechToTextTask {
         let prefetcher = Prefetcher<SpeechBatch>()
         var step = 0, items = 0, firstEpoch = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        if let resumed = try resume(model, optimizer: optimizer, from: checkpoint) {
+        if let resumed = try TrainingCheckpoint.resume(model, optimizer: optimizer, from: checkpoint) {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
         }
@@ -141,24 +141,6 @@ enum SpeechToTextTask {
         try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: output, key: nil)
         try recorder.recordArtifact(output, kind: "model")
         return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
-    }
-
-    /// Loads the weights and optimizer state of `checkpoint` when a previous run in the same results folder left one.
-    private static func resume(_ model: CTCModel, optimizer: any Optimizer, from checkpoint: URL) throws -> TrainingCheckpoint? {
-        guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
-        let archive = try ModelArchive.read(from: checkpoint)
-        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: weights) }
-        try archive.required(ModelArchive.weightsName, archive: checkpoint.path).write(to: weights)
-        do {
-            try model.loadSafetensors(from: weights)
-        } catch {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "its model differs from the spec's (\(error))")
-        }
-        guard let state = try TrainingCheckpoint.restore(from: archive, path: checkpoint.path, into: optimizer) else {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it holds no optimizer state")
-        }
-        return state
     }
 
     // MARK: Evaluate

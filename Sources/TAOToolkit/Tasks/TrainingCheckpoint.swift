@@ -45,4 +45,23 @@ struct TrainingCheckpoint: Codable, Equatable {
         try optimizer.restore(tensors, source: path + "!" + optimizerMember)
         return state
     }
+
+    /// Loads the weights and optimizer state of `checkpoint` into `model` and `optimizer` when a previous run in the
+    /// same results folder left one; nil when there is none.
+    static func resume(_ model: any Module, optimizer: any Optimizer, from checkpoint: URL) throws -> TrainingCheckpoint? {
+        guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
+        let archive = try ModelArchive.read(from: checkpoint)
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: weights) }
+        try archive.required(ModelArchive.weightsName, archive: checkpoint.path).write(to: weights)
+        do {
+            try model.loadSafetensors(from: weights)
+        } catch {
+            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "its model differs from the spec's (\(error))")
+        }
+        guard let state = try restore(from: archive, path: checkpoint.path, into: optimizer) else {
+            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it holds no optimizer state")
+        }
+        return state
+    }
 }

@@ -84,7 +84,7 @@ enum TextTask {
         var step = 0, items = 0, firstEpoch = 0
         var last: TextEvaluation?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        if let resumed = try resume(run.model, optimizer: optimizer, from: checkpoint) {
+        if let resumed = try TrainingCheckpoint.resume(run.model, optimizer: optimizer, from: checkpoint) {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
         }
@@ -123,24 +123,6 @@ enum TextTask {
         try recorder.recordArtifact(output, kind: "model")
         let summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
         return "trained \(step) steps; model in \(output.path)" + summary
-    }
-
-    /// Loads weights and optimizer state from a checkpoint a previous run in the same results folder left.
-    private static func resume(_ model: any TextTaskModel, optimizer: any Optimizer, from checkpoint: URL) throws -> TrainingCheckpoint? {
-        guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
-        let archive = try ModelArchive.read(from: checkpoint)
-        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: weights) }
-        try archive.required(ModelArchive.weightsName, archive: checkpoint.path).write(to: weights)
-        do {
-            try model.loadSafetensors(from: weights)
-        } catch {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "its model differs from the spec's (\(error))")
-        }
-        guard let state = try TrainingCheckpoint.restore(from: archive, path: checkpoint.path, into: optimizer) else {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it holds no optimizer state")
-        }
-        return state
     }
 
     // MARK: Evaluate
