@@ -123,14 +123,18 @@ public struct SafetensorsFile {
         }
     }
 
-    /// Writes float32 `tensors` (names must be unique) with optional string `metadata`.
-    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to url: URL) throws {
+    /// Writes `tensors` (names must be unique) with optional string `metadata`, as float32 or, with
+    /// `halfPrecision`, rounded to float16 (half the size; `widenedTensor` reads them back).
+    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], halfPrecision: Bool = false,
+                             to url: URL) throws {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
+        let elementSize = halfPrecision ? 2 : 4
         for (name, tensor) in tensors {
-            let bytes = tensor.count * 4
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            let bytes = tensor.count * elementSize
+            header[name] = ["dtype": halfPrecision ? "F16" : "F32", "shape": tensor.shape,
+                            "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
         }
         var headerBytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
@@ -141,7 +145,12 @@ public struct SafetensorsFile {
         file.append(headerBytes)
         for (_, tensor) in tensors {
             let values = tensor.contiguousValues()
-            file.append(Data(bytes: values.pointer, count: values.count * 4))
+            if halfPrecision {
+                let halves = (0..<values.count).map { Float16(values.pointer[$0]).bitPattern.littleEndian }
+                halves.withUnsafeBytes { file.append(contentsOf: $0) }
+            } else {
+                file.append(Data(bytes: values.pointer, count: values.count * 4))
+            }
         }
         do {
             try file.write(to: url, options: .atomic)

@@ -63,6 +63,14 @@ func savesAndLoads() throws {
     #expect(loaded.tokenizer.vocabulary == smaller.tokenizer.vocabulary)
     let ids = [[2, 5, 6, 3], [2, 7, 3]]
     #expect(hiddenStates(loaded, ids: ids) == hiddenStates(smaller, ids: ids))
+
+    let halfFolder = temporaryFolder("half")
+    defer { try? FileManager.default.removeItem(atPath: halfFolder) }
+    try smaller.save(to: halfFolder, halfPrecision: true)
+    let size = { (folder: String) in (try? FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors")[.size] as? Int) ?? 0 }
+    #expect(size(halfFolder) < size(folder) * 6 / 10)
+    let half = try PretrainedBert.load(folder: halfFolder)
+    #expect(maxAbsDifference(hiddenStates(half, ids: ids), hiddenStates(smaller, ids: ids)) < 2e-2)
 }
 
 @Test("a folder without config.json or with a vocabulary larger than vocab_size is an error naming the file")
