@@ -54,7 +54,7 @@ func keepsFirstLayers() throws {
 @Test("a saved folder loads back with the same weights, vocabulary and outputs")
 func savesAndLoads() throws {
     let bert = try PretrainedBert.load(folder: try fixturePath("tiny-bert"))
-    let folder = temporaryFolder("saved")
+    let folder = temporaryPath("saved")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let smaller = try bert.keepingTokens([5, 6, 7, 8])
     try smaller.save(to: folder)
@@ -64,7 +64,7 @@ func savesAndLoads() throws {
     let ids = [[2, 5, 6, 3], [2, 7, 3]]
     #expect(hiddenStates(loaded, ids: ids) == hiddenStates(smaller, ids: ids))
 
-    let halfFolder = temporaryFolder("half")
+    let halfFolder = temporaryPath("half")
     defer { try? FileManager.default.removeItem(atPath: halfFolder) }
     try smaller.save(to: halfFolder, halfPrecision: true)
     let size = { (folder: String) in (try? FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors")[.size] as? Int) ?? 0 }
@@ -75,7 +75,7 @@ func savesAndLoads() throws {
 
 @Test("a folder without config.json or with a vocabulary larger than vocab_size is an error naming the file")
 func folderErrors() throws {
-    let folder = temporaryFolder("broken")
+    let folder = temporaryPath("broken")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     do {
