@@ -36,8 +36,9 @@ public struct PretrainedBert {
         return PretrainedBert(model: model, tokenizer: tokenizer)
     }
 
-    /// Writes the folder `load(folder:)` reads (and Hugging Face's `BertModel.from_pretrained` too).
-    public func save(to folder: String) throws {
+    /// Writes the folder `load(folder:)` reads (and Hugging Face's `BertModel.from_pretrained` too); with
+    /// `halfPrecision` the weights are stored as float16 (half the size, about 1e-3 relative rounding).
+    public func save(to folder: String, halfPrecision: Bool = false) throws {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -45,7 +46,8 @@ public struct PretrainedBert {
         }
         try config.write(toFile: Self.path(folder, "config.json"))
         do {
-            try model.saveSafetensors(to: URL(fileURLWithPath: Self.path(folder, "model.safetensors")))
+            try SafetensorsFile.write(model.stateTensors(), halfPrecision: halfPrecision,
+                                      to: URL(fileURLWithPath: Self.path(folder, "model.safetensors")))
             try tokenizer.vocabulary.write(toFile: Self.path(folder, "vocab.txt"))
         } catch {
             throw BertError.unreadableFile(path: folder, reason: "\(error)")

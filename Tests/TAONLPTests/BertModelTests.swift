@@ -39,7 +39,7 @@ func tinyBertMatchesPyTorch() throws {
 func loadsPrefixedCheckpoint() throws {
     let golden = try TinyBertGolden.load()
     let reference = try tinyModel()
-    let url = URL(fileURLWithPath: temporaryFolder("prefixed") + ".safetensors")
+    let url = URL(fileURLWithPath: temporaryPath("prefixed") + ".safetensors")
     defer { try? FileManager.default.removeItem(at: url) }
     try SafetensorsFile.write(reference.namedParameters().map { ("bert." + $0.0, $0.1) }, to: url)
     var rng = RandomGenerator(seed: 9)
@@ -55,7 +55,7 @@ func loadsPrefixedCheckpoint() throws {
 func loadingErrorsNameTensors() throws {
     let reference = try tinyModel()
     let names = reference.namedParameters()
-    let url = URL(fileURLWithPath: temporaryFolder("partial") + ".safetensors")
+    let url = URL(fileURLWithPath: temporaryPath("partial") + ".safetensors")
     defer { try? FileManager.default.removeItem(at: url) }
     var rng = RandomGenerator(seed: 2)
 

@@ -37,6 +37,6 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
 }
 
 /// A fresh temporary folder path.
-func temporaryFolder(_ name: String) -> String {
+func temporaryPath(_ name: String) -> String {
     (NSTemporaryDirectory() as NSString).appendingPathComponent("tao-nlp-\(name)-\(UUID().uuidString)")
 }

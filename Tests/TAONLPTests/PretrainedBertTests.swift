@@ -54,7 +54,7 @@ func keepsFirstLayers() throws {
 @Test("a saved folder loads back with the same weights, vocabulary and outputs")
 func savesAndLoads() throws {
     let bert = try PretrainedBert.load(folder: try fixturePath("tiny-bert"))
-    let folder = temporaryFolder("saved")
+    let folder = temporaryPath("saved")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let smaller = try bert.keepingTokens([5, 6, 7, 8])
     try smaller.save(to: folder)
@@ -63,11 +63,19 @@ func savesAndLoads() throws {
     #expect(loaded.tokenizer.vocabulary == smaller.tokenizer.vocabulary)
     let ids = [[2, 5, 6, 3], [2, 7, 3]]
     #expect(hiddenStates(loaded, ids: ids) == hiddenStates(smaller, ids: ids))
+
+    let halfFolder = temporaryPath("half")
+    defer { try? FileManager.default.removeItem(atPath: halfFolder) }
+    try smaller.save(to: halfFolder, halfPrecision: true)
+    let size = { (folder: String) in (try? FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors")[.size] as? Int) ?? 0 }
+    #expect(size(halfFolder) < size(folder) * 6 / 10)
+    let half = try PretrainedBert.load(folder: halfFolder)
+    #expect(maxAbsDifference(hiddenStates(half, ids: ids), hiddenStates(smaller, ids: ids)) < 2e-2)
 }
 
 @Test("a folder without config.json or with a vocabulary larger than vocab_size is an error naming the file")
 func folderErrors() throws {
-    let folder = temporaryFolder("broken")
+    let folder = temporaryPath("broken")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     do {

@@ -159,3 +159,24 @@ func punctuationCapitalizationOverfits() throws {
     #expect(tokenPredictionsRight(prediction, head: 0, labels: batch.tokenLabels[0], length: batch.length))
     #expect(tokenPredictionsRight(prediction, head: 1, labels: batch.tokenLabels[1], length: batch.length))
 }
+
+@Test("a task model's weights saved under NeMo names load back into a fresh model (float32 and float16)")
+func taskModelSavesAndLoads() throws {
+    var rng = RandomGenerator(seed: 8)
+    let model = try IntentSlotClassificationModel(encoder: smallEncoder(seed: 2), intents: 3, slots: 4, rng: &rng)
+    let batch = toyBatch()
+    let expected = model.predict(batch)
+    for half in [false, true] {
+        let path = temporaryPath("task-\(half)") + ".safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafetensorsFile.write(model.stateTensors(), halfPrecision: half, to: URL(fileURLWithPath: path))
+        let fresh = try IntentSlotClassificationModel(encoder: smallEncoder(seed: 3), intents: 3, slots: 4, rng: &rng)
+        try BertCheckpoint.load(from: path, into: fresh)
+        let loaded = fresh.predict(batch)
+        if half {
+            #expect(loaded.sequenceLabels == expected.sequenceLabels)
+        } else {
+            #expect(loaded == expected)
+        }
+    }
+}

@@ -17,9 +17,7 @@ public func affine(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor {
     let input = x.contiguousValues()
     let rows = x.count / Swift.max(inFeatures, 1)
     let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])
-    for row in 0..<rows { (out.pointer + row * outFeatures).update(from: shift.pointer, count: outFeatures) }
-    sgemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: input.pointer, lda: inFeatures,
-          b: kernel.pointer, ldb: inFeatures, beta: 1, c: out.pointer, ldc: outFeatures)
+    affineRows(input.pointer, rows: rows, k: inFeatures, weight: kernel.pointer, n: outFeatures, bias: shift.pointer, out: out.pointer)
     return out.recording([x] + weights + biases) { g in
         // dx = g W (W all weights stacked); dW = g^T x in one GEMM, handed out as row blocks; db = column sums.
         let gradient = g.contiguousValues()

@@ -23,13 +23,15 @@ public func packedSelfAttention(_ qkv: Tensor, heads: Int, lengths: [Int]? = nil
     let scale = 1 / Float(depth).squareRoot()
     let input = qkv.contiguousValues()
     let square = tokens * tokens
-    let probabilities = Tensor(uninitialized: [batch, heads, tokens, tokens])
+    // The gradient needs every item's probabilities; without a tape one item's worth of scratch is enough.
+    let recording = GradMode.isEnabled && qkv.needsGrad
+    let probabilities = Tensor(uninitialized: recording ? [batch, heads, tokens, tokens] : [tokens, tokens])
     let out = Tensor(uninitialized: [batch, tokens, hidden])
     let dropped = drop.map { _ in TensorStorage(count: square, zeroed: false) }
     for item in 0..<(batch * heads) {
         let (b, h) = item.quotientAndRemainder(dividingBy: heads)
         let q = input.pointer + b * tokens * width + h * depth, k = q + hidden, v = q + 2 * hidden
-        let p = probabilities.pointer + item * square
+        let p = probabilities.pointer + (recording ? item * square : 0)
         sgemm(transposeA: false, transposeB: true, m: tokens, n: tokens, k: depth, alpha: scale, a: q, lda: width,
               b: k, ldb: width, beta: 0, c: p, ldc: tokens)
         maskedSoftmaxRows(p, rows: tokens, width: tokens, valid: valid[b])
