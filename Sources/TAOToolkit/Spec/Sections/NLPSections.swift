@@ -17,7 +17,10 @@ enum NLPSections {
         SpecField("special_tokens", .dictionary(.string), .null, doc: "Overrides of [CLS], [SEP], [PAD], [UNK], [MASK]."),
     ])
 
-    static let optim = CommonSections.optim(name: "adam", lr: 2e-5, betas: [0.9, 0.999], weightDecay: 0.01,
+    /// AdamW rather than NeMo's Adam: with Adam, weight decay is added to the gradient and then normalized, so every
+    /// weight (embedding rows absent from a batch included) is pulled toward zero at up to lr per step, which erases
+    /// a pretrained encoder within a few epochs; decoupled decay shrinks weights by lr x decay only.
+    static let optim = CommonSections.optim(name: "adamw", lr: 1e-4, betas: [0.9, 0.999], weightDecay: 0.01,
                                            scheduler: "WarmupAnnealing", warmupSteps: nil, warmupRatio: 0.1)
 
     static func prefixDataset(prefix: String, batchSize: Int, shuffle: Bool) -> SpecSection {
