@@ -119,6 +119,11 @@ public struct SentencePieceTrainingOptions: Sendable, Equatable {
     public var splitDigits: Bool = false
     /// Fail when the corpus cannot give `vocabularySize` pieces (SentencePiece's `hard_vocab_limit`).
     public var hardVocabularyLimit: Bool = false
+    /// SentencePiece's normalization rule (`nmt_nfkc`, `nmt_nfkc_cf` (also case-folds), `nfkc`, `identity`, ...);
+    /// nil: SentencePiece's default (`nmt_nfkc`).
+    public var normalizationRule: String? = nil
+    /// Drop leading, trailing and repeated whitespace when encoding.
+    public var removeExtraWhitespaces: Bool = true
     /// Shuffle the input sentences before sampling.
     public var shuffleInput: Bool = true
     /// Log SentencePiece's progress to standard error.
@@ -135,8 +140,9 @@ public struct SentencePieceTrainingOptions: Sendable, Equatable {
             ("model_type", modelType.rawValue), ("vocab_size", String(vocabularySize)),
             ("character_coverage", String(characterCoverage)), ("hard_vocab_limit", String(hardVocabularyLimit)),
             ("shuffle_input_sentence", String(shuffleInput)), ("bos_id", "-1"), ("eos_id", "-1"), ("unk_id", "0"),
-            ("split_digits", String(splitDigits)),
+            ("split_digits", String(splitDigits)), ("remove_extra_whitespaces", String(removeExtraWhitespaces)),
         ]
+        if let normalizationRule { flags.append(("normalization_rule_name", normalizationRule)) }
         if let inputSentenceSize { flags.append(("input_sentence_size", String(inputSentenceSize))) }
         if let maxPieceLength { flags.append(("max_sentencepiece_length", String(maxPieceLength))) }
         if !verbose { flags.append(("minloglevel", "2")) }

@@ -6,7 +6,8 @@ import TAOText
 /// `process_asr_text_tokenizer.py` writes it, so NeMo and tao read each other's tokenizers:
 /// - `spe`: `<output_root>/tokenizer_spe_<type>_v<N>/tokenizer.model` (SentencePiece's format), `tokenizer.vocab`
 ///   (piece, tab, score) and `vocab.txt` (one token a line: a piece starting with `▁` without it, any other piece
-///   as a `##` continuation, `<unk>` left out);
+///   as a `##` continuation, `<unk>` left out); NeMo's trainer flags (shuffled input, soft vocabulary limit, no
+///   BOS/EOS, whitespace kept, `nmt_nfkc_cf` normalization when `lower_case`);
 /// - `wpe`: `<output_root>/tokenizer_wpe_v<N>/vocab.txt`, a BERT WordPiece vocabulary.
 /// The transcripts trained on are kept in `<output_root>/text_corpus/document.txt`, one a line.
 enum CreateTokenizerTask {
@@ -41,6 +42,9 @@ enum CreateTokenizerTask {
         options.inputSentenceSize = spec.speSampleSize > 0 ? spec.speSampleSize : nil
         options.maxPieceLength = spec.speMaxSentencepieceLength > 0 ? spec.speMaxSentencepieceLength : nil
         options.splitDigits = spec.speSplitDigits
+        // As NeMo: keep whitespace as written, and let a lower-case model case-fold the text it encodes.
+        options.removeExtraWhitespaces = false
+        if spec.lowerCase { options.normalizationRule = "nmt_nfkc_cf" }
         let tokenizer = try SentencePieceTokenizer.train(
             textFile: corpus.path, modelPrefix: folder.appendingPathComponent("tokenizer").path, options: options)
         let vocabFile = folder.appendingPathComponent("vocab.txt")
@@ -54,10 +58,10 @@ enum CreateTokenizerTask {
         return "SentencePiece \(spec.speType) tokenizer of \(tokenizer.count) pieces from \(lines.count) transcripts written to \(folder.path)"
     }
 
-    /// NeMo's `vocab.txt` beside a SentencePiece model: `<unk>` (id 0) dropped, `▁x` -> `x`, `x` -> `##x`, a lone
-    /// `▁` kept as it is.
+    /// NeMo's `vocab.txt` beside a SentencePiece model: the special pieces dropped, `▁x` -> `x`, `x` -> `##x`, a
+    /// lone `▁` kept as it is.
     static func bertStyleVocabulary(_ pieces: [String]) -> [String] {
-        pieces.dropFirst().map { piece in
+        pieces.filter { !["<s>", "</s>", "<pad>", "<unk>"].contains($0) }.map { piece in
             guard piece.hasPrefix("▁") else { return "##" + piece }
             return piece == "▁" ? piece : String(piece.dropFirst())
         }
