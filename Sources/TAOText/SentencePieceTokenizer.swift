@@ -106,6 +106,7 @@ public struct SentencePieceTrainingOptions: Sendable, Equatable {
     /// The segmentation algorithm.
     public enum ModelType: String, Sendable, CaseIterable { case bpe, unigram, char, word }
 
+    /// BPE merges, unigram language model, single characters or whole words.
     public var modelType: ModelType = .bpe
     /// Pieces wanted; with `hardVocabularyLimit` false a small corpus may give fewer.
     public var vocabularySize: Int = 256
