@@ -39,7 +39,9 @@ let package = Package(
 
         .target(name: "TAOTensor", dependencies: ["CBLAS"]),
         .target(name: "TAOAudio", dependencies: ["CFFTW", "CSndFile", "CSoxr"]),
-        .target(name: "TAOText"),
+        // C++ over Debian's libsentencepiece (apt libsentencepiece-dev): real SentencePiece .model files.
+        .target(name: "CSentencePiece", linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train")]),
+        .target(name: "TAOText", dependencies: ["CSentencePiece"]),
         .target(name: "TAODecoding"),
         .target(name: "TAOSpeech", dependencies: ["TAOTensor", "TAOAudio", "TAOText", "TAODecoding"]),
         .target(name: "TAONLP", dependencies: ["TAOTensor", "TAOText"]),

@@ -18,6 +18,12 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case badConfigValue(path: String, key: String, expected: String)
     /// An option value is unusable (e.g. a maximum length too small for the special tokens).
     case badOption(name: String, value: String, reason: String)
+    /// A SentencePiece model file is missing or not a model.
+    case badModelFile(path: String, reason: String)
+    /// Training a subword vocabulary failed (SentencePiece's message, or an empty corpus).
+    case trainingFailed(input: String, reason: String)
+    /// SentencePiece could not encode or decode (its message).
+    case sentencePieceFailed(model: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +45,12 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
             "\(path): '\(key)' must be \(expected) (fix or remove the key)"
         case let .badOption(name, value, reason):
             "\(name) = \(value): \(reason)"
+        case let .badModelFile(path, reason):
+            "\(path): not a SentencePiece model (\(reason); give a tokenizer.model written by SentencePiece or tao create_tokenizer)"
+        case let .trainingFailed(input, reason):
+            "\(input): cannot train a tokenizer (\(reason))"
+        case let .sentencePieceFailed(model, reason):
+            "\(model): SentencePiece failed (\(reason))"
         }
     }
 }

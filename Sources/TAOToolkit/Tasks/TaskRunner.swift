@@ -62,6 +62,8 @@ public enum TaskRunner {
         case (.speechToText, .export):
             return try SpeechToTextTask.export(spec.decode(ExportSpec.self), model: try requireModel(request),
                                                key: request.key, recorder: recorder)
+        case (.speechToTextCitrinet, .createTokenizer):
+            return try CreateTokenizerTask.run(spec.decode(CreateTokenizerSpec.self), recorder: recorder)
         case (.nGram, .datasetConvert):
             return try NGramTask.datasetConvert(spec.decode(NGramDatasetConvertSpec.self), recorder: recorder)
         case (.nGram, .train):
