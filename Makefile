@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Release builds are tuned for this machine kind (x86-64 with AVX2); set ARCH_FLAGS= for a portable binary.
 ARCH_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell
 RELEASE = -c release -Xswiftc -Ounchecked $(ARCH_FLAGS)
-APT_PACKAGES = libsndfile1-dev libfftw3-dev libsqlite3-dev libopenblas-dev libsoxr-dev pkg-config
+APT_PACKAGES = libsndfile1-dev libfftw3-dev libsqlite3-dev libopenblas-dev libsoxr-dev libsentencepiece-dev pkg-config
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= /tmp/tao-demo
 # Debian's OpenBLAS 0.3.21 does not know recent CPUs (e.g. Zen 4/5) and falls back to its slowest kernels; name a
