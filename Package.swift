@@ -57,16 +57,18 @@ let package = Package(
         .target(
             name: "TAOServer",
             dependencies: [
-                "TAOToolkit",
+                "TAOToolkit", "TAOAudio", "TAODecoding",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
         .executableTarget(
             name: "tao",
             dependencies: ["TAOServer", "TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOTensor", "TAOAudio"]),
+        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOTensor", "TAOAudio", "TAOServer"]),
 
         .testTarget(name: "TAOTensorTests", dependencies: ["TAOTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),

@@ -6,6 +6,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "frontend": FrontendBench.run,
     "decoding": DecodingBench.run,
+    "serve": ServeBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
