@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 output="${1:-test-page.png}"
+case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
 tao="${TAO:-.build/debug/tao}"
 browser="$(command -v chromium || command -v chromium-browser || true)"
 [ -n "$browser" ] || { echo "error: chromium not found (apt-get install -y chromium)" >&2; exit 1; }
@@ -24,7 +25,7 @@ url="$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1)"
 [ -n "$url" ] || { echo "error: the server did not start" >&2; cat "$log" >&2; exit 1; }
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,900 --virtual-time-budget=5000)
-"$browser" "${flags[@]}" --screenshot="$PWD/$output" "$url/" >/dev/null 2>&1
+"$browser" "${flags[@]}" --screenshot="$output" "$url/" >/dev/null 2>&1
 dom="$("$browser" "${flags[@]}" --dump-dom "$url/" 2>/dev/null)"
 [ -s "$output" ] || { echo "error: no screenshot written" >&2; exit 1; }
 echo "$dom" | grep -q "<td>quartznet_small</td>" || { echo "error: the page did not list the models" >&2; exit 1; }

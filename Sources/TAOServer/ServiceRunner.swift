@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 extension TAOService {
     /// Runs the service until SIGTERM or SIGINT: then it takes no new work (503), lets open streams finish
@@ -8,18 +9,20 @@ extension TAOService {
     /// - Parameter onListening: called with the bound port once the server listens.
     public func runUntilSignalled(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = makeApplication(onServerRunning: onListening)
-        let server = Task { try await application.run() }
+        // The signals are handled here, not by the service group, so that streams can drain first.
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let signals = SignalWaiter([SIGTERM, SIGINT])
         let signalled = Task {
             let number = await signals.next()
             logger.info("signal \(number): draining (up to \(configuration.gracePeriod) s for \(slots.open) open streams)")
             await drain()
-            server.cancel()
+            await group.triggerGracefulShutdown()
         }
         defer { signalled.cancel() }
-        do {
-            try await withTaskCancellationHandler { try await server.value } onCancel: { server.cancel() }
-        } catch is CancellationError {
+        try await withTaskCancellationHandler {
+            try await group.run()
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
         }
         stop()
     }

@@ -13,7 +13,8 @@ enum TestPage {
       button.rec { background: #ffe9e9; border-color: #d44; }
       #transcript { min-height: 4.5rem; border: 1px solid #d5dbe1; border-radius: 8px; padding: .7rem; background: #fbfcfd; }
       .final { color: #1d232a; } .interim { color: #8a96a3; font-style: italic; }
-      table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #e6eaee; }
+      table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #e6eaee; vertical-align: top; }
+      td.details { font: 12px/1.35 ui-monospace, monospace; word-break: break-all; color: #4a545e; }
       textarea { width: 100%; min-height: 3.5rem; font: inherit; } pre { background: #f4f6f8; padding: .6rem; overflow: auto; border-radius: 6px; }
     </style></head>
     <body>
@@ -53,7 +54,7 @@ enum TestPage {
           const row = table.insertRow();
           row.insertCell().textContent = m.name; row.insertCell().textContent = m.task;
           const d = Object.assign({}, m); delete d.name; delete d.task; delete d.labels;
-          row.insertCell().textContent = JSON.stringify(d);
+          const cell = row.insertCell(); cell.className = 'details'; cell.textContent = JSON.stringify(d);
         }
       } catch (e) { $('health').textContent = 'server unreachable: ' + e; }
     }

@@ -211,3 +211,42 @@ struct LoopbackTests {
         }
     }
 }
+
+@Suite("draining before shutdown")
+struct DrainTests {
+    @Test("draining refuses new work with 503 but lets an open stream finish")
+    func drain() async throws {
+        let service = makeService { $0.gracePeriod = 20 }
+        let audio = pcm16(try fixtureSamples("cards_001.wav"))
+        try await service.makeApplication().test(.live) { client in
+            let finals = Locked<[String]>([])
+            let opened = Locked(false), proceed = Locked(false)
+            async let streamed: WebSocketCloseFrame? = client.ws("/v1/asr:stream") { inbound, outbound, _ in
+                try await outbound.write(.text("{\"streaming_config\": {\"config\": {\"sample_rate_hertz\": 16000}}}"))
+                opened.withLock { $0 = true }
+                while !proceed.current { try await Task.sleep(for: .milliseconds(20)) }
+                try await outbound.write(.binary(ByteBuffer(bytes: audio)))
+                try await outbound.write(.text("{\"eof\": true}"))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case let .text(text) = message, text.contains("\"is_final\":true") { finals.withLock { $0.append(text) } }
+                }
+            }
+            while !opened.current || service.slots.open == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            async let drained: Void = service.drain()
+            while !service.slots.isDraining { try await Task.sleep(for: .milliseconds(10)) }
+            try await client.execute(uri: "/v1/asr:recognize", method: .post, body: ByteBuffer(bytes: [1, 2])) { response in
+                #expect(response.status == .serviceUnavailable)
+            }
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(jsonObject(response.body)["status"] as? String == "draining")
+            }
+            proceed.withLock { $0 = true }
+            let close = try await streamed
+            await drained
+            #expect(close?.closeCode == .normalClosure)
+            #expect(finals.current.count == 1)
+            #expect(service.slots.open == 0)
+        }
+    }
+}
