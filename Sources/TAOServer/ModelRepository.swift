@@ -52,14 +52,25 @@ public final class ModelRepository: Sendable {
             }
             if let model { loaded.append(model) } else { logger.warning("\(url.path): not a model tao can serve; skipped") }
         }
-        // Attach each language model to the speech model it is named after.
+        Self.attachLanguageModels(loaded)
+        models = loaded
+    }
+
+    /// A repository of models already loaded (programs that embed the service; tests). Language models are
+    /// attached to the speech models named after them as in `init(directory:)`.
+    public init(models: [any ServedModel], directory: URL = URL(fileURLWithPath: ".")) {
+        self.directory = directory
+        self.models = models.sorted { $0.name < $1.name }
+        Self.attachLanguageModels(self.models)
+    }
+
+    private static func attachLanguageModels(_ loaded: [any ServedModel]) {
         let languageModels = loaded.compactMap { $0 as? LanguageModelEntry }
         for case let speech as SpeechModelEntry in loaded {
             if let lm = languageModels.first(where: { [speech.name + "_lm", speech.name + "-lm"].contains($0.name) }) {
                 speech.attach(lm)
             }
         }
-        models = loaded
     }
 
     /// The loaders tao ships: speech models and n-gram language models.

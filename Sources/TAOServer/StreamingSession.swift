@@ -37,11 +37,17 @@ final class StreamingSession {
         let lastMessage = Locked(Date())
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [sender, configuration] in
-                // Idle watchdog: a stream that sends nothing for idleTimeout seconds is closed.
+                // Watchdog: a stream that sends nothing for idleTimeout seconds, or stays open much longer than
+                // its audio limit allows, is closed.
+                let opened = Date(), longest = configuration.maxStreamSeconds * 1.5 + configuration.idleTimeout
                 while !Task.isCancelled {
                     try await Task.sleep(for: .milliseconds(250))
                     if Date().timeIntervalSince(lastMessage.current) > configuration.idleTimeout {
                         await sender.fail(.timeout("no message for \(Int(configuration.idleTimeout)) s; stream closed"))
+                        return
+                    }
+                    if Date().timeIntervalSince(opened) > longest {
+                        await sender.fail(.timeout("the stream was open for over \(Int(longest)) s; stream closed"))
                         return
                     }
                 }
