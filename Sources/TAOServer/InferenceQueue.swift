@@ -29,17 +29,16 @@ final class InferenceQueue: @unchecked Sendable {
     /// Other work (text models), run one at a time between finals and interim work.
     private var tasks: [() -> Void] = []
     private var stopped = false
-    private var worker: Thread?
 
     init(capacity: Int = 256, maxBatch: Int = 16, maxBatchSamples: Int = 16_000 * 120, metrics: ServerMetrics? = nil) {
         self.capacity = max(capacity, 1)
         self.maxBatch = max(maxBatch, 1)
         self.maxBatchSamples = max(maxBatchSamples, 1)
         self.metrics = metrics
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the queue until `stop` lets it finish (the service stops it when it goes away).
+        let thread = Thread { self.run() }
         thread.name = "tao-inference"
         thread.stackSize = 16 << 20
-        worker = thread
         thread.start()
     }
 

@@ -8,7 +8,7 @@ extension TAOService {
     /// within `gracePeriod`, stops the server and returns (the process then exits 0).
     /// - Parameter onListening: called with the bound port once the server listens.
     public func runUntilSignalled(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let application = makeApplication(onServerRunning: onListening)
+        let application = try makeApplication(onServerRunning: onListening)
         // The signals are handled here, not by the service group, so that streams can drain first.
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let signals = SignalWaiter([SIGTERM, SIGINT])

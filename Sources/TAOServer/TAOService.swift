@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import TAOToolkit
@@ -29,7 +31,8 @@ public final class TAOService: Sendable {
     deinit { queue.stop() }
 
     /// The application: one port for HTTP/1.1 and the WebSocket upgrade.
-    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    /// Throws when the TLS certificate or key cannot be read.
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> Application<RouterResponder<BasicWebSocketRequestContext>> {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.add(middleware: ServiceMiddleware<BasicWebSocketRequestContext>(apiKey: configuration.apiKey, metrics: metrics, logger: logger))
@@ -38,14 +41,31 @@ public final class TAOService: Sendable {
         addStreamRoute(to: webSocketRouter)
         let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)),
                                                      closeTimeout: .seconds(5))
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                                             configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
+        if let tls = try tlsConfiguration() { server = try .tls(server, tlsConfiguration: tls) }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
-                                           configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket)),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tao"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+    }
+
+    /// The TLS settings of `--tls-cert` and `--tls-key` (PEM files), or nil for plain HTTP.
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        guard configuration.tlsCertificate != nil || configuration.tlsKey != nil else { return nil }
+        guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else {
+            throw ServerError.invalidArgument("TLS needs both a certificate (--tls-cert) and a private key (--tls-key)")
+        }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate)
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        } catch {
+            throw ServerError.invalidArgument("TLS: cannot load \(certificate) and \(key) as PEM: \(error)")
+        }
     }
 
     /// Stops taking streams and requests (503), then waits until the open streams end or `gracePeriod` passes.

@@ -56,13 +56,14 @@ struct ServeCommand: ParsableCommand {
         configuration.maxAudioSeconds = maxAudioSeconds
         configuration.idleTimeout = idleTimeout
         configuration.gracePeriod = gracePeriod
-        if tlsCert != nil || tlsKey != nil { throw CLIError.notAvailable("tao serve --tls-cert/--tls-key (put a TLS proxy in front for now)") }
+        configuration.tlsCertificate = tlsCert
+        configuration.tlsKey = tlsKey
         var logger = Logger(label: "tao.serve")
         logger.logLevel = verbose ? .debug : .info
         let repository = try ModelRepository(directory: URL(fileURLWithPath: models), key: key, logger: logger)
         for model in repository.models { logger.info("loaded \(model.task) model '\(model.name)'") }
         let service = TAOService(configuration: configuration, repository: repository, logger: logger)
-        let scheme = "http", host = configuration.host, count = repository.models.count
+        let scheme = tlsCert == nil ? "http" : "https", host = configuration.host, count = repository.models.count
         let finished = DispatchSemaphore(value: 0)
         let outcome = Locked<Error?>(nil)
         Task {

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdWebSocket
 import Testing
 @testable import TAOServer
 
 @Suite("HTTP routes (Hummingbird's router test client, no socket)")
 struct RoutesTests {
-    let app = sharedService.makeApplication()
+    var app: Application<RouterResponder<BasicWebSocketRequestContext>> { get throws { try sharedService.makeApplication() } }
 
     @Test("GET /health answers ok with the model count")
     func health() async throws {
@@ -81,5 +82,29 @@ struct RoutesTests {
                 #expect(String(buffer: response.body).contains("<html"))
             }
         }
+    }
+}
+
+@Suite("TLS")
+struct TLSTests {
+    @Test("with --tls-cert and --tls-key the routes answer over HTTPS")
+    func https() async throws {
+        let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let service = makeService {
+            $0.tlsCertificate = fixtures.appendingPathComponent("tls_cert.pem").path
+            $0.tlsKey = fixtures.appendingPathComponent("tls_key.pem").path
+        }
+        try await service.makeApplication().test(.ahc(.https)) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(jsonObject(response.body)["status"] as? String == "ok")
+            }
+        }
+    }
+
+    @Test("a missing key file is a clear error")
+    func missingKey() {
+        let service = makeService { $0.tlsCertificate = "/nonexistent/cert.pem"; $0.tlsKey = "/nonexistent/key.pem" }
+        #expect(throws: ServerError.self) { try service.makeApplication() }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import TAOAudio
+import Testing
 @testable import TAOServer
 
 /// The checkout's root (tests run from a checkout: the shipped model and audio fixtures live there).
@@ -74,3 +75,7 @@ func transcripts(_ body: [String: Any]) -> [String] {
 func errorObject(_ buffer: ByteBuffer) -> [String: Any] {
     jsonObject(buffer)["error"] as? [String: Any] ?? [:]
 }
+
+/// The suites that run the speech model, one after another: they share one model (and its lock), so running them
+/// side by side only makes each request wait longer (a debug build runs the model at about real time).
+@Suite(.serialized) struct ModelTests {}
