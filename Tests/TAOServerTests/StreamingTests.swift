@@ -47,8 +47,8 @@ func stream(_ client: any TestClientProtocol, config: [String: Any], audio: [UIn
     return (collected.current, close)
 }
 
-/// A service that sends an interim result per second of audio (fewer forward passes in a debug build).
-let interimService = makeService { $0.interimInterval = 1.0 }
+/// A service that sends an interim result per 1.5 s of audio (fewer forward passes in a debug build).
+let interimService = makeService { $0.interimInterval = 1.5 }
 
 var streamConfig: [String: Any] { ["config": ["encoding": "LINEAR_PCM", "sample_rate_hertz": 16000], "interim_results": true] }
 
