@@ -138,11 +138,13 @@ final class InferenceQueue: @unchecked Sendable {
         var source = fromFinals ? finals : interims
         let first = source.removeFirst()
         var batch = [first], total = first.samples.count
-        let limit = Double(first.samples.count) * 1.25 + 1600, floor = Double(first.samples.count) / 1.25 - 1600
+        let longest = Double(first.samples.count) * 1.25 + 1600, floor = Double(first.samples.count) / 1.25 - 1600
+        // Interim batches stay small: a final that arrives meanwhile waits for the batch being computed.
+        let limit = fromFinals ? maxBatch : min(maxBatch, 4)
         var index = 0
-        while index < source.count && batch.count < maxBatch {
+        while index < source.count && batch.count < limit {
             let job = source[index], count = Double(job.samples.count)
-            if job.recognizer === first.recognizer, count <= limit, count >= floor, total + job.samples.count <= maxBatchSamples {
+            if job.recognizer === first.recognizer, count <= longest, count >= floor, total + job.samples.count <= maxBatchSamples {
                 batch.append(job)
                 total += job.samples.count
                 source.remove(at: index)

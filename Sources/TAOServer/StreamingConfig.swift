@@ -37,10 +37,12 @@ struct StreamingConfig: Sendable {
 }
 
 /// Turns binary messages of raw PCM into mono samples: a message may end inside a sample frame; the rest waits
-/// for the next message.
+/// for the next message. A stream may also start with a WAV header (a client sending a file as it is): it is
+/// checked against the config and skipped.
 struct RawAudioDecoder {
     let format: RawPCMFormat
     private var pending: [UInt8] = []
+    private var headerChecked = false
 
     init(format: RawPCMFormat) { self.format = format }
 
@@ -48,6 +50,18 @@ struct RawAudioDecoder {
 
     mutating func decode(_ bytes: [UInt8]) throws -> [Float] {
         pending += bytes
+        if !headerChecked {
+            let riff = Array("RIFF".utf8)
+            if pending.count < 4 && Array(riff.prefix(pending.count)) == pending { return [] }
+            if pending.starts(with: riff) {
+                guard let dataStart = try WAVHeader.dataOffset(pending, expected: format) else {
+                    if pending.count > 65_536 { throw ServerError.invalidArgument("stream audio: a WAV header without a data chunk in its first 64 KB") }
+                    return []
+                }
+                pending.removeFirst(dataStart)
+            }
+            headerChecked = true
+        }
         let usable = pending.count / frameBytes * frameBytes
         guard usable > 0 else { return [] }
         let chunk = Array(pending[0..<usable])
@@ -60,5 +74,51 @@ struct RawAudioDecoder {
             samples += block
         }
         return samples
+    }
+}
+
+/// The parts of a RIFF/WAVE header a stream needs: where the samples start, and whether the format is the one
+/// the stream's config announced.
+enum WAVHeader {
+    /// The offset of the `data` chunk's samples, nil when the header is not complete yet; throws when the header
+    /// is not WAVE or its format differs from `expected`.
+    static func dataOffset(_ bytes: [UInt8], expected: RawPCMFormat) throws -> Int? {
+        guard bytes.count >= 12 else { return nil }
+        guard Array(bytes[8..<12]) == Array("WAVE".utf8) else {
+            throw ServerError.invalidArgument("stream audio: starts with RIFF but is not a WAVE file")
+        }
+        var offset = 12
+        while offset + 8 <= bytes.count {
+            let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
+            let size = Int(littleEndian32(bytes, offset + 4))
+            if id == "data" { return offset + 8 }
+            if id == "fmt " {
+                guard offset + 8 + 16 <= bytes.count else { return nil }
+                try check(bytes, at: offset + 8, expected: expected)
+            }
+            offset += 8 + size + (size & 1)
+        }
+        return nil
+    }
+
+    private static func check(_ bytes: [UInt8], at start: Int, expected: RawPCMFormat) throws {
+        let tag = Int(bytes[start]) | Int(bytes[start + 1]) << 8
+        let channels = Int(bytes[start + 2]) | Int(bytes[start + 3]) << 8
+        let rate = Int(littleEndian32(bytes, start + 4))
+        let bits = Int(bytes[start + 14]) | Int(bytes[start + 15]) << 8
+        let encoding: SampleEncoding? = switch (tag, bits) {
+        case (1, 16), (0xFFFE, 16): .pcm16
+        case (7, 8): .ulaw
+        case (6, 8): .alaw
+        default: nil
+        }
+        guard encoding == expected.encoding, channels == expected.channels, rate == expected.sampleRate else {
+            throw ServerError.invalidArgument("stream audio: the WAV header says format \(tag), \(bits) bits, \(channels) channels, \(rate) Hz; "
+                                              + "the config says \(expected.encoding.rawValue), \(expected.channels) channels, \(expected.sampleRate) Hz")
+        }
+    }
+
+    private static func littleEndian32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
     }
 }

@@ -86,6 +86,22 @@ extension ModelTests {
             }
         }
 
+        @Test("a stream may start with a WAV header: it is checked against the config and skipped")
+        func wavHeader() async throws {
+            let wav = try fixtureBytes("cards_001.wav")
+            try await sharedService.makeApplication().test(.live) { client in
+                let offline = try await client.execute(uri: "/v1/asr:recognize", method: .post, body: ByteBuffer(bytes: wav)) {
+                    transcripts(jsonObject($0.body))
+                }
+                let (seen, _) = try await stream(client, config: ["config": ["sample_rate_hertz": 16000]], audio: wav, chunk: 30)
+                #expect(seen.errors.isEmpty)
+                #expect(seen.finals.filter { !$0.isEmpty } == offline)
+                let (wrong, close) = try await stream(client, config: ["config": ["sample_rate_hertz": 8000]], audio: wav)
+                #expect((wrong.errors.first?["message"] as? String)?.contains("the WAV header says") == true)
+                #expect(close?.closeCode == .policyViolation)
+            }
+        }
+
         @Test("binary audio before the config closes the stream with 1008 and a JSON error")
         func binaryBeforeConfig() async throws {
             try await sharedService.makeApplication().test(.live) { client in
