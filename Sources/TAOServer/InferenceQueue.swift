@@ -139,12 +139,14 @@ final class InferenceQueue: @unchecked Sendable {
         let first = source.removeFirst()
         var batch = [first], total = first.samples.count
         let longest = Double(first.samples.count) * 1.25 + 1600, floor = Double(first.samples.count) / 1.25 - 1600
-        // Interim batches stay small: a final that arrives meanwhile waits for the batch being computed.
+        // Interim batches stay small (4 clips, 6 s of audio): a final that arrives meanwhile waits for the batch
+        // being computed.
         let limit = fromFinals ? maxBatch : min(maxBatch, 4)
+        let samplesLimit = fromFinals ? maxBatchSamples : min(maxBatchSamples, 6 * first.recognizer.sampleRate)
         var index = 0
         while index < source.count && batch.count < limit {
             let job = source[index], count = Double(job.samples.count)
-            if job.recognizer === first.recognizer, count <= longest, count >= floor, total + job.samples.count <= maxBatchSamples {
+            if job.recognizer === first.recognizer, count <= longest, count >= floor, total + job.samples.count <= samplesLimit {
                 batch.append(job)
                 total += job.samples.count
                 source.remove(at: index)

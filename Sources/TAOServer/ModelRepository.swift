@@ -112,10 +112,10 @@ public final class ModelRepository: Sendable {
 }
 
 /// A speech_to_text model, with the LM named after it when there is one.
-final class SpeechModelEntry: ServedModel, @unchecked Sendable {
-    let name: String
-    let task = "speech_to_text"
-    let recognizer: SpeechRecognizer
+public final class SpeechModelEntry: ServedModel, @unchecked Sendable {
+    public let name: String
+    public let task = "speech_to_text"
+    public let recognizer: SpeechRecognizer
     private let state = Locked<LanguageModelEntry?>(nil)
 
     init(name: String, recognizer: SpeechRecognizer) {
@@ -124,18 +124,18 @@ final class SpeechModelEntry: ServedModel, @unchecked Sendable {
     }
 
     /// Its n-gram LM (beam search uses it by default).
-    var languageModel: LanguageModelEntry? { state.current }
+    public var languageModel: LanguageModelEntry? { state.current }
 
     func attach(_ languageModel: LanguageModelEntry) { state.withLock { $0 = languageModel } }
 
     /// The decoding a request gets unless its `custom_configuration` says otherwise: beam search with the LM when
     /// there is one, greedy otherwise.
-    var defaultDecoding: SpeechDecodingOptions {
+    public var defaultDecoding: SpeechDecodingOptions {
         guard let lm = languageModel else { return SpeechDecodingOptions(strategy: .greedy) }
         return SpeechDecodingOptions(strategy: .beam, beamWidth: 32, alpha: 0.5, beta: 1.0, languageModel: lm.model)
     }
 
-    var details: [String: Any] {
+    public var details: [String: Any] {
         let decoding = defaultDecoding
         var options: [String: Any] = ["default": decoding.strategy.rawValue, "strategies": ["greedy", "beam"]]
         if decoding.strategy == .beam {
@@ -159,17 +159,17 @@ final class SpeechModelEntry: ServedModel, @unchecked Sendable {
 }
 
 /// An n-gram language model (from `tao n_gram train`).
-final class LanguageModelEntry: ServedModel, @unchecked Sendable {
-    let name: String
-    let task = "n_gram"
-    let model: NGramModel
+public final class LanguageModelEntry: ServedModel, @unchecked Sendable {
+    public let name: String
+    public let task = "n_gram"
+    public let model: NGramModel
 
     init(name: String, model: NGramModel) {
         self.name = name
         self.model = model
     }
 
-    var details: [String: Any] { ["order": model.order, "ngrams": model.counts] }
+    public var details: [String: Any] { ["order": model.order, "ngrams": model.counts] }
 }
 
 /// Loads speech_to_text archives.

@@ -6,13 +6,14 @@ import TAOServer
 ///
 /// 1. Offline: `--clients` (default 4) clients POST the audio fixtures to /v1/asr:recognize back to back for
 ///    `--seconds` (default 10): requests/s and audio-seconds/s.
-/// 2. Streaming: for N = 1, 2, 4, 8, 12, 16, 20, 24, 32 (or `--streams a,b,c`), N clients each stream the same
-///    `--audio` seconds (default 12: fixtures with pauses) as 16-bit PCM in 100 ms messages at real-time pace,
-///    then eof. A stream keeps up when it ends within 1 s of its audio (wall time / audio duration under
-///    1 + 1/duration) with no error. Reported per N: the median and p95 latency from eof to the final result,
+/// 2. Streaming: for N = 1, 2, 4, 8, 12, 16, 20, 24, 32 (or `--streams a,b,c`), N clients each stream about
+///    `--audio` seconds (default 12: the fixtures with 0.6 s pauses, each client starting at a different fixture,
+///    ending right after speech) as 16-bit PCM in 100 ms messages at real-time pace, then eof; client i starts
+///    `--stagger` (default 1) x i/N s after the first (0: all at once, the worst case for the eof latency). A stream keeps up when it ends within 1 s of its audio's duration, with no error. Reported per N: the median and p95 latency from eof to the final result,
 ///    and whether every stream kept up; the largest N that kept up is the last line. Stops after the first N
 ///    that fails or when `--budget` seconds (default 240) are spent.
-/// Options: `--models DIR` (default models/quartznet_small), `--threads N`.
+/// First, what one utterance costs (forward pass, decoding). Options: `--models DIR` (default models/quartznet_small),
+/// `--threads N`, `--components-only`.
 enum ServeBench {
     static func run(_ arguments: [String]) throws {
         let models = value(of: "--models", in: arguments) ?? "models/quartznet_small"
@@ -21,6 +22,7 @@ enum ServeBench {
         let clients = value(of: "--clients", in: arguments).flatMap(Int.init) ?? 4
         let audioSeconds = value(of: "--audio", in: arguments).flatMap(Double.init) ?? 12
         let budget = value(of: "--budget", in: arguments).flatMap(Double.init) ?? 240
+        let stagger = value(of: "--stagger", in: arguments).flatMap(Double.init) ?? 1
         let counts = value(of: "--streams", in: arguments)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 4, 8, 12, 16, 20, 24, 32]
         let fixtures = URL(fileURLWithPath: models).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("audio-fixtures")
 
@@ -33,8 +35,11 @@ enum ServeBench {
         let files = try FileManager.default.contentsOfDirectory(atPath: fixtures.path)
             .filter { $0.hasSuffix(".wav") || $0.hasSuffix(".flac") || $0.hasSuffix(".ogg") }.sorted().map { fixtures.appendingPathComponent($0) }
         guard !files.isEmpty else { throw BenchFailure(description: "\(fixtures.path): no audio fixtures") }
-        let streamAudio = try longAudio(files, seconds: audioSeconds)
+        let clips = try files.map { try AudioFile.read($0, resamplingTo: 16000).samples }
+        let streamAudio = (0..<clips.count).map { longAudio(clips, seconds: audioSeconds, rotation: $0) }
 
+        try components(repository, audio: streamAudio[0], threads: threads)
+        if arguments.contains("--components-only") { return }
         try blockingBench {
             let port = Locked(0)
             let server = Task { try await service.runUntilSignalled { port.set($0) } }
@@ -45,7 +50,7 @@ enum ServeBench {
             var best = 0
             for count in counts {
                 if Date().timeIntervalSince(started) > budget { break }
-                let keptUp = try await streams(client, count: count, audio: streamAudio, threads: threads)
+                let keptUp = try await streams(client, count: count, audio: streamAudio, stagger: stagger, threads: threads)
                 if !keptUp { break }
                 best = count
             }
@@ -53,6 +58,25 @@ enum ServeBench {
             server.cancel()
             service.stop()
         }
+    }
+
+    /// What one utterance costs: the forward pass (batch 1 and 8) and decoding (greedy, beam + LM), on 3 s of audio.
+    static func components(_ repository: ModelRepository, audio: [Float], threads: Int) throws {
+        guard let model = repository.models.compactMap({ $0 as? SpeechModelEntry }).first else { return }
+        let clip = Array(audio.prefix(48_000))
+        for batch in [1, 8] {
+            let clips = Array(repeating: clip, count: batch)
+            try BenchReport.measure("serve forward pass, batch \(batch) x 3 s", threads: threads, work: 3.0 * Double(batch),
+                                    unit: "audio-seconds/s") { _ = try model.recognizer.logProbabilities(ofBatch: clips) }.print()
+        }
+        let output = try model.recognizer.logProbabilities(ofBatch: [clip])[0]
+        BenchReport.measure("serve greedy decoding, 3 s", threads: 1, work: 3, unit: "audio-seconds/s") {
+            _ = model.recognizer.decode(output, options: .init(strategy: .greedy))
+        }.print()
+        let beam = model.defaultDecoding
+        BenchReport.measure("serve beam \(beam.beamWidth) + LM decoding, 3 s", threads: 1, work: 3, unit: "audio-seconds/s") {
+            _ = model.recognizer.decode(output, options: beam)
+        }.print()
     }
 
     /// `clients` clients posting fixtures back to back for `seconds`.
@@ -86,39 +110,47 @@ enum ServeBench {
                     "audio_seconds_per_s": audioTotal / elapsed]))
     }
 
-    /// `count` real-time streams at once; whether every one kept up.
-    static func streams(_ client: TAOClient, count: Int, audio: [Float], threads: Int) async throws -> Bool {
-        let duration = Double(audio.count) / 16000
-        let outcomes = try await withThrowingTaskGroup(of: TAOClient.StreamOutcome.self) { group in
+    /// `count` real-time streams at once, stream i sending `audio[i % audio.count]` and starting `stagger` * i/count
+    /// seconds after the first (independent clients neither start nor stop speaking in step); whether every one
+    /// kept up.
+    static func streams(_ client: TAOClient, count: Int, audio: [[Float]], stagger: Double, threads: Int) async throws -> Bool {
+        let outcomes = try await withThrowingTaskGroup(of: (TAOClient.StreamOutcome, Double).self) { group in
             for index in 0..<count {
                 group.addTask {
-                    // Stagger the starts over 100 ms, as independent clients would be.
-                    try await Task.sleep(for: .milliseconds(index * 100 / max(count, 1)))
-                    return try await client.stream(samples: audio, sampleRate: 16000, realtime: true)
+                    try await Task.sleep(for: .milliseconds(Int(stagger * 1000) * index / max(count, 1)))
+                    let samples = audio[index % audio.count]
+                    return (try await client.stream(samples: samples, sampleRate: 16000, realtime: true), Double(samples.count) / 16000)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        let latencies = outcomes.compactMap(\.eofToFinal).sorted()
-        let failures = outcomes.filter { $0.error != nil || $0.eofToFinal == nil }.count
-        let slowest = outcomes.map(\.wallSeconds).max() ?? 0
-        let keptUp = failures == 0 && slowest <= duration + 1.0
-        print(json(["bench": "serve \(count) real-time streams of \(Int(duration.rounded())) s, eof to final", "threads": threads,
+        let latencies = outcomes.compactMap(\.0.eofToFinal).sorted()
+        let failures = outcomes.filter { $0.0.error != nil || $0.0.eofToFinal == nil }.count
+        let lag = outcomes.map { $0.0.wallSeconds - $0.1 }.max() ?? 0
+        let keptUp = failures == 0 && lag <= 1.0
+        let seconds = outcomes.reduce(0) { $0 + $1.1 } / Double(max(count, 1))
+        print(json(["bench": "serve \(count) real-time streams of \(String(format: "%.1f", seconds)) s, eof to final", "threads": threads,
                     "median_s": latencies.isEmpty ? 0 : latencies[latencies.count / 2], "min_s": latencies.first ?? 0,
                     "max_s": latencies.last ?? 0, "p95_s": percentile(latencies, 0.95), "throughput": Double(count), "unit": "streams",
-                    "kept_up": keptUp, "failed_streams": failures, "slowest_stream_s": slowest,
-                    "interims_per_stream": Double(outcomes.map(\.interims).reduce(0, +)) / Double(max(count, 1))]))
+                    "kept_up": keptUp, "failed_streams": failures, "largest_lag_s": lag,
+                    "interims_per_stream": Double(outcomes.map(\.0.interims).reduce(0, +)) / Double(max(count, 1))]))
         return keptUp
     }
 
-    /// The fixtures at 16 kHz one after another with 0.6 s pauses, cut or repeated to `seconds`.
-    static func longAudio(_ files: [URL], seconds: Double) throws -> [Float] {
+    /// The fixtures at 16 kHz, starting with fixture `rotation`, one after another with 0.6 s pauses, as many as
+    /// fit in `seconds` (at least one), ending where the last utterance ends (eof right after speech: the final
+    /// then needs the whole last utterance decoded).
+    static func longAudio(_ clips: [[Float]], seconds: Double, rotation: Int = 0) -> [Float] {
         let pause = [Float](repeating: 0, count: 9600)
-        var one: [Float] = []
-        for file in files { one += try AudioFile.read(file, resamplingTo: 16000).samples + pause }
         var samples: [Float] = []
-        while samples.count < Int(seconds * 16000) { samples += one }
-        return Array(samples.prefix(Int(seconds * 16000)))
+        var index = rotation
+        repeat {
+            let clip = clips[index % clips.count]
+            if !samples.isEmpty && samples.count + pause.count + clip.count > Int(seconds * 16000) { break }
+            samples += (samples.isEmpty ? [] : pause) + clip
+            index += 1
+        } while samples.count < Int(seconds * 16000)
+        return samples
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
