@@ -16,13 +16,14 @@ TASKS = speech_to_text speech_to_text_citrinet n_gram text_classification token_
 
 .PHONY: setup corpus-tools build release test bench demo specs clean
 
-## setup: install the Debian packages tao builds against (quiet when all are present)
+## setup: install the Debian packages tao builds against, and fetch the pretrained MiniLM encoder (quiet when all are present)
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make setup: installing$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@scripts/fetch-minilm pretrained/all-MiniLM-L6-v2
 
 ## corpus-tools: the speech synthesizers and sox that scripts/make-speech-corpus and the fixture scripts use
 corpus-tools:

@@ -70,7 +70,7 @@ let package = Package(
             name: "tao",
             dependencies: ["TAOServer", "TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOTensor", "TAOAudio", "TAOServer"]),
+        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOSpeech", "TAONLP", "TAOTensor", "TAOAudio", "TAOServer"]),
 
         .testTarget(name: "TAOTensorTests", dependencies: ["TAOTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "TAOServerTests",
             dependencies: [
-                "TAOServer",
+                "TAOServer", "TAOToolkit", "TAONLP", "TAOText", "TAOTensor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

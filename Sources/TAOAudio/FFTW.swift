@@ -41,8 +41,9 @@ public final class RealFFT: @unchecked Sendable {
     private init(size: Int) {
         self.size = size
         let buffers = Buffers(size: size)
-        // FFTW_MEASURE (0) times a few algorithms once; the plan is then reused for every frame of every utterance.
-        plan = fftwf_plan_dft_r2c_1d(Int32(size), buffers.input, buffers.complex, 0)
+        // FFTW_ESTIMATE (1 << 6) picks the algorithm without timing: FFTW_MEASURE's choice changes from run to run
+        // with the machine's load, and with it the features' last bits, so seeded training would not be reproducible.
+        plan = fftwf_plan_dft_r2c_1d(Int32(size), buffers.input, buffers.complex, 1 << 6)
     }
 
     deinit { fftwf_destroy_plan(plan) }

@@ -73,8 +73,8 @@ public final class ModelRepository: Sendable {
         }
     }
 
-    /// The loaders tao ships: speech models and n-gram language models.
-    public static let defaultLoaders: [any ModelLoader] = [SpeechModelLoader(), LanguageModelLoader()]
+    /// The loaders tao ships: speech models, n-gram language models and the text tasks' models.
+    public static let defaultLoaders: [any ModelLoader] = [SpeechModelLoader(), LanguageModelLoader(), TextModelLoader()]
 
     /// The speech models, by name.
     var speechModels: [SpeechModelEntry] { models.compactMap { $0 as? SpeechModelEntry } }

@@ -15,19 +15,28 @@ public struct SpeechBatch: @unchecked Sendable {
     public var audioSeconds: Double
 }
 
-/// Turns manifest entries into batches: reads and resamples the audio, computes log-mel features (both cores),
-/// applies SpecAugment in training, pads to the longest utterance.
+/// Turns manifest entries into batches: reads and resamples the audio (the `offset`/`duration` segment when a line
+/// gives an offset), trims silence and perturbs speed when asked, computes log-mel features (both cores), applies
+/// SpecAugment in training, pads to the longest utterance.
 public struct SpeechBatchLoader: Sendable {
     public let featurizer: LogMelFeaturizer
     public let sampleRate: Int
     public let specAugment: SpecAugment?
     /// Label id of each character the transcripts use.
     public let labelIndex: [Character: Int]
+    /// Cut leading and trailing silence (librosa's trim, 60 dB), as NeMo's `trim_silence`.
+    public let trimSilence: Bool
+    /// Speed factors one of which is picked at random per utterance in training (NeMo's speed perturbation:
+    /// resampling by 1 / factor, so pitch moves with speed); empty for none.
+    public let speedFactors: [Double]
 
-    public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?, labels: [String]) {
+    public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?, labels: [String],
+                trimSilence: Bool = false, speedFactors: [Double] = []) {
         self.featurizer = featurizer
         self.sampleRate = sampleRate
         self.specAugment = specAugment
+        self.trimSilence = trimSilence
+        self.speedFactors = speedFactors.filter { $0 > 0 && $0.isFinite }
         var index: [Character: Int] = [:]
         for (id, label) in labels.enumerated() where label.count == 1 {
             if let character = label.first, index[character] == nil { index[character] = id }
@@ -68,11 +77,11 @@ public struct SpeechBatchLoader: Sendable {
 
     /// The batch of `entries`; `seed` drives dither and SpecAugment in training.
     public func load(_ entries: [ManifestEntry], training: Bool, seed: UInt64) throws -> SpeechBatch {
+        var rng = RandomGenerator(seed: seed)
         var clips: [[Float]] = []
         for entry in entries {
-            clips.append(try AudioFile.read(URL(fileURLWithPath: entry.audioFilepath), resamplingTo: sampleRate).samples)
+            clips.append(try samples(of: entry, speed: training ? pickSpeed(&rng) : 1))
         }
-        var rng = RandomGenerator(seed: seed)
         var features = try featurizer.features(ofBatch: clips, training: training, threads: 2, rng: &rng)
         if training, let specAugment {
             for index in features.indices { specAugment.apply(to: &features[index], rng: &rng) }
@@ -82,5 +91,33 @@ public struct SpeechBatchLoader: Sendable {
         let seconds = clips.reduce(0.0) { $0 + Double($1.count) / Double(sampleRate) }
         return SpeechBatch(features: batch, lengths: features.map(\.validFrames), targets: targets, entries: entries,
                            audioSeconds: seconds)
+    }
+
+    /// The utterance's samples at `sampleRate`: its segment of the file, trimmed, played `speed` times faster.
+    public func samples(of entry: ManifestEntry, speed: Double = 1) throws -> [Float] {
+        var samples = try AudioFile.read(URL(fileURLWithPath: entry.audioFilepath), resamplingTo: sampleRate).samples
+        if let offset = entry.offset {
+            let start = min(max(Int((offset * Double(sampleRate)).rounded()), 0), samples.count)
+            let end = entry.duration > 0 ? min(start + Int((entry.duration * Double(sampleRate)).rounded()), samples.count) : samples.count
+            guard end > start else {
+                throw SpeechError.emptySegment(file: entry.audioFilepath, offset: offset, duration: entry.duration,
+                                               fileSeconds: Double(samples.count) / Double(sampleRate))
+            }
+            samples = Array(samples[start..<end])
+        }
+        if trimSilence {
+            let kept = SilenceTrimmer.nonSilentRange(samples)
+            if kept.count < samples.count { samples = Array(samples[kept]) }
+        }
+        if speed != 1 {
+            // Read at rate r and replayed at r / speed: the same words, `speed` times faster.
+            samples = try Resampler.resample(samples, from: Double(sampleRate), to: (Double(sampleRate) / speed).rounded())
+        }
+        return samples
+    }
+
+    private func pickSpeed(_ rng: inout RandomGenerator) -> Double {
+        guard !speedFactors.isEmpty else { return 1 }
+        return speedFactors[Int(rng.next() % UInt64(speedFactors.count))]
     }
 }

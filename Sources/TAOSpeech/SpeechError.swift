@@ -6,6 +6,8 @@ public enum SpeechError: Error, Equatable, CustomStringConvertible {
     case emptyManifest(path: String, skipped: Int)
     case cannotWrite(path: String, reason: String)
     case badDataset(path: String, reason: String)
+    /// A manifest line's `offset` and `duration` (seconds) select nothing of its file.
+    case emptySegment(file: String, offset: Double, duration: Double, fileSeconds: Double)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum SpeechError: Error, Equatable, CustomStringConvertible {
             "\(path): no usable utterances (\(skipped) lines skipped; see the log for each)"
         case let .cannotWrite(path, reason): "\(path): cannot write (\(reason))"
         case let .badDataset(path, reason): "\(path): \(reason)"
+        case let .emptySegment(file, offset, duration, fileSeconds):
+            "\(file): offset \(offset) s with duration \(duration) s is past the end of the audio (\(fileSeconds) s long; fix the manifest line)"
         }
     }
 }

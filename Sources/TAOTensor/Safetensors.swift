@@ -73,8 +73,28 @@ public struct SafetensorsFile {
     public func tensor(_ name: String) throws -> Tensor {
         guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
         guard entry.dtype == "F32" else { throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32") }
+        return try widenedTensor(name)
+    }
+
+    /// The tensor `name` as float32: stored as F32, or widened from F16 or BF16 (half-size checkpoints).
+    public func widenedTensor(_ name: String) throws -> Tensor {
+        guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
         let out = Tensor(zeros: entry.shape)
-        copyBytes(of: entry, into: UnsafeMutableRawPointer(out.pointer))
+        switch entry.dtype {
+        case "F32":
+            copyBytes(of: entry, into: UnsafeMutableRawPointer(out.pointer))
+        case "F16", "BF16":
+            var halves = [UInt16](repeating: 0, count: out.count)
+            halves.withUnsafeMutableBytes { if let base = $0.baseAddress { copyBytes(of: entry, into: base) } }
+            let target = out.pointer
+            if entry.dtype == "F16" {
+                for (i, bits) in halves.enumerated() { target[i] = Float(Float16(bitPattern: UInt16(littleEndian: bits))) }
+            } else {
+                for (i, bits) in halves.enumerated() { target[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bits)) << 16) }
+            }
+        default:
+            throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32, F16 or BF16")
+        }
         return out
     }
 
@@ -103,14 +123,17 @@ public struct SafetensorsFile {
         }
     }
 
-    /// Writes float32 `tensors` (names must be unique) with optional string `metadata`.
-    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to url: URL) throws {
+    /// Writes `tensors` (names must be unique) with optional string `metadata`, as float32 or, with `halfPrecision`,
+    /// as float16 (half the size; values rounded to nearest, beyond 65504 saturated to infinity as IEEE does).
+    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], halfPrecision: Bool = false,
+                             to url: URL) throws {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
+        let (dtype, width) = halfPrecision ? ("F16", 2) : ("F32", 4)
         for (name, tensor) in tensors {
-            let bytes = tensor.count * 4
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            let bytes = tensor.count * width
+            header[name] = ["dtype": dtype, "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
         }
         var headerBytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
@@ -121,7 +144,12 @@ public struct SafetensorsFile {
         file.append(headerBytes)
         for (_, tensor) in tensors {
             let values = tensor.contiguousValues()
-            file.append(Data(bytes: values.pointer, count: values.count * 4))
+            if halfPrecision {
+                let halves = UnsafeBufferPointer(start: values.pointer, count: values.count).map { Float16($0).bitPattern.littleEndian }
+                halves.withUnsafeBytes { file.append(contentsOf: $0) }
+            } else {
+                file.append(Data(bytes: values.pointer, count: values.count * 4))
+            }
         }
         do {
             try file.write(to: url, options: .atomic)
@@ -133,11 +161,12 @@ public struct SafetensorsFile {
 
 extension Module {
     /// Saves parameters and buffers under their dotted names.
-    public func saveSafetensors(to url: URL, metadata: [String: String] = [:]) throws {
-        try SafetensorsFile.write(stateTensors(), metadata: metadata, to: url)
+    public func saveSafetensors(to url: URL, metadata: [String: String] = [:], halfPrecision: Bool = false) throws {
+        try SafetensorsFile.write(stateTensors(), metadata: metadata, halfPrecision: halfPrecision, to: url)
     }
 
-    /// Loads parameters and buffers from a safetensors file, checking every name, dtype and shape before
+    /// Loads parameters and buffers (stored as float32, or float16/bfloat16 widened) from a safetensors file,
+    /// checking every name, dtype and shape before
     /// changing anything. `strict` rejects tensors the model does not have; `ignoring` names file tensors that
     /// are never loaded (e.g. `num_batches_tracked`, `position_ids`). Missing tensors are always an error.
     public func loadSafetensors(from url: URL, strict: Bool = true, ignoring: (String) -> Bool = { _ in false }) throws {
@@ -150,11 +179,13 @@ extension Module {
         if strict && !unknown.isEmpty { throw TensorError.unknownKeys(path: file.path, keys: unknown) }
         for (name, tensor) in state {
             guard let entry = file.entries[name] else { throw TensorError.missingKeys(path: file.path, keys: [name]) }
-            if entry.dtype != "F32" { throw TensorError.wrongDType(path: file.path, key: name, found: entry.dtype, expected: "F32") }
+            if !["F32", "F16", "BF16"].contains(entry.dtype) {
+                throw TensorError.wrongDType(path: file.path, key: name, found: entry.dtype, expected: "F32, F16 or BF16")
+            }
             if entry.shape != tensor.shape { throw TensorError.wrongShape(path: file.path, key: name, found: entry.shape, expected: tensor.shape) }
         }
         for (name, tensor) in state {
-            let loaded = try file.tensor(name)
+            let loaded = try file.widenedTensor(name)
             copyStrided(from: loaded, into: tensor)
         }
     }

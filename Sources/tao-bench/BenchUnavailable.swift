@@ -1,5 +1,5 @@
-/// Thrown by a benchmark area that this build does not implement yet.
+/// Thrown by a benchmark that cannot run here (a workload this build lacks, a model file not found); says why.
 struct BenchUnavailable: Error, CustomStringConvertible {
-    let area: String
-    var description: String { "benchmark area '\(area)' is not available yet in this build" }
+    let reason: String
+    var description: String { reason }
 }

@@ -119,7 +119,7 @@ enum DecodingBench {
                 sentences.append(sentence)
             }
         }
-        guard sentences.count > 100 else { throw BenchUnavailable(area: "decoding (no /usr/share/common-licenses corpus; pass --corpus FILE)") }
+        guard sentences.count > 100 else { throw BenchUnavailable(reason: "decoding: no /usr/share/common-licenses corpus (pass --corpus FILE)") }
         return sentences
     }
 

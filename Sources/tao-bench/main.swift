@@ -6,6 +6,8 @@ let areas: [String: ([String]) throws -> Void] = [
     "tensor": TensorBench.run,
     "frontend": FrontendBench.run,
     "decoding": DecodingBench.run,
+    "speech": SpeechBench.run,
+    "nlp": NLPBench.run,
     "serve": ServeBench.run,
 ]
 

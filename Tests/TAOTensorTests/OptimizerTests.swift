@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TAOTensor
 
@@ -72,4 +73,57 @@ func otherSchedules() {
     let constant = ConstantSchedule(baseLR: 0.3, warmup: .steps(2), maxSteps: 10)
     #expect(abs(constant.learningRate(at: 0) - 0.1) < 1e-7)
     #expect(constant.learningRate(at: 5) == 0.3)
+}
+
+/// Runs `steps` updates of a fixed quadratic-ish loss on `weights`.
+private func trainSteps(_ optimizer: any Optimizer, _ weights: Tensor, steps: Int) {
+    for _ in 0..<steps {
+        optimizer.zeroGrad()
+        let loss = ((weights * weights).sum() + (weights * Tensor([0.5, -1, 2, 0.25, 3, -2], shape: [2, 3])).sum())
+        loss.backward()
+        optimizer.step()
+    }
+}
+
+@Test("saving optimizer state after 3 steps and restoring it into a fresh optimizer continues exactly as without a stop",
+      arguments: ["sgd", "adam", "adamw", "novograd"])
+func optimizerStateResumes(kind: String) throws {
+    func make(_ parameters: [Tensor]) -> any Optimizer {
+        switch kind {
+        case "sgd": SGD(parameters: parameters, learningRate: 0.1, momentum: 0.9, nesterov: true)
+        case "adam": Adam(parameters: parameters, learningRate: 0.05, weightDecay: 0.01)
+        case "adamw": Adam.adamW(parameters: parameters, learningRate: 0.05)
+        default: Novograd(parameters: parameters, learningRate: 0.05, betas: (0.8, 0.5), weightDecay: 0.001)
+        }
+    }
+    let start: [Float] = [1, -2, 0.5, 3, -1, 0.25]
+    let straight = Tensor(start, shape: [2, 3], requiresGrad: true)
+    trainSteps(make([straight]), straight, steps: 7)
+
+    let first = Tensor(start, shape: [2, 3], requiresGrad: true)
+    let before = make([first])
+    trainSteps(before, first, steps: 3)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("optim-\(UUID().uuidString).safetensors")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try SafetensorsFile.write(before.state(), to: file)
+    let saved = try SafetensorsFile(contentsOf: file)
+    let restoredWeights = Tensor(first.scalars, shape: [2, 3], requiresGrad: true)
+    let after = make([restoredWeights])
+    try after.restore(Dictionary(uniqueKeysWithValues: try saved.entries.keys.map { ($0, try saved.tensor($0)) }), source: file.path)
+    trainSteps(after, restoredWeights, steps: 4)
+    #expect(restoredWeights.scalars == straight.scalars)
+    #expect(!before.state().isEmpty)
+}
+
+@Test("restoring optimizer state of another shape names the tensor and both shapes")
+func optimizerStateShapeMismatch() {
+    let small = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let optimizer = Adam(parameters: [small])
+    let state = ["0.exp_avg": Tensor([1, 2, 3], shape: [3]), "0.exp_avg_sq": Tensor([1, 2, 3], shape: [3])]
+    #expect(throws: TensorError.wrongShape(path: "ckpt", key: "0.exp_avg", found: [3], expected: [2])) {
+        try optimizer.restore(state, source: "ckpt")
+    }
+    #expect(throws: TensorError.unknownKeys(path: "ckpt", keys: ["7.exp_avg"])) {
+        try optimizer.restore(["7.exp_avg": Tensor([1], shape: [1])], source: "ckpt")
+    }
 }

@@ -84,3 +84,27 @@ func roundTripAndCorruption() throws {
     try Data([1, 2, 3]).write(to: url)
     #expect(throws: TensorError.self) { try SafetensorsFile(contentsOf: url) }
 }
+
+@Test("a float16 save is half the size and loads back into a float32 model within float16 rounding")
+func halfPrecisionRoundTrip() throws {
+    let model = TinyCheckpointModel()
+    var rng = RandomGenerator(seed: 5)
+    for (_, tensor) in model.stateTensors() {
+        let values = (0..<tensor.count).map { _ in rng.nextUniform(-3, 3) }
+        tensor.pointer.update(from: values, count: values.count)
+    }
+    let full = temporaryURL("full.safetensors"), half = temporaryURL("half.safetensors")
+    defer { for url in [full, half] { try? FileManager.default.removeItem(at: url) } }
+    try model.saveSafetensors(to: full)
+    try model.saveSafetensors(to: half, halfPrecision: true)
+    let (fullFile, halfFile) = (try SafetensorsFile(contentsOf: full), try SafetensorsFile(contentsOf: half))
+    for (name, entry) in halfFile.entries {
+        #expect(entry.dtype == "F16" && entry.range.count * 2 == fullFile.entries[name]?.range.count, "\(name)")
+    }
+    let reloaded = TinyCheckpointModel()
+    try reloaded.loadSafetensors(from: half)
+    for ((name, original), (_, loaded)) in zip(model.stateTensors(), reloaded.stateTensors()) {
+        let worst = zip(original.scalars, loaded.scalars).map { abs($0 - $1) / max(abs($0), 1e-3) }.max() ?? 0
+        #expect(worst < 1e-3, "\(name): relative error \(worst)")
+    }
+}

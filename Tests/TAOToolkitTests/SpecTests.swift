@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TAOToolkit
+import TAOSpeech
 
 /// Every task and subtask that has a spec.
 let allSpecs: [(TaskName, Subtask)] = TaskName.allCases.flatMap { task in
@@ -221,4 +222,22 @@ func suggestions() {
     #expect(Suggestions.editDistance("kitten", "sitting") == 3)
     #expect(Suggestions.nearest(to: "speech_to_txt", in: TaskName.allCases.map(\.rawValue)) == "speech_to_text")
     #expect(Suggestions.nearest(to: "zzzzzz", in: ["train", "infer"]) == nil)
+}
+
+@Test("the architecture train specs (QuartzNet 5x5, Jasper 10x5, Citrinet-384/512/1024) load against the train schema with their own networks")
+func architectureSpecsLoad() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tao-arch-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var blockCounts: [String: Int] = [:]
+    for task in [TaskName.speechToText, .speechToTextCitrinet] {
+        try SpecDownloader.write(task, to: directory.appendingPathComponent(task.rawValue))
+        for variant in DefaultSpecs.architectures(task) {
+            let text = try String(contentsOf: directory.appendingPathComponent(task.rawValue).appendingPathComponent(variant.fileName), encoding: .utf8)
+            let spec = try load(text, task: task, overrides: fillRequired(try #require(DefaultSpecs.schema(task, .train))))
+            blockCounts[variant.fileName] = try spec.decode(EncoderSpec.self, at: "model.encoder").jasper.count
+        }
+    }
+    // C1 + 5 B blocks + C2 + C3; C1 + 10 + 2; B0 + 6 + 7 + 8 + final.
+    #expect(blockCounts == ["train_quartznet_5x5.yaml": 8, "train_jasper_10x5.yaml": 13, "train_citrinet_384.yaml": 23,
+                            "train_citrinet_512.yaml": 23, "train_citrinet_1024.yaml": 23])
 }

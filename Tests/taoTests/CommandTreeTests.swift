@@ -51,14 +51,14 @@ func unavailableSubtask() throws {
     defer { try? FileManager.default.removeItem(at: results) }
     let home = TAOProcess.temporaryDirectory("home")
     defer { try? FileManager.default.removeItem(at: home) }
-    let valid = try TAOProcess.run(["text_classification", "train", "-r", results.path, "data_dir=data", "model.dataset.num_classes=2"],
+    let valid = try TAOProcess.run(["speech_to_text_citrinet", "export", "-r", results.path, "export_to=a.tao"],
                                    environment: ["TAO_HOME": home.path])
     #expect(valid.status == 3)
     #expect(valid.stderr.contains("not available yet in this build"))
-    let invalid = try TAOProcess.run(["text_classification", "train", "-r", results.path, "data_dir=data", "model.dataset.num_classes=two"],
+    let invalid = try TAOProcess.run(["speech_to_text_citrinet", "export", "-r", results.path, "export_format=onnx"],
                                      environment: ["TAO_HOME": home.path])
     #expect(invalid.status == 2)
-    #expect(invalid.stderr.contains("'model.dataset.num_classes'"))
+    #expect(invalid.stderr.contains("'export_format': 'onnx' is not one of tao"))
 }
 
 @Test("errors are one line per problem, prefixed 'error:', with no stack trace")
@@ -79,7 +79,8 @@ func downloadSpecsThenTrain() throws {
                                       environment: ["TAO_HOME": home.path])
     #expect(download.status == 0)
     let files = try FileManager.default.contentsOfDirectory(atPath: specs.path).sorted()
-    #expect(files == ["dataset_convert.yaml", "evaluate.yaml", "export.yaml", "finetune.yaml", "infer.yaml", "train.yaml"])
+    #expect(files == ["dataset_convert.yaml", "evaluate.yaml", "export.yaml", "finetune.yaml", "infer.yaml", "train.yaml",
+                     "train_jasper_10x5.yaml", "train_quartznet_5x5.yaml"])
     let train = try TAOProcess.run(["speech_to_text", "train", "-e", specs.appendingPathComponent("train.yaml").path,
                                     "-r", results.appendingPathComponent("train").path, "trainer.max_epochs=ten"],
                                    environment: ["TAO_HOME": home.path])
@@ -130,8 +131,8 @@ func concurrentProcessesLoseNothing() throws {
     let burst = (0..<6).map { worker -> Process in
         let process = Process()
         process.executableURL = TAOProcess.executable
-        process.arguments = ["text_classification", "train", "-r", results.appendingPathComponent("burst\(worker)").path,
-                             "data_dir=d", "model.dataset.num_classes=2"]
+        process.arguments = ["speech_to_text_citrinet", "export", "-r", results.appendingPathComponent("burst\(worker)").path,
+                             "export_to=b\(worker).tao"]
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         return process
@@ -143,7 +144,7 @@ func concurrentProcessesLoseNothing() throws {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", """
             for i in 0 1 2 3 4 5 6 7 8 9; do
-              "$0" text_classification train -r "$1/w\(worker)-$i" data_dir=d model.dataset.num_classes=$((i % 5 + 2)) 2>/dev/null
+              "$0" speech_to_text_citrinet export -r "$1/w\(worker)-$i" export_to=w$i.tao 2>/dev/null
             done
             """, TAOProcess.executable.path, results.path]
         process.environment = environment
@@ -152,7 +153,7 @@ func concurrentProcessesLoseNothing() throws {
     for loop in loops { try loop.run() }
     for loop in loops { loop.waitUntilExit() }
     let list = try TAOProcess.run(["runs", "list", "--limit", "100"], environment: ["TAO_HOME": home.path])
-    let rows = list.stdout.split(separator: "\n").filter { $0.contains("text_classification") }
+    let rows = list.stdout.split(separator: "\n").filter { $0.contains("speech_to_text_citrinet") }
     #expect(rows.count == 26)
     #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("not available yet") })
 }

@@ -50,6 +50,21 @@ func nGramEndToEnd() throws {
         let reread = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("r6/metrics.json"))) as? [String: Any])
         #expect(abs((reread["perplexity"] as? Double ?? 0) - perplexity) < 1e-3 * perplexity, "\(format)")
     }
+    // With -k, an ARPA or binary export is an encrypted archive that opens only with the key.
+    for format in ["arpa", "binary"] {
+        let file = folder.appendingPathComponent("export/lm-encrypted.\(format)").path
+        let export = try run(["n_gram", "export", "-r", folder.appendingPathComponent("r8").path, "-m", model, "-k", "s3cret",
+                              "export_format=\(format)", "export_to=\(file)"])
+        #expect(export.status == 0 && export.stdout.contains("(encrypted)"), "\(export.stderr)")
+        #expect(!(try String(contentsOf: URL(fileURLWithPath: file), encoding: .isoLatin1)).contains("\\data\\"))
+        let noKey = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r9").path, "-m", file, "test_ds.data_file=\(corpus.path)"])
+        #expect(noKey.status == 1 && noKey.stderr.contains("encrypted"), "\(noKey.stderr)")
+        let withKey = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r10").path, "-m", file, "-k", "s3cret",
+                               "test_ds.data_file=\(corpus.path)"])
+        #expect(withKey.status == 0, "\(withKey.stderr)")
+        let reread = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("r10/metrics.json"))) as? [String: Any])
+        #expect(abs((reread["perplexity"] as? Double ?? 0) - perplexity) < 1e-3 * perplexity, "\(format)")
+    }
     let missing = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r7").path, "-m", model, "test_ds.data_file=/nonexistent.txt"])
     #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.txt: cannot read (no such file)"))
 }

@@ -91,6 +91,22 @@ func speechToTextEndToEnd() throws {
     #expect(grid.split(separator: "\n").count == 2 && grid.contains("\"wer\""))
     #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("beam/predictions.jsonl").path))
 
+    // A model exported with lm_path carries the LM: beam search without decoding.lm_path decodes as with it.
+    let withLM = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export-lm").path, "-m", model.path,
+                                     "lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)"], environment: environment)
+    #expect(withLM.status == 0 && withLM.stdout.contains("2-gram LM"), "\(withLM.stderr)")
+    var predictions: [String] = []
+    for (name, model, lm) in [("explicit", model.path, ["decoding.lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)"]),
+                              ("carried", folder.appendingPathComponent("export-lm/exported-model.tao").path, [])] {
+        let run = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent(name).path, "-m", model,
+                                      "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8",
+                                      "decoding.alpha=2.0"] + lm, environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        predictions.append(try String(contentsOf: folder.appendingPathComponent("\(name)/predictions.jsonl"), encoding: .utf8))
+    }
+    #expect(!predictions[0].isEmpty && predictions[0] == predictions[1])
+    #expect(try String(contentsOf: folder.appendingPathComponent("carried/evaluate.log"), encoding: .utf8).contains("LM carried by"))
+
     let evaluate = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model.path,
                                        "test_ds.manifest_filepath=\(manifest.path)"], environment: environment)
     #expect(evaluate.status == 0, "\(evaluate.stderr)")
@@ -126,4 +142,59 @@ func speechErrors() throws {
                                       "file_paths=[a.wav]"], environment: ["TAO_HOME": home.path])
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("none.tao: cannot read the model archive: no such file"))
+}
+
+@Test("train killed during an epoch and run again with the same -r resumes from the last checkpoint and ends with the model an uninterrupted run makes")
+func speechTrainResumes() throws {
+    let folder = TAOProcess.temporaryDirectory("resume"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    let (spec, manifest) = try smallSetup(in: folder)
+    // Speed perturbation, silence trimming and a segment given by offset exercise the whole audio path while resuming.
+    var lines = try String(contentsOf: manifest, encoding: .utf8)
+    lines += "\n" + #"{"audio_filepath": "\#(audioFixtures.appendingPathComponent("cards_001.wav").path)", "offset": 0.2, "duration": 1.0, "text": "ten"}"#
+    try lines.write(to: manifest, atomically: true, encoding: .utf8)
+    let options = ["training_ds.speed_perturb=[0.9, 1.0, 1.1]", "training_ds.trim_silence=true", "trainer.max_epochs=4"]
+    func train(_ results: String, _ extra: [String] = []) throws -> TAOProcess.Result {
+        let output = try TAOProcess.run(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent(results).path]
+                                        + options + extra, environment: environment)
+        #expect(output.status == 0, "\(output.stderr)")
+        return output
+    }
+    _ = try train("straight")
+    // Killed (SIGKILL: no chance to clean up) once the first epoch's checkpoint is written, i.e. during a later epoch.
+    let checkpoint = folder.appendingPathComponent("stopped/checkpoints/last.tao")
+    let running = try TAOProcess.start(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent("stopped").path]
+                                       + options, environment: environment)
+    let deadline = Date().addingTimeInterval(120)
+    while !FileManager.default.fileExists(atPath: checkpoint.path) && running.isRunning && Date() < deadline { usleep(20_000) }
+    kill(running.processIdentifier, SIGKILL)
+    running.waitUntilExit()
+    #expect(running.terminationReason == .uncaughtSignal, "training ended before it could be killed")
+    let resumed = try train("stopped")
+    #expect((resumed.stdout + resumed.stderr).contains("resuming from"))
+    let straight = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("straight/trained-model.tao"))
+    let again = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("stopped/trained-model.tao"))
+    #expect(straight != nil && straight == again, "the resumed run's weights differ from the uninterrupted run's")
+
+    // A checkpoint of another architecture is refused with the reason, not loaded into the wrong shapes.
+    let other = try TAOProcess.run(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent("stopped").path,
+                                    "model.decoder.feat_in=32", "model.encoder.jasper.2.filters=32"] + options, environment: environment)
+    #expect(other.status == 1 && other.stderr.contains("cannot resume"), "\(other.stderr)")
+}
+
+/// The bytes of member `name` of an uncompressed tar file (ustar headers: name at 0, octal size at 124).
+private func tarMember(_ name: String, of url: URL) throws -> Data? {
+    let tar = try Data(contentsOf: url)
+    var offset = 0
+    while offset + 512 <= tar.count {
+        let header = tar[tar.startIndex + offset..<tar.startIndex + offset + 512]
+        let memberName = String(decoding: header.prefix(100).prefix { $0 != 0 }, as: UTF8.self)
+        if memberName.isEmpty { return nil }
+        let sizeField = String(decoding: header.dropFirst(124).prefix(12).prefix { $0 != 0 && $0 != 32 }, as: UTF8.self)
+        guard let size = Int(sizeField, radix: 8) else { return nil }
+        if memberName == name { return tar.subdata(in: tar.startIndex + offset + 512..<tar.startIndex + offset + 512 + size) }
+        offset += 512 + (size + 511) / 512 * 512
+    }
+    return nil
 }

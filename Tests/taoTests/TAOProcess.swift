@@ -41,6 +41,18 @@ struct TAOProcess {
                       stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 
+    /// Starts `tao arguments...` without waiting (output discarded), for tests that interrupt it.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory(_ name: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tao-\(name)-\(UUID().uuidString)")

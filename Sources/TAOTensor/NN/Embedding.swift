@@ -8,6 +8,12 @@ public final class Embedding: Module {
         weight = .normal([count, dimension], requiresGrad: true, rng: &rng)
     }
 
+    /// A table holding `weight` `[count, dimension]` (e.g. a checkpoint's or a differently initialized one).
+    public init(weight: Tensor) {
+        precondition(weight.rank == 2, "Embedding weight must be [count, dimension], got \(weight.shape)")
+        self.weight = weight
+    }
+
     public var localParameters: [(String, Tensor)] { [("weight", weight)] }
 
     /// Vectors of `indices` (row-major, `shape` gives their layout) -> `shape + [dimension]`.

@@ -12,6 +12,15 @@ public final class Linear: Layer {
         self.bias = bias ? .uniform([outFeatures], low: -bound, high: bound, requiresGrad: true, rng: &rng) : nil
     }
 
+    /// A linear layer over given tensors: `weight` `[outFeatures, inFeatures]`, `bias` `[outFeatures]` (e.g. views
+    /// of one shared storage, so several layers can also run as one fused GEMM).
+    public init(weight: Tensor, bias: Tensor?) {
+        precondition(weight.rank == 2, "Linear weight must be [out, in], got \(weight.shape)")
+        if let bias { precondition(bias.shape == [weight.shape[0]], "Linear bias \(bias.shape) does not fit weight \(weight.shape)") }
+        self.weight = weight
+        self.bias = bias
+    }
+
     public var localParameters: [(String, Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
     /// x: `[..., inFeatures]` -> `[..., outFeatures]` (one GEMM over all leading axes; W^T is passed to BLAS).

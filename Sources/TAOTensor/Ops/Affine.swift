@@ -10,13 +10,10 @@ public func affine(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let input = x.contiguousValues(), kernel = weight.contiguousValues()
     let rows = x.count / Swift.max(inFeatures, 1)
     let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])
-    if let bias {
-        let values = bias.contiguousValues()
-        for row in 0..<rows { (out.pointer + row * outFeatures).update(from: values.pointer, count: outFeatures) }
-        withExtendedLifetime(values) {}
-    }
-    sgemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: input.pointer, lda: inFeatures,
-          b: kernel.pointer, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: out.pointer, ldc: outFeatures)
+    let shift = bias?.contiguousValues()
+    affineRows(input.pointer, rows: rows, k: inFeatures, weight: kernel.pointer, n: outFeatures, bias: shift.map { UnsafePointer($0.pointer) },
+               out: out.pointer)
+    withExtendedLifetime(shift) {}
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return out.recording(inputs) { g in
         // dx = g W; dW = g^T x (all rows in one GEMM); db = column sums of g.

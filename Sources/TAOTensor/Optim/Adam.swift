@@ -33,6 +33,23 @@ public final class Adam: Optimizer {
              decoupledWeightDecay: true)
     }
 
+    public func state() -> [(String, Tensor)] {
+        parameters.indices.flatMap { index -> [(String, Tensor)] in
+            guard let m = firstMoments[index], let v = secondMoments[index] else { return [] }
+            return [("\(index).exp_avg", m), ("\(index).exp_avg_sq", v), ("\(index).step", Tensor([Float(steps[index])], shape: [1]))]
+        }
+    }
+
+    public func restore(_ tensors: [String: Tensor], source: String) throws {
+        var state = OptimizerState(tensors, source: source, parameters: parameters)
+        for index in parameters.indices {
+            firstMoments[index] = try state.tensor(index, "exp_avg")
+            secondMoments[index] = try state.tensor(index, "exp_avg_sq")
+            steps[index] = Int(try state.scalar(index, "step") ?? 0)
+        }
+        try state.checkAllUsed()
+    }
+
     public func step() {
         for (index, parameter) in parameters.enumerated() {
             guard let grad = parameter.grad?.contiguousValues() else { continue }

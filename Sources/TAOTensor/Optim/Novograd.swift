@@ -23,6 +23,24 @@ public final class Novograd: Optimizer {
         steps = Array(repeating: 0, count: parameters.count)
     }
 
+    public func state() -> [(String, Tensor)] {
+        parameters.indices.flatMap { index -> [(String, Tensor)] in
+            guard let m = momentum[index] else { return [] }
+            return [("\(index).exp_avg", m), ("\(index).exp_avg_sq", Tensor([secondMoment[index]], shape: [1])),
+                    ("\(index).step", Tensor([Float(steps[index])], shape: [1]))]
+        }
+    }
+
+    public func restore(_ tensors: [String: Tensor], source: String) throws {
+        var state = OptimizerState(tensors, source: source, parameters: parameters)
+        for index in parameters.indices {
+            momentum[index] = try state.tensor(index, "exp_avg")
+            secondMoment[index] = try state.scalar(index, "exp_avg_sq") ?? 0
+            steps[index] = Int(try state.scalar(index, "step") ?? 0)
+        }
+        try state.checkAllUsed()
+    }
+
     public func step() {
         for (index, parameter) in parameters.enumerated() {
             guard let grad = parameter.grad?.contiguousValues() else { continue }

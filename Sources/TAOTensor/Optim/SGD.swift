@@ -18,6 +18,16 @@ public final class SGD: Optimizer {
         buffers = Array(repeating: nil, count: parameters.count)
     }
 
+    public func state() -> [(String, Tensor)] {
+        parameters.indices.compactMap { index in buffers[index].map { ("\(index).momentum_buffer", $0) } }
+    }
+
+    public func restore(_ tensors: [String: Tensor], source: String) throws {
+        var state = OptimizerState(tensors, source: source, parameters: parameters)
+        for index in parameters.indices { buffers[index] = try state.tensor(index, "momentum_buffer") }
+        try state.checkAllUsed()
+    }
+
     public func step() {
         for (index, parameter) in parameters.enumerated() {
             guard let grad = parameter.grad?.contiguousValues() else { continue }

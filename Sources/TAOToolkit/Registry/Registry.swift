@@ -50,14 +50,7 @@ public final class Registry: Sendable {
 
     /// `$TAO_HOME/registry.sqlite`, with `TAO_HOME` defaulting to `~/.tao`; creates the folder.
     public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
-        let home: URL
-        if let taoHome = environment["TAO_HOME"], !taoHome.isEmpty {
-            home = URL(fileURLWithPath: (taoHome as NSString).expandingTildeInPath, isDirectory: true)
-        } else {
-            let userHome = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? FileManager.default.homeDirectoryForCurrentUser
-            home = userHome.appendingPathComponent(".tao", isDirectory: true)
-        }
+        let home = TAOHome.url(environment: environment)
         do {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         } catch {

@@ -17,6 +17,27 @@ public enum DefaultSpecs {
     /// The file name `download_specs` writes a subtask's spec to.
     public static func fileName(_ subtask: Subtask) -> String { subtask.rawValue + ".yaml" }
 
+    /// The other architectures a task ships as train specs beside `train.yaml`: the same keys (they are checked against
+    /// the train schema), other defaults for the network. speech_to_text's train.yaml is QuartzNet 15x5;
+    /// speech_to_text_citrinet's is Citrinet-256.
+    public static func architectures(_ task: TaskName) -> [(fileName: String, description: String, schema: SpecSection)] {
+        switch task {
+        case .speechToText:
+            let character = { (blocks: [SpecValue]) in speech(.train, model: SpeechSections.characterModel(blocks: blocks), labels: true) }
+            return [
+                ("train_quartznet_5x5.yaml", "QuartzNet 5x5 (6.7 M parameters)", character(SpeechSections.quartzNet(blockRepeats: 1))),
+                ("train_jasper_10x5.yaml", "Jasper 10x5 (dense residuals, full convolutions)", character(SpeechSections.jasper10x5)),
+            ]
+        case .speechToTextCitrinet:
+            return [384, 512, 1024].map { filters in
+                ("train_citrinet_\(filters).yaml", "Citrinet-\(filters)",
+                 speech(.train, model: SpeechSections.subwordModel(filters: filters), labels: false))
+            }
+        default:
+            return []
+        }
+    }
+
     // MARK: Speech
 
     private static func speech(_ subtask: Subtask, model: SpecSection, labels: Bool) -> SpecSection {
@@ -66,7 +87,10 @@ public enum DefaultSpecs {
                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded."),
             ])
         case .export:
-            return CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            let export = CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            return SpecSection(export.fields + [
+                .string("lm_path", nil, "An n-gram LM (.tao, ARPA or binary) to carry inside the exported model; beam search uses it when decoding.lm_path is null."),
+            ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: ["librispeech", "an4", "folder"], defaultName: "folder")
                 .replacing(.int("sample_rate", 16000, "Rate in Hz the converted audio is written at."))
@@ -146,7 +170,10 @@ public enum DefaultSpecs {
         case .infer:
             return NLPSections.inferQueries(inferExamples(task))
         case .export:
-            return CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            let export = CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
+            return SpecSection(export.fields + [
+                .choice("weights_dtype", ["float32", "float16"], "float32", "Storage of the weights: float16 halves the file (they load as float32)."),
+            ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])
         case .createTokenizer, .downloadSpecs:
@@ -231,7 +258,7 @@ public enum DefaultSpecs {
 
     private static func convertNames(_ task: TaskName) -> [String] {
         switch task {
-        case .textClassification: ["atis", "tsv"]
+        case .textClassification: ["atis"]
         case .tokenClassification: ["conll"]
         case .intentSlotClassification: ["atis", "snips"]
         default: ["text"]

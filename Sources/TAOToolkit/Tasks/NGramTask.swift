@@ -8,6 +8,8 @@ import TAOText
 /// text (`model.arpa`); `evaluate`, `infer` and `export` also take a plain ARPA file or tao's binary format as `-m`.
 enum NGramTask {
     static let arpaMember = "model.arpa"
+    /// The binary form inside an archive (a speech model carrying its LM, an encrypted binary export).
+    static let binaryMember = "lm.bin"
 
     // MARK: Dataset conversion
 
@@ -113,12 +115,21 @@ enum NGramTask {
         } catch {
             throw TaskError.cannotWrite(path: output.path, reason: error.localizedDescription)
         }
-        switch spec.exportFormat {
-        case "binary": try NGramBinary.write(model, to: output.path)
-        default: try ARPAWriter.write(model, to: output.path)
+        if let key {
+            // Encrypted, the ARPA text or binary file travels as the one member of an encrypted archive; `-m` with
+            // the key opens it wherever an LM is read.
+            var archive = ModelArchive()
+            archive[spec.exportFormat == "binary" ? binaryMember : arpaMember] = spec.exportFormat == "binary"
+                ? try binaryData(model) : Data(try ARPAWriter.text(model).utf8)
+            try archive.write(to: output, key: key)
+        } else {
+            switch spec.exportFormat {
+            case "binary": try NGramBinary.write(model, to: output.path)
+            default: try ARPAWriter.write(model, to: output.path)
+            }
         }
         try recorder.recordArtifact(output, kind: "export")
-        return "exported the model as \(spec.exportFormat) to \(output.path)"
+        return "exported the model as \(spec.exportFormat) to \(output.path)" + (key == nil ? "" : " (encrypted)")
     }
 
     // MARK: Helpers
@@ -131,10 +142,36 @@ enum NGramTask {
         if NGramBinary.isBinary(path: url.path) { return try NGramBinary.load(path: url.path) }
         if ArchiveCipher.isEncrypted(head) || (head.count >= 262 && head[257..<262] == Data("ustar".utf8)) {
             let archive = try ModelArchive.read(from: url, key: key)
-            let text = try archive.required(arpaMember, archive: url.path)
-            return try ARPAReader.read(text: String(decoding: text, as: UTF8.self), name: url.path + "!" + arpaMember)
+            guard let model = try languageModel(in: archive, name: url.path) else {
+                throw ArchiveError.missingMember(path: url.path, member: arpaMember)
+            }
+            return model
         }
         return try ARPAReader.read(path: url.path)
+    }
+
+    /// The LM an archive carries (binary or ARPA member), nil when it has none.
+    static func languageModel(in archive: ModelArchive, name: String) throws -> NGramModel? {
+        if let binary = archive[binaryMember] {
+            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-lm-\(UUID().uuidString).bin")
+            defer { try? FileManager.default.removeItem(at: temporary) }
+            do { try binary.write(to: temporary) } catch {
+                throw TaskError.cannotWrite(path: temporary.path, reason: error.localizedDescription)
+            }
+            return try NGramBinary.load(path: temporary.path)
+        }
+        guard let text = archive[arpaMember] else { return nil }
+        return try ARPAReader.read(text: String(decoding: text, as: UTF8.self), name: name + "!" + arpaMember)
+    }
+
+    /// The binary format of `model` as bytes.
+    static func binaryData(_ model: NGramModel) throws -> Data {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-lm-\(UUID().uuidString).bin")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        try NGramBinary.write(model, to: temporary.path)
+        do { return try Data(contentsOf: temporary) } catch {
+            throw TaskError.cannotRead(path: temporary.path, reason: error.localizedDescription)
+        }
     }
 
     private static func readLines(_ path: String) throws -> [String] {

@@ -2,7 +2,8 @@ import Foundation
 
 /// `download_specs`: writes every default spec of a task, commented, to a folder.
 public enum SpecDownloader {
-    /// Writes `<subtask>.yaml` for each subtask of `task` into `directory`; returns the files written.
+    /// Writes `<subtask>.yaml` for each subtask of `task` and the train specs of its other architectures into
+    /// `directory`; returns the files written.
     @discardableResult
     public static func write(_ task: TaskName, to directory: URL) throws -> [URL] {
         do {
@@ -10,16 +11,19 @@ public enum SpecDownloader {
         } catch {
             throw TaskError.cannotWrite(path: directory.path, reason: "cannot create the folder")
         }
+        var specs: [(fileName: String, subtask: Subtask, title: String, schema: SpecSection)] = task.subtasks.compactMap { subtask in
+            DefaultSpecs.schema(task, subtask).map { (DefaultSpecs.fileName(subtask), subtask, "the default spec", $0) }
+        }
+        specs += DefaultSpecs.architectures(task).map { ($0.fileName, .train, "\($0.description) instead of the default network", $0.schema) }
         var written: [URL] = []
-        for subtask in task.subtasks {
-            guard let schema = DefaultSpecs.schema(task, subtask) else { continue }
+        for spec in specs {
             let header = [
-                "tao \(task.rawValue) \(subtask.rawValue): the default spec, every key with its default.",
-                "Run: tao \(task.rawValue) \(subtask.rawValue) -e \(DefaultSpecs.fileName(subtask)) -r RESULTS_DIR [key.path=value ...]",
+                "tao \(task.rawValue) \(spec.subtask.rawValue): \(spec.title), every key with its default.",
+                "Run: tao \(task.rawValue) \(spec.subtask.rawValue) -e \(spec.fileName) -r RESULTS_DIR [key.path=value ...]",
                 "??? marks a value you must give; null means none.",
             ]
-            let yaml = ResolvedSpec(unchecked: schema.defaultValue, schema: schema).yaml(header: header)
-            let file = directory.appendingPathComponent(DefaultSpecs.fileName(subtask))
+            let yaml = ResolvedSpec(unchecked: spec.schema.defaultValue, schema: spec.schema).yaml(header: header)
+            let file = directory.appendingPathComponent(spec.fileName)
             do {
                 try AtomicFile.write(Data(yaml.utf8), to: file)
             } catch {

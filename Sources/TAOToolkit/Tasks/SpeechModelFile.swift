@@ -1,4 +1,5 @@
 import Foundation
+import TAODecoding
 import TAOSpeech
 import TAOTensor
 
@@ -9,9 +10,15 @@ struct SpeechModelFile {
     let spec: CharacterModelSpec
     /// The spec the model was trained with (its `model` block describes the network).
     let trainingSpec: ResolvedSpec
+    /// Where the model was read from, and its archive (which may carry an n-gram LM).
+    let url: URL
+    let archive: ModelArchive
 
-    /// Writes the model with its spec, atomically; encrypted with `key` when given.
-    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?) throws {
+    /// The n-gram LM exported inside the model (`export` with `lm_path`), nil when it carries none.
+    func carriedLanguageModel() throws -> NGramModel? { try NGramTask.languageModel(in: archive, name: url.path) }
+
+    /// Writes the model with its spec (and `extras`, e.g. training state), atomically; encrypted with `key` when given.
+    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?, extras: [(String, Data)] = []) throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "labels": model.labels.joined(separator: "|")])
@@ -19,6 +26,7 @@ struct SpeechModelFile {
         archive[ModelArchive.configName] = Data(trainingSpec.yaml(header: ["The spec this model was trained with."]).utf8)
         archive[ModelArchive.weightsName] = try Data(contentsOf: temporary)
         archive["labels.txt"] = Data((model.labels.map { $0 == " " ? "<space>" : $0 }.joined(separator: "\n") + "\n").utf8)
+        for (name, data) in extras { archive[name] = data }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try archive.write(to: url, key: key)
@@ -44,6 +52,6 @@ struct SpeechModelFile {
         try archive.required(ModelArchive.weightsName, archive: url.path).write(to: weights)
         try model.loadSafetensors(from: weights)
         model.setTraining(false)
-        return SpeechModelFile(model: model, spec: modelSpec, trainingSpec: spec)
+        return SpeechModelFile(model: model, spec: modelSpec, trainingSpec: spec, url: url, archive: archive)
     }
 }

@@ -63,10 +63,13 @@ enum SpeechToTextTask {
         let labels = model.labels
         let trainData = try readManifest(run.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
         let validationData = try run.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
-        var rng = RandomGenerator(seed: UInt64(max(trainer.seed, 0)) &+ 1)
-        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(run.modelSpec.preprocessor.config),
-                                       sampleRate: run.modelSpec.sampleRate, specAugment: run.modelSpec.specAugment?.augmentation,
-                                       labels: labels)
+        let seed = UInt64(max(trainer.seed, 0))
+        let featurizer = try LogMelFeaturizer(run.modelSpec.preprocessor.config)
+        let loader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate,
+                                       specAugment: run.modelSpec.specAugment?.augmentation, labels: labels,
+                                       trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [])
+        let validationLoader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate, specAugment: nil,
+                                                 labels: labels, trimSilence: run.validationDs?.trimSilence ?? false)
         let batchSize = max(run.trainingDs.batchSize, 1)
         let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
         let totalSteps = trainer.maxSteps > 0 ? trainer.maxSteps : trainer.maxEpochs * stepsPerEpoch
@@ -77,16 +80,22 @@ enum SpeechToTextTask {
                      + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
         let durations = trainData.entries.map(\.duration)
         let prefetcher = Prefetcher<SpeechBatch>()
-        var step = 0, items = 0, lastWER: Double?
+        var step = 0, items = 0, firstEpoch = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        for epoch in 0..<max(trainer.maxEpochs, 1) {
+        if let resumed = try TrainingCheckpoint.resume(model, optimizer: optimizer, from: checkpoint) {
+            (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
+            recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+        }
+        for epoch in firstEpoch..<max(trainer.maxEpochs, 1) where step < totalSteps {
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
-                                              seed: UInt64(max(trainer.seed, 0)), epoch: epoch)
+                                              seed: seed, epoch: epoch)
             let entries = trainData.entries
             func startLoading(_ index: Int) {
                 let batchEntries = plan[index].map { entries[$0] }
-                let seed = rng.next()
-                prefetcher.start { try loader.load(batchEntries, training: true, seed: seed) }
+                // Each batch's dither and augmentation follow from (seed, epoch, batch), so a resumed run sees the same.
+                var batchRNG = RandomGenerator(seed: seed &+ 1 &+ UInt64(epoch) << 32 &+ UInt64(index))
+                let batchSeed = batchRNG.next()
+                prefetcher.start { try loader.load(batchEntries, training: true, seed: batchSeed) }
             }
             if !plan.isEmpty { startLoading(0) }
             var epochLoss = 0.0
@@ -116,7 +125,7 @@ enum SpeechToTextTask {
             }
             var metrics = ["train_loss": epochLoss / Double(max(plan.count, 1))]
             if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {
-                let result = try evaluate(model, entries: validationData.entries, loader: loader,
+                let result = try evaluate(model, entries: validationData.entries, loader: validationLoader,
                                           batchSize: run.validationDs?.batchSize ?? batchSize)
                 metrics["val_wer"] = result.wer.rate
                 metrics["val_cer"] = result.cer.rate
@@ -124,8 +133,9 @@ enum SpeechToTextTask {
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil)
-            if step >= totalSteps { break }
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items)
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil,
+                                     extras: try state.members(optimizer: optimizer))
         }
         let output = resultsFile(run.saveTo, recorder: recorder)
         try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: output, key: nil)
@@ -140,14 +150,15 @@ enum SpeechToTextTask {
         let file = try SpeechModelFile.load(url, key: key)
         let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
-                                       sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels)
+                                       sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels,
+                                       trimSilence: spec.testDs.trimSilence)
         let start = Date()
         let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
         var decoding = spec.decoding
         if !decoding.alphaGrid.isEmpty || !decoding.betaGrid.isEmpty {
-            decoding = try gridSearch(decoding, model: file.model, outputs: outputs, key: key, recorder: recorder, say: say)
+            decoding = try gridSearch(decoding, model: file, outputs: outputs, key: key, recorder: recorder, say: say)
         }
-        let decoder = try TranscriptDecoder(model: file.model, spec: decoding, key: key, recorder: recorder)
+        let decoder = try TranscriptDecoder(model: file.model, spec: decoding, key: key, recorder: recorder, carried: file)
         let result = score(outputs, classes: file.model.decoder.classes, decoder: decoder)
         let elapsed = Date().timeIntervalSince(start)
         let metrics: [String: Any] = [
@@ -170,12 +181,13 @@ enum SpeechToTextTask {
 
     /// Decodes with every (alpha, beta) of the grids (the spec's value where a grid is empty), writes
     /// `grid_search.json` and returns the decoding settings with the lowest WER.
-    private static func gridSearch(_ decoding: DecodingSpec, model: CTCModel, outputs: [UtteranceOutput], key: String?,
+    private static func gridSearch(_ decoding: DecodingSpec, model file: SpeechModelFile, outputs: [UtteranceOutput], key: String?,
                                    recorder: RunRecorder, say: (String) -> Void) throws -> DecodingSpec {
         guard decoding.strategy == "beam" else {
             throw SpecError.invalid(path: "decoding.alpha_grid", reason: "a grid search needs decoding.strategy: beam")
         }
-        let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
+        let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) } ?? file.carriedLanguageModel()
+        let model = file.model
         var best = decoding, bestWER = Double.infinity, rows: [[String: Any]] = []
         for alpha in decoding.alphaGrid.isEmpty ? [decoding.alpha] : decoding.alphaGrid {
             for beta in decoding.betaGrid.isEmpty ? [decoding.beta] : decoding.betaGrid {
@@ -245,7 +257,7 @@ enum SpeechToTextTask {
 
     static func infer(_ spec: SpeechInferSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
-        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder)
+        let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder, carried: file)
         let featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)
         var files = spec.filePaths ?? []
         if let manifest = spec.manifest {
@@ -287,9 +299,19 @@ enum SpeechToTextTask {
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
         let output = resultsFile(spec.exportTo, recorder: recorder)
-        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, to: output, key: key)
+        var extras: [(String, Data)] = []
+        var carried = ""
+        if let lmPath = spec.lmPath {
+            let languageModel = try NGramTask.load(URL(fileURLWithPath: lmPath), key: key)
+            extras.append((NGramTask.binaryMember, try NGramTask.binaryData(languageModel)))
+            carried = " with its \(languageModel.order)-gram LM"
+        } else if let own = file.archive[NGramTask.binaryMember] {
+            extras.append((NGramTask.binaryMember, own))
+            carried = " with the LM it carried"
+        }
+        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, to: output, key: key, extras: extras)
         try recorder.recordArtifact(output, kind: "export")
-        return "exported to \(output.path)" + (key == nil ? "" : " (encrypted)")
+        return "exported to \(output.path)\(carried)" + (key == nil ? "" : " (encrypted)")
     }
 
     // MARK: Dataset conversion
@@ -325,7 +347,7 @@ enum SpeechToTextTask {
         return contents
     }
 
-    private static func useThreads(_ requested: Int) {
+    static func useThreads(_ requested: Int) {
         BLAS.setThreadCount(requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount)
     }
 

@@ -8,6 +8,10 @@ public enum TaskError: Error, CustomStringConvertible {
     case cannotRead(path: String, reason: String)
     /// A file or folder could not be written.
     case cannotWrite(path: String, reason: String)
+    /// A model archive of another task than the one run.
+    case wrongModelKind(path: String, found: String, expected: String)
+    /// A checkpoint to resume from that cannot be used.
+    case badCheckpoint(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,10 @@ public enum TaskError: Error, CustomStringConvertible {
             "\(path): cannot read (\(reason))"
         case let .cannotWrite(path, reason):
             "\(path): cannot write (\(reason))"
+        case let .wrongModelKind(path, found, expected):
+            "\(path): this is a \(found) model, not a \(expected) one (give -m a model trained by this task)"
+        case let .badCheckpoint(path, reason):
+            "\(path): cannot resume from this checkpoint: \(reason) (use a new results folder to start afresh)"
         }
     }
 }

@@ -75,8 +75,31 @@ public enum TaskRunner {
         case (.nGram, .export):
             return try NGramTask.export(spec.decode(ExportSpec.self), model: try requireModel(request), key: request.key,
                                         recorder: recorder)
+        case (.textClassification, _), (.tokenClassification, _), (.intentSlotClassification, _), (.punctuationAndCapitalization, _):
+            return try runText(request, spec: spec, recorder: recorder, say: say)
         default:
             throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
+        }
+    }
+
+    /// The four text tasks share one implementation (TextTask).
+    private static func runText(_ request: SubtaskRequest, spec: ResolvedSpec, recorder: RunRecorder, say: (String) -> Void) throws -> String {
+        let task = request.task
+        switch request.subtask {
+        case .train: return try TextTask.train(task, spec: spec, recorder: recorder)
+        case .finetune: return try TextTask.finetune(task, spec: spec, model: try requireModel(request), key: request.key, recorder: recorder)
+        case .evaluate:
+            return try TextTask.evaluate(task, spec: spec, model: try requireModel(request), key: request.key, recorder: recorder, say: say)
+        case .infer:
+            return try TextTask.infer(task, spec: spec.decode(TextQueriesSpec.self), model: try requireModel(request), key: request.key,
+                                      recorder: recorder, say: say)
+        case .export:
+            return try TextTask.export(task, spec: spec.decode(ExportSpec.self), model: try requireModel(request), key: request.key,
+                                       recorder: recorder)
+        case .datasetConvert:
+            return try TextTask.datasetConvert(task, spec: spec.decode(DatasetConvertSpec.self), recorder: recorder, say: say)
+        case .createTokenizer, .downloadSpecs:
+            throw TaskError.notAvailable(task: task, subtask: request.subtask)
         }
     }
 

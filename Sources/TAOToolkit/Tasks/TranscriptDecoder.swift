@@ -17,8 +17,11 @@ struct TranscriptDecoder {
         hotwords = nil
     }
 
-    /// - Parameter languageModel: an LM already loaded (grid searches reuse one); else `spec.lm_path` is loaded.
-    init(model: CTCModel, spec: DecodingSpec, key: String?, recorder: RunRecorder, languageModel loaded: NGramModel? = nil) throws {
+    /// - Parameters:
+    ///   - languageModel: an LM already loaded (grid searches reuse one); else `spec.lm_path` is loaded.
+    ///   - carried: the model file, whose own LM (if it carries one) is used when `spec.lm_path` is null.
+    init(model: CTCModel, spec: DecodingSpec, key: String?, recorder: RunRecorder, languageModel loaded: NGramModel? = nil,
+         carried: SpeechModelFile? = nil) throws {
         self.model = model
         guard spec.strategy == "beam" else {
             if spec.lmPath != nil { recorder.warn("decoding.lm_path is used only with decoding.strategy: beam") }
@@ -27,8 +30,12 @@ struct TranscriptDecoder {
             return
         }
         guard spec.beamWidth >= 1 else { throw SpecError.invalid(path: "decoding.beam_width", reason: "must be at least 1") }
-        let languageModel = try loaded ?? spec.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
+        var languageModel = try loaded ?? spec.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) }
         if loaded == nil, let languageModel { recorder.log("LM \(spec.lmPath ?? ""): order \(languageModel.order), \(languageModel.counts) n-grams") }
+        if languageModel == nil, let carried, let own = try carried.carriedLanguageModel() {
+            languageModel = own
+            recorder.log("LM carried by \(carried.url.path): order \(own.order), \(own.counts) n-grams")
+        }
         let options = BeamSearchOptions(beamWidth: spec.beamWidth, beamPruneLogp: spec.beamPruneLogp, tokenMinLogp: Float(spec.tokenMinLogp),
                                         alpha: spec.alpha, beta: spec.beta, unkScoreOffset: spec.unkScoreOffset)
         beamSearch = CTCBeamSearchDecoder(labels: model.ctcLabels, languageModel: languageModel, options: options)

@@ -1,11 +1,13 @@
 /// Blocks of the text tasks, with TAO 3.x / NeMo key names and defaults.
 enum NLPSections {
     static let languageModel = SpecSection([
-        .string("pretrained_model_name", "bert-base-uncased",
-                "A folder holding config.json, model.safetensors and vocab.txt (a Hugging Face BERT checkpoint)."),
+        .string("pretrained_model_name", "pretrained/all-MiniLM-L6-v2",
+                "A folder holding config.json, model.safetensors and vocab.txt (a Hugging Face BERT checkpoint; `make setup` fetches this one)."),
         .string("lm_checkpoint", nil, "A model.safetensors to load instead of the folder's."),
         .string("config_file", nil, "A config.json giving the encoder's size (random initialization without weights)."),
         SpecField("config", .dictionary(.any), .null, doc: "Encoder size as Hugging Face config keys (hidden_size, num_hidden_layers, ...)."),
+        .int("num_layers", nil, "Keep only the encoder's first N layers (a smaller, faster model); null keeps all."),
+        .bool("trim_vocabulary", false, "Cut the WordPiece vocabulary to the pieces of the training data (plus single characters), for a smaller model."),
     ])
 
     static let tokenizer = SpecSection([

@@ -5,6 +5,10 @@ public struct LanguageModelSpec: Codable, Equatable, Sendable {
     public var lmCheckpoint: String?
     public var configFile: String?
     public var config: [String: ConfigValue]?
+    /// Keep the first N encoder layers.
+    public var numLayers: Int?
+    /// Cut the vocabulary to the training data's pieces.
+    public var trimVocabulary: Bool
 }
 
 /// `model.tokenizer`: the WordPiece tokenizer.

@@ -43,6 +43,10 @@ public struct SchedulerSpec: Codable, Equatable, Sendable {
 public struct ExportSpec: Codable, Equatable, Sendable {
     public var exportFormat: String
     public var exportTo: String
+    /// Speech models: an n-gram LM to carry inside the export.
+    public var lmPath: String?
+    /// Text models: `float32` or `float16` weights.
+    public var weightsDtype: String?
 }
 
 /// `dataset_convert`'s spec for tasks with named dataset layouts.

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Reading and writing the line-oriented text files of the NLP datasets, with errors that name the file and line.
+enum DataFile {
+    /// The lines of a UTF-8 text file (a leading byte-order mark and `\r` line ends removed; no trailing empty
+    /// line for a final newline). `expected` says what the file should hold, for the missing-file error.
+    static func lines(_ path: String, expected: String) throws -> [String] {
+        let data = try contents(path, expected: expected)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw NLPDataError.badEncoding(path: path, line: firstBadUTF8Line(data))
+        }
+        return splitLines(text)
+    }
+
+    /// The text of a file that may be UTF-8 or, failing that, Latin-1 (as older corpora are).
+    static func textUTF8OrLatin1(_ path: String, expected: String) throws -> String {
+        let data = try contents(path, expected: expected)
+        if let text = String(data: data, encoding: .utf8) { return text }
+        guard let text = String(data: data, encoding: .isoLatin1) else {
+            throw NLPDataError.badEncoding(path: path, line: firstBadUTF8Line(data))
+        }
+        return text
+    }
+
+    /// The bytes of a file.
+    static func contents(_ path: String, expected: String) throws -> Data {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw NLPDataError.missingFile(path: path, expected: expected)
+        }
+        guard !isFolder.boolValue else {
+            throw NLPDataError.unreadableFile(path: path, reason: "a folder, not a file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NLPDataError.unreadableFile(path: path, reason: "permission denied or I/O error")
+        }
+        return data
+    }
+
+    /// Lines of `text`, without `\r` line ends, a byte-order mark, or the empty line after a final newline.
+    static func splitLines(_ text: String) -> [String] {
+        var body = Substring(text)
+        if body.first == "\u{FEFF}" { body = body.dropFirst() }
+        // `split` on Character would treat "\r\n" as one grapheme; work on scalars instead.
+        var lines = body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            var line = String(String.UnicodeScalarView(scalars))
+            if line.unicodeScalars.last == "\r" { line.unicodeScalars.removeLast() }
+            return line
+        }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// The 1-based line of the first byte sequence that is not UTF-8.
+    static func firstBadUTF8Line(_ data: Data) -> Int {
+        var line = 1
+        for chunk in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            if String(data: Data(chunk), encoding: .utf8) == nil { return line }
+            line += 1
+        }
+        return line
+    }
+
+    /// Writes `lines` (each followed by a newline) to `path`, creating its folder.
+    static func write(_ lines: [String], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let text = lines.map { $0 + "\n" }.joined()
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw NLPDataError.cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// `folder/name`.
+    static func path(_ folder: String, _ name: String) -> String {
+        URL(fileURLWithPath: folder).appendingPathComponent(name).path
+    }
+
+    /// The lines of a words file and of its labels file, which go line by line together. Trailing blank lines are
+    /// ignored; otherwise the counts must agree.
+    static func pairedLines(text textPath: String, labels labelsPath: String, expectedLabels: String) throws
+        -> [(text: String, labels: String)] {
+        var text = try lines(textPath, expected: "a text file of space-separated words, one sentence per line")
+        var labels = try lines(labelsPath, expected: expectedLabels)
+        while text.last?.allSatisfy(\.isWhitespace) == true { text.removeLast() }
+        while labels.last?.allSatisfy(\.isWhitespace) == true { labels.removeLast() }
+        guard text.count == labels.count else {
+            throw NLPDataError.lineCountMismatch(
+                path: labelsPath, lines: labels.count, otherPath: textPath, otherLines: text.count)
+        }
+        return Array(zip(text, labels))
+    }
+
+    /// Whitespace-separated words of a line.
+    static func words(_ line: Substring) -> [String] {
+        line.split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+
+    /// Whitespace-separated words of a line.
+    static func words(_ line: String) -> [String] { words(Substring(line)) }
+}

@@ -1,0 +1,125 @@
+import TAOTensor
+import TAOText
+
+/// `dataset_convert` for punctuation_and_capitalization: raw punctuated text (books, articles: paragraphs separated by
+/// blank lines) becomes lowercase words without punctuation with two-character labels (TAOText's
+/// `PunctuationCapitalizationLabeler`: `!` counts as `.`, `;` and `:` as `,`; quotes, brackets and dashes are dropped).
+public enum PunctuationTextConverter {
+    public struct Options: Sendable {
+        /// The most words in one example; paragraphs are cut after a sentence end so that examples stay under it.
+        public var maxWords: Int = 64
+        /// One sentence per example (still cut at `maxWords`) instead of packing sentences up to `maxWords`.
+        public var oneSentencePerExample: Bool = false
+        /// The fraction of the training examples held out, at random, as the `dev` split (0 for none).
+        public var devFraction: Double = 0.1
+        /// Seed of the dev split's draw.
+        public var seed: UInt64 = 0
+        public init() {}
+    }
+
+    /// Writes `text_<split>.txt` / `labels_<split>.txt` for `train`, `dev` (drawn from the train files' examples) and,
+    /// when `test` files are given, `test`; plus `punct_label_ids.csv` and `capit_label_ids.csv`. Headings (paragraphs
+    /// without a lower-case letter, such as `CHAPTER 1`) and fragments of under four words that do not end a sentence
+    /// (bylines) are skipped and listed in the summary; a Project Gutenberg header and footer are removed.
+    public static func toPunctuationCapitalization(
+        train: [String], test: [String] = [], target: String, options: Options = Options()
+    ) throws -> ConversionSummary {
+        guard options.maxWords >= 1 else {
+            throw NLPDataError.badOption(name: "max_words", value: "\(options.maxWords)", expected: "at least 1")
+        }
+        guard options.devFraction >= 0, options.devFraction < 1 else {
+            throw NLPDataError.badOption(name: "dev_split", value: "\(options.devFraction)", expected: "a fraction in [0, 1)")
+        }
+        var summary = ConversionSummary()
+        var trainExamples: [PunctuationCapitalizationExample] = [], testExamples: [PunctuationCapitalizationExample] = []
+        for path in train { trainExamples += try examples(inFile: path, options: options, summary: &summary) }
+        for path in test { testExamples += try examples(inFile: path, options: options, summary: &summary) }
+        guard !trainExamples.isEmpty else { throw NLPDataError.emptyDataset(path: train.first ?? target) }
+
+        var generator = RandomGenerator(seed: options.seed)
+        var order = Array(trainExamples.indices)
+        order.shuffle(using: &generator)
+        let devCount = Int((Double(trainExamples.count) * options.devFraction).rounded())
+        let devIndices = Set(order.prefix(devCount))
+        var splits: [(String, [PunctuationCapitalizationExample])] = [
+            ("train", trainExamples.indices.filter { !devIndices.contains($0) }.map { trainExamples[$0] }),
+        ]
+        if devCount > 0 { splits.append(("dev", trainExamples.indices.filter(devIndices.contains).map { trainExamples[$0] })) }
+        if !test.isEmpty { splits.append(("test", testExamples)) }
+        for (split, examples) in splits {
+            let textFile = DataFile.path(target, "text_\(split).txt"), labelsFile = DataFile.path(target, "labels_\(split).txt")
+            try PunctuationCapitalizationData(examples: examples).write(textFile: textFile, labelsFile: labelsFile)
+            summary.examples[split] = examples.count
+            summary.wrote(textFile, count: examples.count)
+            summary.wrote(labelsFile, count: examples.count)
+        }
+        try PunctuationCapitalizationData.writeLabelFiles(folder: target)
+        summary.wrote(DataFile.path(target, "punct_label_ids.csv"), count: PunctuationCapitalizationData.punctuationLabels.count)
+        summary.wrote(DataFile.path(target, "capit_label_ids.csv"), count: PunctuationCapitalizationData.capitalizationLabels.count)
+        return summary
+    }
+
+    /// The examples of one raw text file.
+    static func examples(inFile path: String, options: Options, summary: inout ConversionSummary) throws
+        -> [PunctuationCapitalizationExample] {
+        let lines = try DataFile.lines(path, expected: "a raw text file with punctuation")
+        let labeler = PunctuationCapitalizationLabeler()
+        var examples: [PunctuationCapitalizationExample] = []
+        for (line, paragraph) in paragraphs(withoutGutenbergFrame: lines) {
+            let all = labeler.example(from: paragraph)
+            guard !all.words.isEmpty else { continue }
+            if !paragraph.contains(where: \.isLowercase) {
+                summary.skip(path, line: line, "heading '\(NLPDataError.clip(paragraph))' has no lower-case letter")
+                continue
+            }
+            if all.words.count < 4, let last = all.labels.last, last.punctuation != ".", last.punctuation != "?" {
+                summary.skip(path, line: line, "fragment '\(NLPDataError.clip(paragraph))' is not a sentence")
+                continue
+            }
+            examples += cut(all, maxWords: options.maxWords, atEverySentence: options.oneSentencePerExample)
+        }
+        return examples
+    }
+
+    /// Cuts a paragraph after sentence ends (`.` or `?`) into pieces of at most `maxWords` words: after every sentence,
+    /// or after the last sentence end that keeps a piece under the limit (a sentence longer than that is cut at the limit).
+    static func cut(_ paragraph: PunctuationCapitalizationExample, maxWords: Int, atEverySentence: Bool)
+        -> [PunctuationCapitalizationExample] {
+        var pieces: [PunctuationCapitalizationExample] = []
+        var start = 0, lastSentenceEnd: Int? = nil
+        let count = paragraph.words.count
+        for index in 0..<count {
+            let endsSentence = paragraph.labels[index].punctuation == "." || paragraph.labels[index].punctuation == "?"
+            if endsSentence { lastSentenceEnd = index + 1 }
+            let full = index + 1 - start == maxWords
+            guard index + 1 == count || full || (atEverySentence && endsSentence) else { continue }
+            let end = (index + 1 == count || (atEverySentence && endsSentence)) ? index + 1 : (lastSentenceEnd ?? index + 1)
+            pieces.append(PunctuationCapitalizationExample(
+                words: Array(paragraph.words[start..<end]), labels: Array(paragraph.labels[start..<end])))
+            start = end
+            lastSentenceEnd = nil
+        }
+        return pieces
+    }
+
+    /// Paragraphs (runs of non-blank lines joined by spaces) with the line each starts on, inside the
+    /// `*** START OF ...` / `*** END OF ...` markers of a Project Gutenberg file when it has them.
+    static func paragraphs(withoutGutenbergFrame lines: [String]) -> [(line: Int, text: String)] {
+        var first = 0, last = lines.count
+        if let start = lines.firstIndex(where: { $0.hasPrefix("*** START OF") }) { first = start + 1 }
+        if let end = lines.lastIndex(where: { $0.hasPrefix("*** END OF") }), end >= first { last = end }
+        var paragraphs: [(line: Int, text: String)] = []
+        var current: [String] = [], startLine = 0
+        for index in first..<last {
+            let line = lines[index]
+            if line.allSatisfy(\.isWhitespace) {
+                if !current.isEmpty { paragraphs.append((startLine, current.joined(separator: " "))); current = [] }
+            } else {
+                if current.isEmpty { startLine = index + 1 }
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { paragraphs.append((startLine, current.joined(separator: " "))) }
+        return paragraphs
+    }
+}

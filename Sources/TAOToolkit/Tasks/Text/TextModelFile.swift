@@ -1,0 +1,95 @@
+import Foundation
+import TAONLP
+import TAOTensor
+import TAOText
+
+/// A text task model in a `.tao` archive: the training spec (`model_config.yaml`), the weights
+/// (`model_weights.safetensors`, NeMo names: `bert_model.*`, heads), the encoder's Hugging Face `bert_config.json`,
+/// its WordPiece `vocab.txt`, and `text_model.json` (task, label sets, encoder pooler, sequence length).
+struct TextModelFile {
+    static let bertConfigMember = "bert_config.json"
+    static let vocabularyMember = "vocab.txt"
+    static let descriptionMember = "text_model.json"
+
+    /// What `text_model.json` records.
+    struct Description: Codable, Equatable {
+        var task: String
+        var labels: TextLabels
+        var pooler: Bool
+        var maxSequenceLength: Int
+        /// The tokenizer's casing: lowercase and strip accents (uncased vocabularies), or neither.
+        var lowercase: Bool
+    }
+
+    let task: TaskName
+    let model: any TextTaskModel
+    let tokenizer: BertTokenizer
+    let labels: TextLabels
+    let settings: TextModelSettings
+    /// The spec the model was trained with.
+    let trainingSpec: ResolvedSpec
+    let url: URL
+    let archive: ModelArchive
+
+    /// Writes a model atomically (encrypted with `key` when given; float16 weights with `halfPrecision`), with `extras`
+    /// such as training state.
+    static func save(_ model: any TextTaskModel, task: TaskName, tokenizer: BertTokenizer, labels: TextLabels,
+                     settings: TextModelSettings, trainingSpec: ResolvedSpec, to url: URL, key: String?,
+                     halfPrecision: Bool = false, extras: [(String, Data)] = []) throws {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "task": task.rawValue], halfPrecision: halfPrecision)
+        let description = Description(task: task.rawValue, labels: labels, pooler: model.bertModel.pooler != nil,
+                                      maxSequenceLength: settings.maxSequenceLength, lowercase: tokenizer.basicTokenizer.lowercase)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var archive = ModelArchive()
+        archive[ModelArchive.configName] = Data(trainingSpec.yaml(header: ["The spec this model was trained with."]).utf8)
+        archive[ModelArchive.weightsName] = try Data(contentsOf: temporary)
+        archive[bertConfigMember] = model.bertModel.config.jsonData()
+        archive[vocabularyMember] = Data((tokenizer.vocabulary.tokens.joined(separator: "\n") + "\n").utf8)
+        archive[descriptionMember] = try encoder.encode(description)
+        for (name, data) in extras { archive[name] = data }
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try archive.write(to: url, key: key)
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Opens a text model written by `save`; `expected` (the task being run) must match the archive's task.
+    static func load(_ url: URL, key: String?, expected: TaskName) throws -> TextModelFile {
+        let archive = try ModelArchive.read(from: url, key: key)
+        let name = url.path
+        guard let descriptionData = archive[descriptionMember],
+              let description = try? JSONDecoder().decode(Description.self, from: descriptionData) else {
+            throw ArchiveError.missingMember(path: name, member: descriptionMember + " (is this a text model? speech and LM archives have none)")
+        }
+        guard let task = TaskName(rawValue: description.task), task == expected else {
+            throw TaskError.wrongModelKind(path: name, found: description.task, expected: expected.rawValue)
+        }
+        guard let schema = DefaultSpecs.schema(task, .train) else { preconditionFailure("\(task.rawValue) has a train spec") }
+        let config = try archive.required(ModelArchive.configName, archive: name)
+        let spec = try ResolvedSpec.load(schema: schema, yaml: String(decoding: config, as: UTF8.self),
+                                         name: name + "!" + ModelArchive.configName, requireAll: false)
+        let settings = try TextModelSettings.of(spec, task: task)
+        let bertConfig = try BertConfig(json: try archive.required(bertConfigMember, archive: name), path: name + "!" + bertConfigMember)
+        let vocabulary = String(decoding: try archive.required(vocabularyMember, archive: name), as: UTF8.self)
+        let tokens = vocabulary.split(separator: "\n", omittingEmptySubsequences: false).dropLast(vocabulary.hasSuffix("\n") ? 1 : 0)
+        let tokenizer = try BertTokenizer(vocabulary: Vocabulary(tokens: tokens.map(String.init), source: name + "!" + vocabularyMember),
+                                          lowercase: description.lowercase)
+        var rng = RandomGenerator(seed: 0)
+        let encoder = BertModel(config: bertConfig, pooler: description.pooler, rng: &rng)
+        let model = try TextTaskModels.make(task, encoder: encoder, labels: description.labels, settings: settings, seed: 0)
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: weights) }
+        try archive.required(ModelArchive.weightsName, archive: name).write(to: weights)
+        try model.loadSafetensors(from: weights)
+        model.setTraining(false)
+        return TextModelFile(task: task, model: model, tokenizer: tokenizer, labels: description.labels, settings: settings,
+                             trainingSpec: spec, url: url, archive: archive)
+    }
+}

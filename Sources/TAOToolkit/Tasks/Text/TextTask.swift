@@ -1,0 +1,361 @@
+import Foundation
+import TAONLP
+import TAOTensor
+import TAOText
+
+/// `tao text_classification | token_classification | intent_slot_classification | punctuation_and_capitalization`:
+/// one BERT encoder with a task head; the subtasks share these loops and differ only in data, heads and metrics.
+enum TextTask {
+    // MARK: Train and finetune
+
+    /// Fine-tunes a pretrained (or randomly initialized) encoder with new heads on `data_dir`.
+    static func train(_ task: TaskName, spec resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
+        let common = try resolved.decode(TextTrainCommon.self)
+        let settings = try TextModelSettings.of(resolved, task: task)
+        let seed = UInt64(max(common.trainer.seed, 0))
+        var pretrained = try TextEncoderSource.load(settings.languageModel, tokenizer: settings.tokenizer, seed: seed)
+        let (training, validation) = try datasets(task, resolved: resolved, dataDir: common.dataDir, settings: settings, labels: nil)
+        if let layers = settings.languageModel.numLayers {
+            guard layers >= 1 && layers <= pretrained.config.numHiddenLayers else {
+                throw SpecError.invalid(path: "model.language_model.num_layers",
+                                        reason: "must be 1...\(pretrained.config.numHiddenLayers) (the encoder's layers), got \(layers)")
+            }
+            pretrained = try pretrained.keepingLayers(layers)
+        }
+        if settings.languageModel.trimVocabulary {
+            let encoder = try TextEncoder(tokenizer: pretrained.tokenizer, maxSequenceLength: Int.max / 4)
+            let used = Set(training.texts.flatMap { encoder.wordPieceIDs($0.words).flatMap { $0 } })
+            pretrained = try pretrained.keepingTokens(used)
+        }
+        recorder.log("encoder: \(pretrained.config.numHiddenLayers) layers, hidden \(pretrained.config.hiddenSize), "
+                     + "\(pretrained.tokenizer.vocabulary.count) WordPiece tokens", echo: true)
+        let model = try TextTaskModels.make(task, encoder: pretrained.model, labels: training.labels, settings: settings,
+                                            classWeights: TextDataFiles.classWeights(training, settings: settings), seed: seed)
+        let run = TextTrainingRun(task: task, model: model, tokenizer: pretrained.tokenizer, settings: settings, training: training,
+                                  validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
+                                  archiveSpec: resolved, batchSizes: try batchSizes(task, resolved))
+        return try fit(run, recorder: recorder)
+    }
+
+    /// Continues training a `.tao` text model on new data with the same labels.
+    static func finetune(_ task: TaskName, spec resolved: ResolvedSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let common = try resolved.decode(TextFinetuneCommon.self)
+        let file = try TextModelFile.load(url, key: key, expected: task)
+        let (training, validation) = try datasets(task, resolved: resolved, dataDir: common.dataDir, settings: file.settings,
+                                                  labels: file.labels)
+        let run = TextTrainingRun(task: task, model: file.model, tokenizer: file.tokenizer, settings: file.settings, training: training,
+                                  validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
+                                  archiveSpec: file.trainingSpec, batchSizes: try batchSizes(task, resolved))
+        return try fit(run, recorder: recorder)
+    }
+
+    /// Everything a training loop needs.
+    struct TextTrainingRun {
+        let task: TaskName
+        let model: any TextTaskModel
+        let tokenizer: BertTokenizer
+        let settings: TextModelSettings
+        let training: TextDataset
+        let validation: TextDataset?
+        let trainer: TrainerSpec
+        let optim: OptimSpec
+        let saveTo: String
+        let archiveSpec: ResolvedSpec
+        /// Training and validation batch sizes.
+        let batchSizes: (training: Int, validation: Int)
+    }
+
+    /// Trains with the spec's optimizer and schedule: shuffled, length-bucketed batches; validation metrics and a
+    /// checkpoint each epoch (a rerun with the same -r resumes from it); the model at the end.
+    static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
+        SpeechToTextTask.useThreads(run.trainer.numThreads)
+        let encoder = try TextEncoder(tokenizer: run.tokenizer, maxSequenceLength: run.settings.maxSequenceLength)
+        let segmenting = run.task == .punctuationAndCapitalization
+        let rows = encoder.encode(run.training.texts, splitting: segmenting)
+        guard !rows.isEmpty else { throw TaskError.cannotRead(path: "training data", reason: "no examples") }
+        let batcher = try TextBatcher(rows: rows, batchSize: run.batchSizes.training, padID: run.tokenizer.padID, bucketing: true)
+        let stepsPerEpoch = batcher.batchCount
+        let totalSteps = run.trainer.maxSteps > 0 ? run.trainer.maxSteps : max(run.trainer.maxEpochs, 1) * stepsPerEpoch
+        let optimizer = try OptimizerFactory.optimizer(run.optim, parameters: run.model.parameters)
+        let schedule = try OptimizerFactory.schedule(run.optim, totalSteps: totalSteps)
+        let dropped = rows.reduce(0) { $0 + $1.droppedWords }
+        recorder.log("model: \(run.model.parameters.reduce(0) { $0 + $1.count }) parameters; \(run.training.texts.count) training examples "
+                     + "(\(rows.count) rows, \(dropped) words past max_seq_length dropped), \(stepsPerEpoch) steps per epoch", echo: true)
+        var step = 0, items = 0, firstEpoch = 0
+        var last: TextEvaluation?
+        let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
+        if let resumed = try TrainingCheckpoint.resume(run.model, optimizer: optimizer, from: checkpoint) {
+            (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
+            recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+        }
+        let clip = run.trainer.gradientClipVal > 0 ? Float(run.trainer.gradientClipVal) : nil
+        for epoch in firstEpoch..<max(run.trainer.maxEpochs, 1) where step < totalSteps {
+            var rng = RandomGenerator(seed: UInt64(max(run.trainer.seed, 0)) &+ UInt64(epoch) &* 0x9E37_79B9)
+            var epochLoss = 0.0, batches = 0
+            for indices in batcher.shuffledBatchIndices(using: &rng) where step < totalSteps {
+                let rate = schedule.learningRate(at: step)
+                optimizer.learningRate = rate
+                let loss = run.model.trainingStep(batcher.batch(indices), optimizer: optimizer, maxGradientNorm: clip)
+                step += 1
+                batches += 1
+                items += indices.count
+                epochLoss += Double(loss)
+                if step % max(run.trainer.logEveryNSteps, 1) == 0 {
+                    try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: Double(loss),
+                                          learningRate: Double(rate), items: items)
+                }
+            }
+            var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
+            if let validation = run.validation, (epoch + 1) % max(run.trainer.checkValEveryNEpoch, 1) == 0 {
+                let evaluation = try evaluate(run.model, task: run.task, data: validation, encoder: encoder, batchSize: run.batchSizes.validation)
+                for (name, value) in evaluation.metrics { metrics["val_" + name] = value }
+                last = evaluation
+            }
+            try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
+                                  learningRate: Double(optimizer.learningRate), items: items)
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items)
+            try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
+                                   trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
+        }
+        let output = SpeechToTextTask.resultsFile(run.saveTo, recorder: recorder)
+        try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
+                               trainingSpec: run.archiveSpec, to: output, key: nil)
+        try recorder.recordArtifact(output, kind: "model")
+        let summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
+        return "trained \(step) steps; model in \(output.path)" + summary
+    }
+
+    // MARK: Evaluate
+
+    /// Scores a `.tao` text model on a labelled split; writes metrics.json, report.txt, confusion_matrix.tsv and
+    /// predictions.jsonl.
+    static func evaluate(_ task: TaskName, spec resolved: ResolvedSpec, model url: URL, key: String?, recorder: RunRecorder,
+                         say: (String) -> Void) throws -> String {
+        let common = try resolved.decode(TextEvaluateCommon.self)
+        let file = try TextModelFile.load(url, key: key, expected: task)
+        let dataset = try testDataset(task, resolved: resolved)
+        let data = try TextDataFiles.read(task, dataDir: common.dataDir, dataset: dataset, settings: file.settings, labels: file.labels)
+        let encoder = try TextEncoder(tokenizer: file.tokenizer, maxSequenceLength: file.settings.maxSequenceLength)
+        let start = Date()
+        let predictions = try TextPredictions.predict(file.model, texts: data.texts, encoder: encoder, heads: data.labels.tokens.count,
+                                                      segmenting: task == .punctuationAndCapitalization, batchSize: dataset.batchSize)
+        let evaluation = TextEvaluation.score(task, data: data, predictions: predictions)
+        let seconds = Date().timeIntervalSince(start)
+        var metrics: [String: Any] = evaluation.metrics.mapValues { $0 as Any }
+        metrics["num_examples"] = data.texts.count
+        metrics["examples_per_second"] = seconds > 0 ? Double(data.texts.count) / seconds : 0
+        for (name, report) in evaluation.reports { metrics[name] = report }
+        try writeJSON(metrics, to: recorder.resultsDir.appendingPathComponent("metrics.json"))
+        try writeText(evaluation.tables.joined(separator: "\n"), to: recorder.resultsDir.appendingPathComponent("report.txt"))
+        if let confusion = evaluation.confusion {
+            let matrixFile = recorder.resultsDir.appendingPathComponent("confusion_matrix.tsv")
+            try writeText(confusion.text(), to: matrixFile)
+        }
+        try writeJSONLines(rows(task, texts: data.texts, predictions: predictions, labels: file.labels, references: true),
+                           to: recorder.resultsDir.appendingPathComponent("predictions.jsonl"))
+        try recorder.progress(step: 0, metrics: evaluation.metrics)
+        for table in evaluation.tables { say(table) }
+        let headline = evaluation.metrics.keys.sorted().filter { !$0.contains("macro") }.prefix(8)
+            .map { String(format: "%@ %.4f", $0, evaluation.metrics[$0] ?? 0) }.joined(separator: ", ")
+        return "\(data.texts.count) examples: \(headline)"
+    }
+
+    static func evaluate(_ model: any TextTaskModel, task: TaskName, data: TextDataset, encoder: TextEncoder, batchSize: Int) throws -> TextEvaluation {
+        let predictions = try TextPredictions.predict(model, texts: data.texts, encoder: encoder, heads: data.labels.tokens.count,
+                                                      segmenting: task == .punctuationAndCapitalization, batchSize: batchSize)
+        return TextEvaluation.score(task, data: data, predictions: predictions)
+    }
+
+    // MARK: Infer
+
+    /// Labels the queries of `input_batch` or `input_file`: prints one line per query and writes infer.jsonl.
+    static func infer(_ task: TaskName, spec: TextQueriesSpec, model url: URL, key: String?, recorder: RunRecorder,
+                      say: (String) -> Void) throws -> String {
+        let file = try TextModelFile.load(url, key: key, expected: task)
+        var queries = spec.inputBatch
+        if let inputFile = spec.inputFile {
+            guard let data = FileManager.default.contents(atPath: inputFile) else {
+                throw TaskError.cannotRead(path: inputFile, reason: FileManager.default.fileExists(atPath: inputFile) ? "not readable" : "no such file")
+            }
+            queries = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        }
+        guard !queries.isEmpty else { throw SpecError.invalid(path: "input_batch", reason: "no queries (give input_batch or input_file)") }
+        let texts = queries.map { query in
+            LabelledText(words: task == .punctuationAndCapitalization ? PunctuationCapitalizationData.queryWords(query)
+                                                                       : query.split(whereSeparator: \.isWhitespace).map(String.init))
+        }
+        let encoder = try TextEncoder(tokenizer: file.tokenizer, maxSequenceLength: file.settings.maxSequenceLength)
+        let predictions = try TextPredictions.predict(file.model, texts: texts, encoder: encoder, heads: file.labels.tokens.count,
+                                                      segmenting: task == .punctuationAndCapitalization, batchSize: 32)
+        let results = rows(task, texts: texts, predictions: predictions, labels: file.labels, references: false)
+        for (query, result) in zip(queries, results) { say(query + "\t" + (result["summary"] as? String ?? "")) }
+        try writeJSONLines(zip(queries, results).map { query, result in result.merging(["query": query]) { $1 } },
+                           to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
+        return "labelled \(queries.count) queries; details in \(recorder.resultsDir.appendingPathComponent("infer.jsonl").path)"
+    }
+
+    /// One JSON object per text: predicted labels with probabilities, spans for tag heads, and a one-line summary;
+    /// with `references`, the reference labels too.
+    static func rows(_ task: TaskName, texts: [LabelledText], predictions: TextPredictions, labels: TextLabels,
+                     references: Bool) -> [[String: Any]] {
+        texts.indices.map { index in
+            let text = texts[index]
+            var row: [String: Any] = ["words": text.words]
+            var summary: [String] = []
+            if let sequence = labels.sequence, let predicted = predictions.sequence[index] {
+                let name = sequence.label(for: predicted.label) ?? "?"
+                row["label"] = name
+                row["probability"] = Double(predicted.probability)
+                summary.append(String(format: "%@ (%.3f)", name, predicted.probability))
+                if references, let reference = text.sequenceLabel { row["reference"] = sequence.label(for: reference) ?? "?" }
+            }
+            if task == .punctuationAndCapitalization {
+                let punctuated = zip(text.words, zip(predictions.tokens[0][index], predictions.tokens[1][index])).map { word, heads in
+                    let label = PunctuationCapitalizationData.label(punctuation: heads.0.label, capitalization: heads.1.label) ?? .none
+                    return marked(word, label)
+                }.joined(separator: " ")
+                row["text"] = punctuated
+                summary.append(punctuated)
+            } else if let tags = labels.tokens.first, predictions.tokens.indices.contains(0) {
+                let predicted = predictions.tokens[0][index]
+                let names = predicted.map { tags.label(for: $0.label) ?? "?" }
+                row["tags"] = names
+                let spans = EntitySpan.spans(in: names).map { span -> [String: Any] in
+                    let words = text.words[span.start..<min(span.end, text.words.count)].joined(separator: " ")
+                    let confidence = predicted[span.start..<min(span.end, predicted.count)].map(\.probability).min() ?? 0
+                    return ["type": span.type, "start": span.start, "end": span.end, "text": words, "probability": Double(confidence)]
+                }
+                row["spans"] = spans
+                summary += spans.map { String(format: "%@: \"%@\" (%.2f)", $0["type"] as? String ?? "", $0["text"] as? String ?? "",
+                                              $0["probability"] as? Double ?? 0) }
+                if references, !text.wordLabels.isEmpty { row["reference_tags"] = text.wordLabels[0].map { tags.label(for: $0) ?? "?" } }
+            }
+            row["summary"] = summary.joined(separator: "\t")
+            return row
+        }
+    }
+
+    /// `word` capitalized and followed by its mark as `label` says.
+    private static func marked(_ word: String, _ label: PunctuationCapitalizationLabel) -> String {
+        let cased = label.capitalized ? word.prefix(1).uppercased() + word.dropFirst() : word
+        return label.punctuation == "O" ? cased : cased + String(label.punctuation)
+    }
+
+    // MARK: Export
+
+    /// Re-writes a text model for inference (no training state), encrypted with `-k`.
+    static func export(_ task: TaskName, spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+        let file = try TextModelFile.load(url, key: key, expected: task)
+        let output = SpeechToTextTask.resultsFile(spec.exportTo, recorder: recorder)
+        let half = spec.weightsDtype == "float16"
+        try TextModelFile.save(file.model, task: task, tokenizer: file.tokenizer, labels: file.labels, settings: file.settings,
+                               trainingSpec: file.trainingSpec, to: output, key: key, halfPrecision: half)
+        try recorder.recordArtifact(output, kind: "export")
+        return "exported to \(output.path)" + (half ? " with float16 weights" : "") + (key == nil ? "" : " (encrypted)")
+    }
+
+    // MARK: Dataset conversion
+
+    /// Converts a dataset as distributed into the task's format: ATIS, SNIPS, CoNLL, raw text.
+    static func datasetConvert(_ task: TaskName, spec: DatasetConvertSpec, recorder: RunRecorder, say: (String) -> Void) throws -> String {
+        let (source, target) = (spec.sourceDataDir, spec.targetDataDir)
+        let summary: ConversionSummary
+        switch (task, spec.datasetName) {
+        case (.intentSlotClassification, "atis"): summary = try ATISConverter.toIntentSlot(source: source, target: target)
+        case (.intentSlotClassification, "snips"): summary = try SNIPSConverter.toIntentSlot(source: source, target: target)
+        case (.textClassification, "atis"): summary = try ATISConverter.toTextClassification(source: source, target: target)
+        case (.tokenClassification, "conll"):
+            summary = try CoNLLConverter.toTokenClassification(files: try splitFiles(source, extensions: nil), target: target)
+        case (.punctuationAndCapitalization, "text"):
+            let files = try splitFiles(source, extensions: ["txt"])
+            summary = try PunctuationTextConverter.toPunctuationCapitalization(
+                train: files.filter { $0.split == "train" }.map(\.file), test: files.filter { $0.split == "test" }.map(\.file), target: target)
+        default:
+            throw SpecError.invalid(path: "dataset_name", reason: "'\(spec.datasetName)' cannot be converted for \(task.rawValue)")
+        }
+        for item in summary.skipped.prefix(50) { recorder.warn("skipped \(item)") }
+        if summary.skipped.count > 50 { recorder.warn("\(summary.skipped.count - 50) more items skipped (see the log)") }
+        for file in summary.files {
+            say("\(file.path): \(file.count) lines")
+            try recorder.recordArtifact(URL(fileURLWithPath: file.path), kind: "dataset")
+        }
+        return "wrote \(summary.files.count) files into \(target); \(summary.skipped.count) items skipped"
+    }
+
+    /// The files of a source folder with the split each becomes: a name containing `test` -> test, `dev` or `valid`
+    /// -> dev, anything else -> train.
+    private static func splitFiles(_ folder: String, extensions: Set<String>?) throws -> [(file: String, split: String)] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw TaskError.cannotRead(path: folder, reason: FileManager.default.fileExists(atPath: folder) ? "not a readable folder" : "no such folder")
+        }
+        let files = names.sorted().filter { name in
+            !name.hasPrefix(".") && (extensions.map { $0.contains((name as NSString).pathExtension.lowercased()) } ?? true)
+        }
+        guard !files.isEmpty else { throw TaskError.cannotRead(path: folder, reason: "no data files in it") }
+        return files.map { name in
+            let lower = name.lowercased()
+            let split = lower.contains("test") ? "test" : (lower.contains("dev") || lower.contains("valid") ? "dev" : "train")
+            return ((folder as NSString).appendingPathComponent(name), split)
+        }
+    }
+
+    // MARK: Spec helpers
+
+    /// The training and validation splits (validation optional), with the training split's labels applied to both.
+    private static func datasets(_ task: TaskName, resolved: ResolvedSpec, dataDir: String, settings: TextModelSettings,
+                                 labels: TextLabels?, trainingKey: String = "training_ds") throws -> (TextDataset, TextDataset?) {
+        let training = try TextDataFiles.read(task, dataDir: dataDir, dataset: try datasetSpec(task, resolved, at: trainingKey),
+                                              settings: settings, labels: labels)
+        let validation = try resolved["validation_ds"].flatMap { value -> TextDataset? in
+            if value == .null { return nil }
+            return try TextDataFiles.read(task, dataDir: dataDir, dataset: try datasetSpec(task, resolved, at: "validation_ds"),
+                                          settings: settings, labels: training.labels)
+        }
+        return (training, validation)
+    }
+
+    private static func datasetSpec(_ task: TaskName, _ resolved: ResolvedSpec, at path: String) throws -> any TextDatasetSpec {
+        switch task {
+        case .textClassification, .intentSlotClassification: try resolved.decode(PrefixDatasetSpec.self, at: path)
+        default: try resolved.decode(TextFileDatasetSpec.self, at: path)
+        }
+    }
+
+    private static func testDataset(_ task: TaskName, resolved: ResolvedSpec) throws -> any TextDatasetSpec {
+        try datasetSpec(task, resolved, at: "test_ds")
+    }
+
+    private static func batchSizes(_ task: TaskName, _ resolved: ResolvedSpec, trainingKey: String = "training_ds") throws -> (training: Int, validation: Int) {
+        let training = try datasetSpec(task, resolved, at: trainingKey).batchSize
+        let validation = resolved["validation_ds"] == .null ? training : (try? datasetSpec(task, resolved, at: "validation_ds").batchSize) ?? training
+        return (max(training, 1), max(validation, 1))
+    }
+
+    private static func writeText(_ text: String, to url: URL) throws {
+        do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
+            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// The parts of a text train spec every task shares.
+struct TextTrainCommon: Decodable {
+    var trainer: TrainerSpec
+    var saveTo: String
+    var dataDir: String
+    var optim: OptimSpec
+}
+
+/// The parts of a text finetune spec every task shares.
+struct TextFinetuneCommon: Decodable {
+    var trainer: TrainerSpec
+    var saveTo: String
+    var dataDir: String
+    var optim: OptimSpec
+}
+
+/// The parts of a text evaluate spec every task shares.
+struct TextEvaluateCommon: Decodable {
+    var dataDir: String
+}

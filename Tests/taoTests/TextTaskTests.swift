@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// A WordPiece vocabulary for `words`: the special tokens, the words, and every letter (plain and `##`).
+private func writeVocabulary(_ words: [String], to url: URL) throws {
+    let letters = (Set(words.joined()).map(String.init) + Array("abcdefghijklmnopqrstuvwxyz,.?").map(String.init)).sorted()
+    let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + Array(Set(words)).sorted() + letters + letters.map { "##" + $0 }
+    var seen = Set<String>()
+    try tokens.filter { seen.insert($0).inserted }.joined(separator: "\n").appending("\n").write(to: url, atomically: true, encoding: .utf8)
+}
+
+/// Overrides for a tiny randomly initialized encoder that trains in seconds in a debug build.
+private func tinyEncoder(vocabulary: URL) -> [String] {
+    ["model.language_model.config={hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, "
+        + "max_position_embeddings: 64, hidden_dropout_prob: 0.0, attention_probs_dropout_prob: 0.0}",
+     "model.tokenizer.vocab_file=\(vocabulary.path)", "optim.lr=0.003", "optim.sched=null", "optim.weight_decay=0",
+     "trainer.gradient_clip_val=1.0", "trainer.log_every_n_steps=100"]
+}
+
+private func metrics(_ folder: URL) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as? [String: Any])
+}
+
+@Test("intent_slot_classification: dataset_convert from ATIS, train overfits a few sentences, evaluate, infer, export with -k and float16")
+func intentSlotEndToEnd() throws {
+    let folder = TAOProcess.temporaryDirectory("intent"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    func run(_ arguments: [String]) throws -> TAOProcess.Result { try TAOProcess.run(arguments, environment: environment) }
+    let atis = folder.appendingPathComponent("atis")
+    try FileManager.default.createDirectory(at: atis, withIntermediateDirectories: true)
+    let lines = [
+        "show:O flights:O from:O boston:B-fromloc.city_name to:O denver:B-toloc.city_name <=> atis_flight",
+        "what:O is:O the:O fare:O to:O dallas:B-toloc.city_name <=> atis_airfare",
+        "list:O flights:O to:O boston:B-toloc.city_name <=> atis_flight",
+        "how:O much:O is:O a:O ticket:O from:O denver:B-fromloc.city_name <=> atis_airfare",
+    ]
+    try lines.joined(separator: "\n").write(to: atis.appendingPathComponent("train_dev"), atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(to: atis.appendingPathComponent("test"), atomically: true, encoding: .utf8)
+    try "atis_airfare\natis_flight\n".write(to: atis.appendingPathComponent("vocab.intent"), atomically: true, encoding: .utf8)
+    try "B-fromloc.city_name\nB-toloc.city_name\nO\n".write(to: atis.appendingPathComponent("vocab.slot"), atomically: true, encoding: .utf8)
+    let data = folder.appendingPathComponent("data")
+    let convert = try run(["intent_slot_classification", "dataset_convert", "-r", folder.appendingPathComponent("convert").path,
+                           "source_data_dir=\(atis.path)", "target_data_dir=\(data.path)"])
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let vocabulary = folder.appendingPathComponent("vocab.txt")
+    try writeVocabulary(lines.flatMap { $0.split(separator: " ").compactMap { $0.split(separator: ":").first.map(String.init) } }, to: vocabulary)
+    let train = try run(["intent_slot_classification", "train", "-r", folder.appendingPathComponent("train").path, "data_dir=\(data.path)",
+                         "trainer.max_epochs=60", "training_ds.batch_size=4", "model.max_seq_length=16", "model.head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(train.status == 0, "\(train.stderr)")
+    let model = folder.appendingPathComponent("train/trained-model.tao").path
+
+    let evaluate = try run(["intent_slot_classification", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model,
+                            "data_dir=\(data.path)"])
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    let scores = try metrics(folder.appendingPathComponent("eval"))
+    #expect(scores["intent_accuracy"] as? Double == 1.0)
+    #expect((scores["slot_f1"] as? Double ?? 0) == 1.0)
+    for file in ["report.txt", "confusion_matrix.tsv", "predictions.jsonl"] {
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("eval/\(file)").path), "\(file)")
+    }
+
+    let infer = try run(["intent_slot_classification", "infer", "-r", folder.appendingPathComponent("infer").path, "-m", model,
+                         "input_batch=[what is the fare to dallas, show flights from boston to denver]"])
+    #expect(infer.status == 0, "\(infer.stderr)")
+    let printed = infer.stdout.split(separator: "\n").filter { $0.contains("\t") }
+    #expect(printed.count == 2 && printed[0].contains("atis_airfare") && printed[0].contains("toloc.city_name: \"dallas\""), "\(infer.stdout)")
+
+    let export = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("export").path, "-m", model,
+                          "-k", "s3cret", "weights_dtype=float16"])
+    #expect(export.status == 0 && export.stdout.contains("float16"), "\(export.stderr)")
+    let exported = folder.appendingPathComponent("export/exported-model.tao").path
+    let noKey = try run(["intent_slot_classification", "infer", "-r", folder.appendingPathComponent("i2").path, "-m", exported])
+    #expect(noKey.status == 1 && noKey.stderr.contains("encrypted"))
+    let again = try run(["intent_slot_classification", "evaluate", "-r", folder.appendingPathComponent("eval2").path, "-m", exported,
+                         "-k", "s3cret", "data_dir=\(data.path)"])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(try metrics(folder.appendingPathComponent("eval2"))["intent_accuracy"] as? Double == 1.0)
+
+    let wrongTask = try run(["text_classification", "infer", "-r", folder.appendingPathComponent("i3").path, "-m", model])
+    #expect(wrongTask.status == 1 && wrongTask.stderr.contains("intent_slot_classification model, not a text_classification one"))
+}
+
+@Test("token_classification and text_classification train, overfit and evaluate; a bad data line is named with file and line")
+func tokenAndTextClassification() throws {
+    let folder = TAOProcess.temporaryDirectory("tokens"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    func run(_ arguments: [String]) throws -> TAOProcess.Result { try TAOProcess.run(arguments, environment: environment) }
+    let sentences = ["alice went to paris", "bob likes london", "we saw alice in berlin", "paris is big"]
+    let tags = ["B-PER O O B-LOC", "B-PER O B-LOC", "O O B-PER O B-LOC", "B-LOC O O"]
+    for split in ["train", "dev"] {
+        try (sentences.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("text_\(split).txt"), atomically: true, encoding: .utf8)
+        try (tags.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("labels_\(split).txt"), atomically: true, encoding: .utf8)
+    }
+    let vocabulary = folder.appendingPathComponent("vocab.txt")
+    try writeVocabulary(sentences.flatMap { $0.split(separator: " ").map(String.init) } + ["good", "bad", "film"], to: vocabulary)
+    let train = try run(["token_classification", "train", "-r", folder.appendingPathComponent("train").path, "data_dir=\(folder.path)",
+                         "trainer.max_epochs=60", "training_ds.batch_size=4", "model.head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(train.status == 0, "\(train.stderr)")
+    let evaluate = try run(["token_classification", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m",
+                            folder.appendingPathComponent("train/trained-model.tao").path, "data_dir=\(folder.path)", "test_ds.text_file=text_dev.txt",
+                            "test_ds.labels_file=labels_dev.txt"])
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    #expect(try metrics(folder.appendingPathComponent("eval"))["entity_f1"] as? Double == 1.0)
+
+    try "good film\t1\nbad film\t0\ngood good\t1\nbad bad film\t0\n".write(to: folder.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)
+    try "good film\t1\nbad film\t0\n".write(to: folder.appendingPathComponent("dev.tsv"), atomically: true, encoding: .utf8)
+    let text = try run(["text_classification", "train", "-r", folder.appendingPathComponent("text").path, "data_dir=\(folder.path)",
+                        "trainer.max_epochs=60", "training_ds.batch_size=4", "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("validation accuracy 1.0000"), "\(text.stdout)")
+
+    try "good film\t1\nbad film\tseven\n".write(to: folder.appendingPathComponent("broken.tsv"), atomically: true, encoding: .utf8)
+    let broken = try run(["text_classification", "train", "-r", folder.appendingPathComponent("broken").path, "data_dir=\(folder.path)",
+                          "training_ds.prefix=broken", "model.dataset.num_classes=2"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(broken.status == 1 && broken.stderr.contains("broken.tsv:2"), "\(broken.stderr)")
+}
+
+@Test("punctuation_and_capitalization: dataset_convert from raw text, train overfits, infer restores marks and capitals")
+func punctuationEndToEnd() throws {
+    let folder = TAOProcess.temporaryDirectory("punct"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    func run(_ arguments: [String]) throws -> TAOProcess.Result { try TAOProcess.run(arguments, environment: environment) }
+    let raw = folder.appendingPathComponent("raw")
+    try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
+    let text = "Where is Emma? She went to Highbury, and she came back.\n\nWhere is Emma? She went to Highbury, and she came back.\n"
+    try text.write(to: raw.appendingPathComponent("novel.txt"), atomically: true, encoding: .utf8)
+    let data = folder.appendingPathComponent("data")
+    let convert = try run(["punctuation_and_capitalization", "dataset_convert", "-r", folder.appendingPathComponent("convert").path,
+                           "source_data_dir=\(raw.path)", "target_data_dir=\(data.path)"])
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let vocabulary = folder.appendingPathComponent("vocab.txt")
+    try writeVocabulary(["where", "is", "emma", "she", "went", "to", "highbury", "and", "came", "back"], to: vocabulary)
+    let train = try run(["punctuation_and_capitalization", "train", "-r", folder.appendingPathComponent("train").path, "data_dir=\(data.path)",
+                         "validation_ds=null", "trainer.max_epochs=60", "training_ds.batch_size=4"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(train.status == 0, "\(train.stderr)")
+    let infer = try run(["punctuation_and_capitalization", "infer", "-r", folder.appendingPathComponent("infer").path, "-m",
+                         folder.appendingPathComponent("train/trained-model.tao").path,
+                         "input_batch=[where is emma she went to highbury and she came back]"])
+    #expect(infer.status == 0, "\(infer.stderr)")
+    #expect(infer.stdout.contains("Where is Emma? She went to Highbury, and she came back."), "\(infer.stdout)")
+}
