@@ -16,7 +16,7 @@ struct ServeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Folder of .tao models (speech models; NAME_lm.tao is NAME's language model).")
+    @Option(help: "Folder of .tao models: speech models (NAME_lm.tao is NAME's language model) and text-task models.")
     var models: String
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -38,6 +38,10 @@ struct ServeCommand: ParsableCommand {
     var maxBodyBytes = 64 << 20
     @Option(name: .customLong("max-audio-seconds"), help: "Longest audio of one offline request.")
     var maxAudioSeconds = 900.0
+    @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message.")
+    var maxMessageBytes = 1 << 20
+    @Option(name: .customLong("max-text-length"), help: "Longest text of one NLP request, characters.")
+    var maxTextLength = 10_000
     @Option(name: .customLong("idle-timeout"), help: "Seconds a stream may stay silent (no message) before it is closed.")
     var idleTimeout = 30.0
     @Option(name: .customLong("grace-period"), help: "Seconds open streams get to finish after SIGTERM.")
@@ -54,6 +58,8 @@ struct ServeCommand: ParsableCommand {
         configuration.threads = max(threads, 1)
         configuration.maxBodyBytes = maxBodyBytes
         configuration.maxAudioSeconds = maxAudioSeconds
+        configuration.maxMessageBytes = maxMessageBytes
+        configuration.maxTextLength = maxTextLength
         configuration.idleTimeout = idleTimeout
         configuration.gracePeriod = gracePeriod
         configuration.tlsCertificate = tlsCert
