@@ -59,16 +59,20 @@ let package = Package(
         .target(
             name: "TAOServer",
             dependencies: [
-                "TAOToolkit",
+                "TAOToolkit", "TAOAudio", "TAODecoding",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ]
         ),
         .executableTarget(
             name: "tao",
             dependencies: ["TAOServer", "TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOSpeech", "TAONLP", "TAOTensor", "TAOAudio"]),
+        .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOSpeech", "TAONLP", "TAOTensor", "TAOAudio", "TAOServer"]),
 
         .testTarget(name: "TAOTensorTests", dependencies: ["TAOTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TAOAudioTests", dependencies: ["TAOAudio"], resources: [.copy("Fixtures")]),
@@ -80,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "TAOServerTests",
             dependencies: [
-                "TAOServer",
+                "TAOServer", "TAOToolkit", "TAONLP", "TAOText", "TAOTensor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

@@ -8,6 +8,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "decoding": DecodingBench.run,
     "speech": SpeechBench.run,
     "nlp": NLPBench.run,
+    "serve": ServeBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -9,7 +9,7 @@ struct TAO: ParsableCommand {
         abstract: "Train, evaluate, export and serve speech and language models on a CPU.",
         discussion: "Run 'tao <task> --help' for a task's subtasks, 'tao <task> <subtask> --help' for their flags.",
         version: TAOToolkit.version,
-        subcommands: taskCommands + [RunsCommand.self, ServeCommand.self, AudioCommand.self]
+        subcommands: taskCommands + [RunsCommand.self, ServeCommand.self, ClientCommand.self, AudioCommand.self]
     )
 }
 

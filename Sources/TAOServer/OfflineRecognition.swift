@@ -1,0 +1,93 @@
+import Foundation
+import TAOAudio
+import TAOToolkit
+
+/// `POST /v1/asr:recognize`: the audio is the body (a WAV/FLAC/OGG file, or raw PCM described by `encoding` and
+/// `sample_rate_hertz` query parameters), or JSON `{"config": {...}, "audio": "<base64>"}`.
+///
+/// The audio is decoded block by block, resampled and cut into utterances as it is read (the same cuts a stream
+/// of this audio gets), and each utterance is recognized while the next is read, a few at a time: memory is flat
+/// in the audio's length beyond the request body itself.
+struct OfflineRecognition {
+    let service: SpeechService
+    let configuration: ServerConfiguration
+
+    /// Utterances recognized at once per request.
+    static let inFlight = 4
+
+    func respond(body: [UInt8], contentType: String?, query: [String: String]) async throws -> RecognitionResponse {
+        var config = RecognitionConfig()
+        var audio = body
+        if isJSON(body, contentType: contentType) {
+            let request = try JSONObject(parsing: Data(body), name: "request body")
+            try request.checkKeys(["config", "audio"])
+            if let object = try request.object("config") { config = try RecognitionConfig(json: object) }
+            guard let text = try request.string("audio") else {
+                throw ServerError.invalidArgument("request body: 'audio' is missing (base64 of the audio file or raw samples)")
+            }
+            guard let data = Data(base64Encoded: text, options: [.ignoreUnknownCharacters]) else {
+                throw ServerError.invalidArgument("request body: 'audio' is not base64")
+            }
+            audio = [UInt8](data)
+        }
+        try config.apply(query: query)
+        guard !audio.isEmpty else { throw ServerError.invalidArgument("request body: no audio") }
+        let plan = try RecognitionPlan(config: config, repository: service.repository)
+        return try await recognize(audio, plan: plan)
+    }
+
+    private func isJSON(_ body: [UInt8], contentType: String?) -> Bool {
+        if let contentType, contentType.lowercased().hasPrefix("application/json") { return true }
+        return body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{")
+    }
+
+    private func recognize(_ audio: [UInt8], plan: RecognitionPlan) async throws -> RecognitionResponse {
+        let raw = try plan.config.rawFormat(field: "config")
+        let reader: AudioReader
+        do {
+            reader = try AudioReader(bytes: audio, name: "request audio", raw: raw)
+        } catch {
+            let hint = raw == nil ? " (WAV, FLAC and OGG are recognized; for raw PCM give encoding=LINEAR_PCM|MULAW|ALAW and sample_rate_hertz)" : ""
+            throw ServerError.invalidArgument("\(error)\(hint)")
+        }
+        let info = reader.info
+        if info.duration > configuration.maxAudioSeconds {
+            throw ServerError.tooLarge(String(format: "the audio is %.1f s; this server takes at most %.0f s per request (stream longer audio)",
+                                              info.duration, configuration.maxAudioSeconds))
+        }
+        let rate = plan.model.recognizer.sampleRate
+        let converter = try SampleRateConverter(from: info.sampleRate, to: rate)
+        var segmenter = SpeechSegmenter(config: EndpointingConfig(), sampleRate: rate, maxSegmentSeconds: configuration.maxSegmentSeconds)
+        let results = try await withThrowingTaskGroup(of: (Int, RecognitionResult).self) { group in
+            var collected: [(Int, RecognitionResult)] = [], submitted = 0
+            func submit(_ segments: [SpeechSegmenter.Segment]) async throws {
+                for segment in segments {
+                    if submitted - collected.count >= Self.inFlight, let done = try await group.next() { collected.append(done) }
+                    let index = submitted
+                    group.addTask { (index, try await service.finalResult(for: segment, plan: plan, streaming: false)) }
+                    submitted += 1
+                }
+            }
+            while true {
+                let block: [Float]
+                do {
+                    block = try reader.read(maxFrames: 32_768, channels: .mixdown)
+                } catch {
+                    throw ServerError.invalidArgument("request audio: \(error)")
+                }
+                if block.isEmpty { break }
+                if let bad = block.firstIndex(where: { !$0.isFinite }) {
+                    throw ServerError.invalidArgument("request audio: sample \(reader.framesRead - block.count + bad) is not a finite number")
+                }
+                try await submit(segmenter.append(try converter.process(block)))
+            }
+            guard reader.framesRead > 0 else { throw ServerError.invalidArgument("request audio: no samples") }
+            try await submit(segmenter.append(try converter.finish()))
+            try await submit([segmenter.finish()].compactMap { $0 })
+            while let done = try await group.next() { collected.append(done) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        service.metrics.recordAudio(seconds: converter.inputSeconds, mode: "offline")
+        return RecognitionResponse(results: results)
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import TAOToolkit
+
+/// tao's service: the HTTP/JSON and WebSocket routes over a model repository, the inference queue behind them,
+/// metrics, limits and the stream cap. `makeApplication` gives the Hummingbird application to run.
+public final class TAOService: Sendable {
+    public let configuration: ServerConfiguration
+    public let repository: ModelRepository
+    public let metrics: ServerMetrics
+    let queue: InferenceQueue
+    let speech: SpeechService
+    let slots: StreamSlots
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, repository: ModelRepository, logger: Logger = Logger(label: "tao.serve")) {
+        self.configuration = configuration
+        self.repository = repository
+        self.logger = logger
+        metrics = ServerMetrics()
+        SpeechRecognizer.useThreads(configuration.threads)
+        queue = InferenceQueue(capacity: configuration.queueCapacity, maxBatch: configuration.maxBatch, metrics: metrics)
+        speech = SpeechService(repository: repository, queue: queue, metrics: metrics)
+        slots = StreamSlots(limit: configuration.maxStreams)
+    }
+
+    deinit { queue.stop() }
+
+    /// The application: one port for HTTP/1.1 and the WebSocket upgrade.
+    /// Throws when the TLS certificate or key cannot be read.
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
+        -> Application<RouterResponder<BasicWebSocketRequestContext>> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.add(middleware: ServiceMiddleware<BasicWebSocketRequestContext>(apiKey: configuration.apiKey, metrics: metrics, logger: logger))
+        addRoutes(to: router)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        addStreamRoute(to: webSocketRouter)
+        let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)),
+                                                     closeTimeout: .seconds(5))
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                                             configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
+        if let tls = try tlsConfiguration() { server = try .tls(server, tlsConfiguration: tls) }
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tao"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// The TLS settings of `--tls-cert` and `--tls-key` (PEM files), or nil for plain HTTP.
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        guard configuration.tlsCertificate != nil || configuration.tlsKey != nil else { return nil }
+        guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else {
+            throw ServerError.invalidArgument("TLS needs both a certificate (--tls-cert) and a private key (--tls-key)")
+        }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate)
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        } catch {
+            throw ServerError.invalidArgument("TLS: cannot load \(certificate) and \(key) as PEM: \(error)")
+        }
+    }
+
+    /// Stops taking streams and requests (503), then waits until the open streams end or `gracePeriod` passes.
+    public func drain() async {
+        slots.startDraining()
+        let deadline = Date().addingTimeInterval(configuration.gracePeriod)
+        while slots.open > 0 && Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if slots.open > 0 { logger.warning("\(slots.open) streams still open after the \(configuration.gracePeriod) s grace period") }
+    }
+
+    /// Stops the inference worker after the queued work (once the application has stopped).
+    public func stop() { queue.stop() }
+
+    // MARK: Routes
+
+    private func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: TestPage.html)))
+        }
+        router.get("/health") { [self] _, _ in
+            let body: [String: Any] = [
+                "status": slots.isDraining ? "draining" : "ok", "models": repository.models.count,
+                "active_streams": slots.open, "queue_depth": queue.depth,
+            ]
+            return json(body, status: slots.isDraining ? .serviceUnavailable : .ok)
+        }
+        router.get("/v1/models") { [self] _, _ in json(repository.listing()) }
+        router.get("/metrics") { [self] _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        router.post("/v1/asr:recognize") { [self] request, _ in
+            if slots.isDraining { throw ServerError.shuttingDown }
+            let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+            let offline = OfflineRecognition(service: speech, configuration: configuration)
+            let bytes = Array(body.readableBytesView)
+            let response = try await withTimeout(configuration.requestTimeout, what: "recognition") {
+                try await offline.respond(body: bytes, contentType: request.headers[.contentType], query: query)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: response.json())))
+        }
+        // Reached when a request for the stream route was not upgraded: say why.
+        router.get("/v1/asr:stream") { [self] request, _ -> Response in
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else { throw ServerError.upgradeRequired(path: request.uri.path) }
+            if let refusal = slots.refusal {
+                metrics.streamRejected()
+                throw refusal
+            }
+            throw ServerError.invalidArgument("\(request.uri.path): the WebSocket upgrade failed (check Sec-WebSocket-Key and Sec-WebSocket-Version: 13)")
+        }
+        for task in TextTask.allCases {
+            router.post(RouterPath("/v1/nlp:\(task.rawValue)")) { [self] request, _ in
+                if slots.isDraining { throw ServerError.shuttingDown }
+                let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+                let routes = TextRoutes(repository: repository, queue: queue, maxTextLength: configuration.maxTextLength)
+                return json(try await routes.respond(task: task, body: Array(body.readableBytesView)))
+            }
+        }
+        for path in ["/v1/asr:recognize"] + TextTask.allCases.map({ "/v1/nlp:\($0.rawValue)" }) {
+            router.get(RouterPath(path)) { request, _ -> Response in throw ServerError.methodNotAllowed(method: "GET", path: request.uri.path) }
+        }
+    }
+
+    private func addStreamRoute(to router: Router<BasicWebSocketRequestContext>) {
+        router.ws("/v1/asr:stream") { [self] request, _ in
+            if let key = configuration.apiKey, !ServiceMiddleware<BasicWebSocketRequestContext>.authorized(request, key: key) { return .dontUpgrade }
+            return slots.refusal == nil ? .upgrade([:]) : .dontUpgrade
+        } onUpgrade: { [self] inbound, outbound, context in
+            await runStream(inbound: inbound, outbound: outbound, logger: context.logger)
+        }
+    }
+
+    /// One stream from upgrade to close, holding a slot of the cap all along.
+    func runStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+        let started = Date()
+        let session = StreamingSession(service: speech, configuration: configuration, outbound: outbound, logger: logger)
+        if let refusal = slots.acquire() {
+            // The cap filled between the upgrade check and now.
+            metrics.streamRejected()
+            metrics.recordRequest(route: "/v1/asr:stream", status: refusal.httpStatus, seconds: 0, errorStatus: refusal.status)
+            await session.refuse(refusal)
+            return
+        }
+        metrics.streamStarted()
+        defer {
+            slots.release()
+            metrics.streamEnded()
+        }
+        var status = 101, failure: String?
+        do {
+            try await session.run(inbound)
+        } catch {
+            // The client vanished or broke the protocol; the server goes on.
+            logger.info("stream ended: \(error)")
+            status = 499
+            failure = "CANCELLED"
+        }
+        if let error = await session.failure { status = error.httpStatus; failure = error.status }
+        metrics.recordRequest(route: "/v1/asr:stream", status: status, seconds: Date().timeIntervalSince(started), errorStatus: failure)
+    }
+
+    private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Runs `body`, failing with `ServerError.timeout` after `seconds`.
+func withTimeout<Value: Sendable>(_ seconds: Double, what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw ServerError.timeout("\(what) took longer than \(Int(seconds)) s (the server's request timeout)")
+        }
+        return value
+    }
+}

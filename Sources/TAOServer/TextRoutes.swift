@@ -1,0 +1,84 @@
+import Foundation
+
+/// `POST /v1/nlp:classify_text | classify_tokens | analyze_intent | punctuate_text` with Riva's request and
+/// response field names: requests `{"text": ["..."], "model": "name" | {"model_name": "name"}, "top_n": 1}`
+/// (analyze_intent: `{"query": "...", "options": {...}}`).
+struct TextRoutes {
+    let repository: ModelRepository
+    let queue: InferenceQueue
+    let maxTextLength: Int
+
+    func respond(task: TextTask, body: [UInt8]) async throws -> [String: Any] {
+        let request = try JSONObject(parsing: Data(body), name: "request body")
+        let model = try textModel(for: task, request: request)
+        switch task {
+        case .analyzeIntent:
+            try request.checkKeys(["query", "model", "options", "context"])
+            guard let query = try request.string("query") else { throw ServerError.invalidArgument("request body: 'query' is missing") }
+            try checkLength([query])
+            let analysis = try await queue.run { try model.analyzeIntent(query) }
+            var response: [String: Any] = ["intent": Self.classification(analysis.intent), "slots": analysis.slots.map(Self.token)]
+            if let domain = analysis.domain {
+                response["domain"] = Self.classification(domain)
+                response["domain_str"] = domain.name
+            }
+            return response
+        case .classifyText, .classifyTokens, .punctuateText:
+            try request.checkKeys(task == .punctuateText ? ["text", "model"] : ["text", "model", "top_n"])
+            let texts = try texts(request)
+            let topN = try request.int("top_n", in: 0...1000).map { max($0, 1) } ?? 1
+            switch task {
+            case .classifyText:
+                let labels = try await queue.run { try model.classifyText(texts, topN: topN) }
+                return ["results": labels.map { ["labels": $0.map(Self.classification)] }]
+            case .classifyTokens:
+                let tokens = try await queue.run { try model.classifyTokens(texts, topN: topN) }
+                return ["results": tokens.map { ["results": $0.map(Self.token)] }]
+            default:
+                let punctuated = try await queue.run { try model.punctuate(texts) }
+                return ["text": punctuated]
+            }
+        }
+    }
+
+    /// The request's `text` list (a single string is accepted too).
+    private func texts(_ request: JSONObject) throws -> [String] {
+        let texts: [String]
+        if let one = try? request.string("text") { texts = [one] } else { texts = try request.strings("text") ?? [] }
+        guard !texts.isEmpty else { throw ServerError.invalidArgument("request body: 'text' is missing (a list of strings)") }
+        guard texts.count <= 64 else { throw ServerError.tooLarge("request body: \(texts.count) texts; at most 64 per request") }
+        try checkLength(texts)
+        return texts
+    }
+
+    private func checkLength(_ texts: [String]) throws {
+        if let long = texts.first(where: { $0.count > maxTextLength }) {
+            throw ServerError.tooLarge("a text of \(long.count) characters; this server takes at most \(maxTextLength) (--max-text-length)")
+        }
+    }
+
+    /// The model the request names (`"model": "name"` or `{"model_name": "name"}`), else the first that does `task`.
+    private func textModel(for task: TextTask, request: JSONObject) throws -> any TextModel {
+        let models = repository.models.compactMap { $0 as? any TextModel }.filter { $0.textTasks.contains(task) }
+        var name = (try? request.string("model")) ?? nil
+        if name == nil, let object = try? request.object("model") { name = try object.string("model_name") }
+        if let name, !name.isEmpty {
+            guard let model = models.first(where: { $0.name == name }) else {
+                throw ServerError.invalidArgument("model: no \(task.rawValue) model named '\(name)' (loaded: \(models.map(\.name).joined(separator: ", ")))")
+            }
+            return model
+        }
+        guard let model = models.first else {
+            throw ServerError.modelUnavailable("no model for \(task.rawValue) is loaded (put its .tao in the model folder)")
+        }
+        return model
+    }
+
+    static func classification(_ label: TextLabel) -> [String: Any] {
+        ["class_name": label.name, "score": (label.score * 10000).rounded() / 10000]
+    }
+
+    static func token(_ token: TokenLabels) -> [String: Any] {
+        ["token": token.token, "label": token.labels.map(classification), "span": [["start": token.start, "end": token.end]]]
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWebSocket
+import Testing
+@testable import TAOServer
+
+@Suite("HTTP routes (Hummingbird's router test client, no socket)")
+struct RoutesTests {
+    var app: Application<RouterResponder<BasicWebSocketRequestContext>> { get throws { try sharedService.makeApplication() } }
+
+    @Test("GET /health answers ok with the model count")
+    func health() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = jsonObject(response.body)
+                #expect(body["status"] as? String == "ok")
+                #expect(body["models"] as? Int == 2)
+            }
+        }
+    }
+
+    @Test("GET /v1/models lists the speech model with its rate, labels, decoding and LM")
+    func models() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/models", method: .get) { response in
+                #expect(response.status == .ok)
+                let models = jsonObject(response.body)["models"] as? [[String: Any]] ?? []
+                let speech = models.first { $0["name"] as? String == "quartznet_small" }
+                #expect(speech?["task"] as? String == "speech_to_text")
+                #expect(speech?["sample_rate_hertz"] as? Int == 16000)
+                #expect((speech?["labels"] as? [String])?.count == 28)
+                #expect(speech?["language_model"] as? String == "quartznet_small_lm")
+                #expect((speech?["decoding"] as? [String: Any])?["default"] as? String == "beam")
+                #expect(models.contains { $0["task"] as? String == "n_gram" })
+            }
+        }
+    }
+
+    @Test("GET /metrics is Prometheus text with request counters and latency histograms")
+    func metrics() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get)
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = String(buffer: response.body)
+                #expect(text.contains("# TYPE tao_requests_total counter"))
+                #expect(text.contains("tao_requests_total{route=\"/health\",code=\"200\"}"))
+                #expect(text.contains("tao_request_duration_seconds_bucket{route=\"/health\",le=\"+Inf\"}"))
+                #expect(text.contains("tao_active_streams 0"))
+                #expect(text.contains("tao_real_time_factor"))
+            }
+        }
+    }
+
+    @Test("an unknown path is a JSON 404 and GET on the stream route asks for an upgrade (426)")
+    func notFoundAndUpgrade() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v2/nothing", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(errorObject(response.body)["status"] as? String == "NOT_FOUND")
+                #expect(errorObject(response.body)["code"] as? Int == 404)
+            }
+            try await client.execute(uri: "/v1/asr:stream", method: .get) { response in
+                #expect(response.status.code == 426)
+                #expect((errorObject(response.body)["message"] as? String)?.contains("WebSocket") == true)
+            }
+            try await client.execute(uri: "/v1/asr:recognize", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+            }
+        }
+    }
+
+    @Test("the test page is HTML")
+    func page() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("<html"))
+            }
+        }
+    }
+}
+
+@Suite("TLS")
+struct TLSTests {
+    @Test("with --tls-cert and --tls-key the routes answer over HTTPS")
+    func https() async throws {
+        let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let service = makeService {
+            $0.tlsCertificate = fixtures.appendingPathComponent("tls_cert.pem").path
+            $0.tlsKey = fixtures.appendingPathComponent("tls_key.pem").path
+        }
+        try await service.makeApplication().test(.ahc(.https)) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(jsonObject(response.body)["status"] as? String == "ok")
+            }
+        }
+    }
+
+    @Test("a missing key file is a clear error")
+    func missingKey() {
+        let service = makeService { $0.tlsCertificate = "/nonexistent/cert.pem"; $0.tlsKey = "/nonexistent/key.pem" }
+        #expect(throws: ServerError.self) { try service.makeApplication() }
+    }
+}

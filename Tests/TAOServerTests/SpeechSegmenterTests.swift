@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import TAOServer
+
+@Suite("SpeechSegmenter")
+struct SpeechSegmenterTests {
+    /// Two bursts of "speech" (a tone at -12 dBFS) of `length` seconds with a second of silence around each.
+    func bursts(length: Double = 0.8) -> [Float] {
+        let silence = [Float](repeating: 0, count: 16000)
+        let tone = (0..<Int(length * 16000)).map { Float(0.35 * sin(Double($0) * 0.2)) }
+        return silence + tone + silence + tone + silence
+    }
+
+    func segments(_ samples: [Float], chunks: [Int], config: EndpointingConfig = .init(), maxSeconds: Double = 20) -> [SpeechSegmenter.Segment] {
+        var segmenter = SpeechSegmenter(config: config, sampleRate: 16000, maxSegmentSeconds: maxSeconds)
+        var result: [SpeechSegmenter.Segment] = [], offset = 0, index = 0
+        while offset < samples.count {
+            let size = chunks[index % chunks.count]
+            result += segmenter.append(Array(samples[offset..<min(offset + size, samples.count)]))
+            offset += size
+            index += 1
+        }
+        if let last = segmenter.finish() { result.append(last) }
+        return result
+    }
+
+    @Test("two bursts separated by silence are two utterances, each holding its burst")
+    func twoUtterances() {
+        let found = segments(bursts(), chunks: [16000 * 10])
+        #expect(found.count == 2)
+        // Burst one spans samples 16000..<28800, burst two 44800..<57600.
+        #expect(found.first.map { $0.start <= 16000 && $0.end >= 28800 } == true)
+        #expect(found.last.map { $0.start >= 28800 && $0.start <= 44800 && $0.end >= 57600 } == true)
+    }
+
+    @Test("the cuts do not depend on how the audio is chunked")
+    func chunkingInvariance() {
+        let samples = bursts()
+        let whole = segments(samples, chunks: [samples.count])
+        for chunks in [[1], [160], [7, 333, 1024], [4096, 1], [320]] {
+            #expect(segments(samples, chunks: chunks) == whole, "chunks \(chunks)")
+        }
+    }
+
+    @Test("silence alone has no utterance; an open utterance ends at finish")
+    func silenceAndFinish() {
+        #expect(segments([Float](repeating: 0, count: 48000), chunks: [1000]).isEmpty)
+        let tone = (0..<8000).map { Float(0.3 * sin(Double($0) * 0.1)) }
+        let found = segments([Float](repeating: 0, count: 8000) + tone, chunks: [1000])
+        #expect(found.count == 1)
+        #expect(found.first?.end == 16000)
+    }
+
+    @Test("an utterance over the maximum length is cut, and no sample is lost or repeated")
+    func maximumLength() {
+        let tone: [Float] = (0..<(16000 * 5)).map { (index: Int) -> Float in
+            let level: Float = index % 16000 < 15000 ? 0.3 : 0.09
+            return level * Float(sin(Double(index) * 0.1))
+        }
+        let found = segments(tone, chunks: [512], maxSeconds: 2)
+        #expect(found.count >= 2)
+        for (a, b) in zip(found, found.dropFirst()) { #expect(a.end == b.start) }
+        #expect(found.allSatisfy { $0.samples.count <= 2 * 16000 })
+        #expect(found.last?.end == tone.count)
+    }
+
+    @Test("Riva's endpointing fields are read with their defaults for 0 and errors for bad values")
+    func endpointingConfig() throws {
+        let config = try EndpointingConfig(json: JSONObject(["stop_history": 900, "start_threshold": 0.5, "stop_threshold": 0], path: "e"))
+        #expect(config.stopHistory == 900 && config.startThreshold == 0.5 && config.stopThreshold == EndpointingConfig().stopThreshold)
+        #expect(throws: ServerError.self) { try EndpointingConfig(json: JSONObject(["stop_histroy": 900], path: "e")) }
+        #expect(throws: ServerError.self) { try EndpointingConfig(json: JSONObject(["start_threshold": 2], path: "e")) }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TAOAudio
+import Testing
+@testable import TAOServer
+
+/// The checkout's root (tests run from a checkout: the shipped model and audio fixtures live there).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let audioFixtures = repositoryRoot.appendingPathComponent("audio-fixtures")
+
+/// The shipped speech model and its LM, loaded once for every test.
+let sharedRepository: ModelRepository = {
+    do {
+        return try ModelRepository(directory: repositoryRoot.appendingPathComponent("models/quartznet_small"))
+    } catch {
+        preconditionFailure("models/quartznet_small cannot be loaded: \(error)")
+    }
+}()
+
+/// A service over the shared models with `adjust` applied to a default configuration.
+func makeService(_ adjust: (inout ServerConfiguration) -> Void = { _ in }) -> TAOService {
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.threads = 2
+    adjust(&configuration)
+    return TAOService(configuration: configuration, repository: sharedRepository)
+}
+
+/// One service shared by the tests that need no special configuration.
+let sharedService = makeService()
+
+func fixtureBytes(_ name: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: audioFixtures.appendingPathComponent(name)))
+}
+
+/// A fixture's samples at 16 kHz, mono.
+func fixtureSamples(_ name: String) throws -> [Float] {
+    try AudioFile.read(audioFixtures.appendingPathComponent(name), resamplingTo: 16000).samples
+}
+
+/// Little-endian 16-bit PCM of samples in [-1, 1).
+func pcm16(_ samples: [Float]) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(samples.count * 2)
+    for sample in samples {
+        let value = Int16(max(-32768, min(32767, (sample * 32768).rounded())))
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+    }
+    return bytes
+}
+
+/// Several fixtures one after another with `gap` seconds of silence between and around them (16 kHz).
+func concatenated(_ names: [String], gap: Double = 1.0) throws -> [Float] {
+    let silence = [Float](repeating: 0, count: Int(gap * 16000))
+    var samples = silence
+    for name in names { samples += try fixtureSamples(name) + silence }
+    return samples
+}
+
+/// A response body parsed as a JSON object.
+func jsonObject(_ buffer: ByteBuffer) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
+}
+
+/// The transcripts of a RecognizeResponse body's results (best alternative each).
+func transcripts(_ body: [String: Any]) -> [String] {
+    ((body["results"] as? [[String: Any]]) ?? []).map {
+        (($0["alternatives"] as? [[String: Any]])?.first?["transcript"] as? String) ?? ""
+    }
+}
+
+/// The error object of an error body.
+func errorObject(_ buffer: ByteBuffer) -> [String: Any] {
+    jsonObject(buffer)["error"] as? [String: Any] ?? [:]
+}
+
+/// The suites that run the speech model, one after another: they share one model (and its lock), so running them
+/// side by side only makes each request wait longer (a debug build runs the model at about real time).
+@Suite(.serialized) struct ModelTests {}
