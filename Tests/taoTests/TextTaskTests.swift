@@ -12,7 +12,7 @@ private func writeVocabulary(_ words: [String], to url: URL) throws {
 /// Overrides for a tiny randomly initialized encoder that trains in seconds in a debug build.
 private func tinyEncoder(vocabulary: URL) -> [String] {
     ["model.language_model.config={hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, "
-        + "max_position_embeddings: 64, hidden_dropout_prob: 0.0, attention_probs_dropout_prob: 0.0}",
+        + "max_position_embeddings: 256, hidden_dropout_prob: 0.0, attention_probs_dropout_prob: 0.0}",
      "model.tokenizer.vocab_file=\(vocabulary.path)", "optim.lr=0.003", "optim.sched=null", "optim.weight_decay=0",
      "trainer.gradient_clip_val=1.0", "trainer.log_every_n_steps=100"]
 }
@@ -110,6 +110,11 @@ func tokenAndTextClassification() throws {
                         "trainer.max_epochs=60", "training_ds.batch_size=4", "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary))
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdout.contains("validation accuracy 1.0000"), "\(text.stdout)")
+
+    let tooLong = try run(["text_classification", "train", "-r", folder.appendingPathComponent("long").path, "data_dir=\(folder.path)",
+                           "model.dataset.num_classes=2", "model.dataset.max_seq_length=300"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(tooLong.status == 2 && tooLong.stderr.contains("'model.dataset.max_seq_length': 300 is more than the encoder's 256 positions"),
+            "\(tooLong.stderr)")
 
     try "good film\t1\nbad film\tseven\n".write(to: folder.appendingPathComponent("broken.tsv"), atomically: true, encoding: .utf8)
     let broken = try run(["text_classification", "train", "-r", folder.appendingPathComponent("broken").path, "data_dir=\(folder.path)",

@@ -15,7 +15,12 @@ enum TextEncoderSource {
         let folder = try pretrainedFolder(languageModel.pretrainedModelName)
         var pretrained = try PretrainedBert.load(folder: folder)
         if let vocabulary = tokenizer.vocabFile {
-            pretrained = PretrainedBert(model: pretrained.model, tokenizer: try BertTokenizer(vocabularyFile: vocabulary))
+            let other = try BertTokenizer(vocabularyFile: vocabulary)
+            guard other.vocabulary.count <= pretrained.config.vocabSize else {
+                throw SpecError.invalid(path: "model.tokenizer.vocab_file",
+                                        reason: "\(vocabulary) has \(other.vocabulary.count) tokens, more than the encoder's \(pretrained.config.vocabSize) embeddings")
+            }
+            pretrained = PretrainedBert(model: pretrained.model, tokenizer: other)
         }
         if let checkpoint = languageModel.lmCheckpoint {
             try BertCheckpoint.load(from: checkpoint, into: pretrained.model)

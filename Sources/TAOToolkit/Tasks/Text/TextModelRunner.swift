@@ -38,7 +38,7 @@ public final class TextModelRunner: @unchecked Sendable {
         }
         file = try TextModelFile.load(url, key: key, expected: task)
         self.task = task
-        encoder = try TextEncoder(tokenizer: file.tokenizer, maxSequenceLength: file.settings.maxSequenceLength)
+        encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
         sequenceLabels = file.labels.sequence?.labels ?? []
         tokenLabels = file.labels.tokens.map(\.labels)
     }

@@ -1,4 +1,5 @@
 import TAONLP
+import TAOText
 
 /// What the shared text-task code needs of a `model` block, whichever of the four tasks it belongs to.
 struct TextModelSettings {
@@ -17,6 +18,20 @@ struct TextModelSettings {
     var labelFiles: [String] = []
     /// token_classification: a label-to-id map given in the spec (`model.label_ids`).
     var labelIDs: [String: Int]?
+
+    /// The spec key of the sequence length, which differs between the tasks.
+    static func sequenceLengthKey(_ task: TaskName) -> String {
+        task == .intentSlotClassification ? "model.max_seq_length" : "model.dataset.max_seq_length"
+    }
+
+    /// The row encoder for `tokenizer`, checked against the encoder's positions (a longer row cannot be embedded).
+    func textEncoder(_ task: TaskName, tokenizer: BertTokenizer, config: BertConfig) throws -> TextEncoder {
+        guard maxSequenceLength <= config.maxPositionEmbeddings else {
+            throw SpecError.invalid(path: Self.sequenceLengthKey(task),
+                                    reason: "\(maxSequenceLength) is more than the encoder's \(config.maxPositionEmbeddings) positions")
+        }
+        return try TextEncoder(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength)
+    }
 
     /// Reads the `model` block of `task`'s train spec.
     static func of(_ spec: ResolvedSpec, task: TaskName) throws -> TextModelSettings {

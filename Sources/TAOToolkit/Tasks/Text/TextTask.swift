@@ -69,7 +69,7 @@ enum TextTask {
     /// checkpoint each epoch (a rerun with the same -r resumes from it); the model at the end.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
         SpeechToTextTask.useThreads(run.trainer.numThreads)
-        let encoder = try TextEncoder(tokenizer: run.tokenizer, maxSequenceLength: run.settings.maxSequenceLength)
+        let encoder = try run.settings.textEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config)
         let segmenting = run.task == .punctuationAndCapitalization
         let rows = encoder.encode(run.training.texts, splitting: segmenting)
         guard !rows.isEmpty else { throw TaskError.cannotRead(path: "training data", reason: "no examples") }
@@ -135,7 +135,7 @@ enum TextTask {
         let file = try TextModelFile.load(url, key: key, expected: task)
         let dataset = try testDataset(task, resolved: resolved)
         let data = try TextDataFiles.read(task, dataDir: common.dataDir, dataset: dataset, settings: file.settings, labels: file.labels)
-        let encoder = try TextEncoder(tokenizer: file.tokenizer, maxSequenceLength: file.settings.maxSequenceLength)
+        let encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
         let start = Date()
         let predictions = try TextPredictions.predict(file.model, texts: data.texts, encoder: encoder, heads: data.labels.tokens.count,
                                                       segmenting: task == .punctuationAndCapitalization, batchSize: dataset.batchSize)
@@ -185,7 +185,7 @@ enum TextTask {
             LabelledText(words: task == .punctuationAndCapitalization ? PunctuationCapitalizationData.queryWords(query)
                                                                        : query.split(whereSeparator: \.isWhitespace).map(String.init))
         }
-        let encoder = try TextEncoder(tokenizer: file.tokenizer, maxSequenceLength: file.settings.maxSequenceLength)
+        let encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
         let predictions = try TextPredictions.predict(file.model, texts: texts, encoder: encoder, heads: file.labels.tokens.count,
                                                       segmenting: task == .punctuationAndCapitalization, batchSize: 32)
         let results = rows(task, texts: texts, predictions: predictions, labels: file.labels, references: false)
