@@ -10,7 +10,7 @@ enum TextTask {
 
     /// Fine-tunes a pretrained (or randomly initialized) encoder with new heads on `data_dir`.
     static func train(_ task: TaskName, spec resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
-        let common = try resolved.decode(TextTrainCommon.self)
+        let common = try resolved.decode(TextTrainingCommon.self)
         let settings = try TextModelSettings.of(resolved, task: task)
         let seed = UInt64(max(common.trainer.seed, 0))
         var pretrained = try TextEncoderSource.load(settings.languageModel, tokenizer: settings.tokenizer, seed: seed)
@@ -39,7 +39,7 @@ enum TextTask {
 
     /// Continues training a `.tao` text model on new data with the same labels.
     static func finetune(_ task: TaskName, spec resolved: ResolvedSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
-        let common = try resolved.decode(TextFinetuneCommon.self)
+        let common = try resolved.decode(TextTrainingCommon.self)
         let file = try TextModelFile.load(url, key: key, expected: task)
         let (training, validation) = try datasets(task, resolved: resolved, dataDir: common.dataDir, settings: file.settings,
                                                   labels: file.labels)
@@ -339,16 +339,8 @@ enum TextTask {
     }
 }
 
-/// The parts of a text train spec every task shares.
-struct TextTrainCommon: Decodable {
-    var trainer: TrainerSpec
-    var saveTo: String
-    var dataDir: String
-    var optim: OptimSpec
-}
-
-/// The parts of a text finetune spec every task shares.
-struct TextFinetuneCommon: Decodable {
+/// The parts of a text train or finetune spec every task shares.
+struct TextTrainingCommon: Decodable {
     var trainer: TrainerSpec
     var saveTo: String
     var dataDir: String
