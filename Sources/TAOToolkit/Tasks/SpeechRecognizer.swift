@@ -39,7 +39,8 @@ public final class SpeechRecognizer: @unchecked Sendable {
     /// Whether `url` is a speech_to_text model archive (its config describes an encoder), without loading weights.
     public static func isSpeechModel(_ url: URL, key: String? = nil) throws -> Bool {
         let archive = try ModelArchive.read(from: url, key: key)
-        guard archive[ModelArchive.weightsName] != nil, let config = archive[ModelArchive.configName] else { return false }
+        guard archive[ModelArchive.weightsName] != nil, archive[TextModelFile.descriptionMember] == nil,
+              let config = archive[ModelArchive.configName] else { return false }
         let text = String(decoding: config, as: UTF8.self)
         return text.contains("\n  encoder:") && text.contains("\n  labels:")
     }
