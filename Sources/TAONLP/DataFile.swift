@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reading and writing the line-oriented text files of the NLP datasets, with errors that name the file and line.
-enum DataFile {
+public enum DataFile {
     /// The lines of a UTF-8 text file (a leading byte-order mark and `\r` line ends removed; no trailing empty
     /// line for a final newline). `expected` says what the file should hold, for the missing-file error.
     static func lines(_ path: String, expected: String) throws -> [String] {
@@ -94,11 +94,13 @@ enum DataFile {
         return Array(zip(text, labels))
     }
 
-    /// Whitespace-separated words of a line.
-    static func words(_ line: Substring) -> [String] {
-        line.split(whereSeparator: \.isWhitespace).map(String.init)
+    /// Whitespace-separated words of a line. The split is on whitespace scalars, not Characters: a space followed by
+    /// a combining scalar (such as the variation selector U+FE0F that CoNLL data keeps as a token of its own after an
+    /// emoji) is one Character, and would glue the two neighbouring words into one.
+    public static func words(_ line: Substring) -> [String] {
+        line.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace }).map { String(String.UnicodeScalarView($0)) }
     }
 
-    /// Whitespace-separated words of a line.
-    static func words(_ line: String) -> [String] { words(Substring(line)) }
+    /// Whitespace-separated words of a line (see `words(_:)` for Substring).
+    public static func words(_ line: String) -> [String] { words(Substring(line)) }
 }

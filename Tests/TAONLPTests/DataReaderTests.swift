@@ -183,3 +183,15 @@ func garbageNeverCrashes() throws {
         }
     }
 }
+
+@Test("a word that is only a combining scalar (U+FE0F after an emoji, as WNUT-17 has) stays a word of its own")
+func combiningScalarWords() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tao-combining-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = folder.appendingPathComponent("text.txt"), labels = folder.appendingPathComponent("labels.txt")
+    try "so good \u{2764} \u{FE0F} enjoyed\n".write(to: text, atomically: true, encoding: .utf8)
+    try "O O O O O\n".write(to: labels, atomically: true, encoding: .utf8)
+    let data = try TokenClassificationData.read(textFile: text.path, labelsFile: labels.path)
+    #expect(data.examples.first?.words == ["so", "good", "\u{2764}", "\u{FE0F}", "enjoyed"])
+}

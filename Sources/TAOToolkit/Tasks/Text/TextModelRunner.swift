@@ -103,7 +103,7 @@ public final class TextModelRunner: @unchecked Sendable {
             .map { (names.indices.contains($0) ? names[$0] : "?", Double(distribution[$0])) }
     }
 
-    private static func words(_ text: String) -> [String] { text.split(whereSeparator: \.isWhitespace).map(String.init) }
+    private static func words(_ text: String) -> [String] { DataFile.words(text) }
 
     /// Unicode-scalar offsets of each whitespace-separated word in `text`.
     private static func offsets(of words: [String], in text: String) -> [Range<Int>] {

@@ -183,7 +183,7 @@ enum TextTask {
         guard !queries.isEmpty else { throw SpecError.invalid(path: "input_batch", reason: "no queries (give input_batch or input_file)") }
         let texts = queries.map { query in
             LabelledText(words: task == .punctuationAndCapitalization ? PunctuationCapitalizationData.queryWords(query)
-                                                                       : query.split(whereSeparator: \.isWhitespace).map(String.init))
+                                                                       : DataFile.words(query))
         }
         let encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
         let predictions = try TextPredictions.predict(file.model, texts: texts, encoder: encoder, heads: file.labels.tokens.count,
