@@ -15,7 +15,7 @@ private func tinyIntentModelFolder() throws -> URL {
     let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "show", "flights", "to", "denver", "boston"]
     let tokenizer = try BertTokenizer(vocabulary: Vocabulary(tokens: tokens))
     let config = BertConfig(vocabSize: tokens.count, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32,
-                            hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, maxPositionEmbeddings: 32, typeVocabSize: 2,
+                            hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, maxPositionEmbeddings: 64, typeVocabSize: 2,
                             layerNormEps: 1e-12, initializerRange: 0.02)
     var rng = RandomGenerator(seed: 3)
     let labels = TextLabels(sequence: try LabelVocabulary(labels: ["atis_flight", "atis_airfare"]),
