@@ -125,6 +125,12 @@ struct SpeechSegmenter {
     /// Classifies the next frame and moves the state machine; returns an utterance it completed.
     private mutating func analyzeFrame() -> Segment? {
         let first = frameCount * frameLength - bufferStart
+        guard first >= 0 else {
+            // A flush ended an utterance inside this frame and its samples are gone: the frame counts as silence.
+            frameCount += 1
+            decisions.append(false)
+            return nil
+        }
         var power: Float = 0
         for i in first..<(first + frameLength) { power += buffer[i] * buffer[i] }
         let energy = 10 * log10f(power / Float(frameLength) + 1e-10)

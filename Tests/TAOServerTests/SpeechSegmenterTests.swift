@@ -33,6 +33,24 @@ struct SpeechSegmenterTests {
         #expect(found.last.map { $0.start >= 28800 && $0.start <= 44800 && $0.end >= 57600 } == true)
     }
 
+    @Test("a flush in the middle of a frame, then more audio, goes on without losing its place")
+    func flushInsideAFrame() {
+        var segmenter = SpeechSegmenter(config: .init(), sampleRate: 16000)
+        let samples = bursts()
+        // 16,100 samples: the first tone has begun and the last frame (160 samples) is partial when the flush comes.
+        _ = segmenter.append(Array(samples[..<16_100]))
+        _ = segmenter.append(Array(samples[16_100..<20_050]))
+        let flushed = segmenter.finish()
+        #expect(flushed != nil)
+        var later: [SpeechSegmenter.Segment] = []
+        for start in stride(from: 20_050, to: samples.count, by: 777) {
+            later += segmenter.append(Array(samples[start..<min(start + 777, samples.count)]))
+        }
+        if let last = segmenter.finish() { later.append(last) }
+        #expect(segmenter.sampleCount == samples.count)
+        #expect(later.contains { $0.start >= 28_800 && $0.end >= 57_600 }, "the second burst is still found")
+    }
+
     @Test("the cuts do not depend on how the audio is chunked")
     func chunkingInvariance() {
         let samples = bursts()
