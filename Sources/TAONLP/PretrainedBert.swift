@@ -37,8 +37,8 @@ public struct PretrainedBert {
     }
 
     /// Writes the folder `load(folder:)` reads (and Hugging Face's `BertModel.from_pretrained` too); with
-    /// `halfPrecision` the weights are stored as float16 (half the size, about 1e-3 relative rounding).
-    public func save(to folder: String, halfPrecision: Bool = false) throws {
+    /// the weights stored as `storage` says (float16 halves the size, int8 quarters the matrices).
+    public func save(to folder: String, storage: WeightStorage = .float32) throws {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -46,7 +46,7 @@ public struct PretrainedBert {
         }
         try config.write(toFile: Self.path(folder, "config.json"))
         do {
-            try SafetensorsFile.write(model.stateTensors(), halfPrecision: halfPrecision,
+            try SafetensorsFile.write(model.stateTensors(), storage: storage,
                                       to: URL(fileURLWithPath: Self.path(folder, "model.safetensors")))
             try tokenizer.vocabulary.write(toFile: Self.path(folder, "vocab.txt"))
         } catch {

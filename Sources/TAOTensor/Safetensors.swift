@@ -76,7 +76,12 @@ public struct SafetensorsFile {
         return try widenedTensor(name)
     }
 
-    /// The tensor `name` as float32: stored as F32, or widened from F16 or BF16 (half-size checkpoints).
+    /// Whether `name` holds the row scales of an int8 tensor (`WeightStorage.int8`) rather than a tensor of its own.
+    func isScale(_ name: String) -> Bool {
+        name.hasSuffix(WeightStorage.scaleSuffix) && entries[String(name.dropLast(WeightStorage.scaleSuffix.count))]?.dtype == "I8"
+    }
+
+    /// The tensor `name` as float32: stored as F32, widened from F16 or BF16, or dequantized from I8 with its row scales.
     public func widenedTensor(_ name: String) throws -> Tensor {
         guard let entry = entries[name] else { throw TensorError.missingKeys(path: path, keys: [name]) }
         let out = Tensor(zeros: entry.shape)
@@ -92,10 +97,37 @@ public struct SafetensorsFile {
             } else {
                 for (i, bits) in halves.enumerated() { target[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bits)) << 16) }
             }
+        case "I8":
+            guard let scaleEntry = entries[name + WeightStorage.scaleSuffix], scaleEntry.dtype == "F32",
+                  entry.shape.count >= 1, scaleEntry.shape == [entry.shape[0]] else {
+                throw TensorError.malformedSafetensors(path: path, reason: "int8 tensor '\(name)' has no float32 row scales '\(name)\(WeightStorage.scaleSuffix)'")
+            }
+            var codes = [Int8](repeating: 0, count: out.count)
+            codes.withUnsafeMutableBytes { if let base = $0.baseAddress { copyBytes(of: entry, into: base) } }
+            var scales = [Float](repeating: 0, count: scaleEntry.shape[0])
+            scales.withUnsafeMutableBytes { if let base = $0.baseAddress { copyBytes(of: scaleEntry, into: base) } }
+            let columns = scales.isEmpty ? 0 : out.count / scales.count
+            let target = out.pointer
+            for (i, code) in codes.enumerated() { target[i] = Float(code) * scales[i / max(columns, 1)] }
         default:
-            throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32, F16 or BF16")
+            throw TensorError.wrongDType(path: path, key: name, found: entry.dtype, expected: "F32, F16, BF16 or I8")
         }
         return out
+    }
+
+    /// Symmetric per-row int8 codes of a `[rows, ...]` matrix and each row's scale (largest magnitude / 127).
+    static func quantizedRows(_ values: UnsafeBufferPointer<Float>, rows: Int) -> (codes: [Int8], scales: [Float]) {
+        let columns = rows > 0 ? values.count / rows : 0
+        var codes = [Int8](repeating: 0, count: values.count)
+        var scales = [Float](repeating: 0, count: rows)
+        for row in 0..<rows {
+            let slice = values[(row * columns)..<((row + 1) * columns)]
+            let scale = (slice.map(abs).max() ?? 0) / 127
+            scales[row] = scale
+            guard scale > 0 else { continue }
+            for i in slice.indices { codes[i] = Int8(max(-127, min(127, (values[i] / scale).rounded()))) }
+        }
+        return (codes, scales)
     }
 
     /// The integer tensor `name` (I64 or I32), e.g. token ids or position ids.
@@ -123,18 +155,31 @@ public struct SafetensorsFile {
         }
     }
 
-    /// Writes `tensors` (names must be unique) with optional string `metadata`, as float32 or, with `halfPrecision`,
-    /// as float16 (half the size; values rounded to nearest, beyond 65504 saturated to infinity as IEEE does).
-    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], halfPrecision: Bool = false,
+    /// Writes `tensors` (names must be unique) with optional string `metadata`, stored as `storage` says.
+    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], storage: WeightStorage = .float32,
                              to url: URL) throws {
+        var stored: [(name: String, dtype: String, shape: [Int], bytes: Data)] = []
+        for (name, tensor) in tensors {
+            let values = tensor.contiguousValues()
+            let buffer = UnsafeBufferPointer(start: values.pointer, count: values.count)
+            switch storage {
+            case .int8 where tensor.rank >= 2 && tensor.count >= WeightStorage.smallestQuantized:
+                let (codes, scales) = quantizedRows(buffer, rows: tensor.shape[0])
+                stored.append((name, "I8", tensor.shape, codes.withUnsafeBytes { Data($0) }))
+                stored.append((name + WeightStorage.scaleSuffix, "F32", [scales.count], scales.withUnsafeBytes { Data($0) }))
+            case .float16, .int8:
+                let halves = buffer.map { Float16($0).bitPattern.littleEndian }
+                stored.append((name, "F16", tensor.shape, halves.withUnsafeBytes { Data($0) }))
+            case .float32:
+                stored.append((name, "F32", tensor.shape, Data(buffer: buffer)))
+            }
+        }
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
-        let (dtype, width) = halfPrecision ? ("F16", 2) : ("F32", 4)
-        for (name, tensor) in tensors {
-            let bytes = tensor.count * width
-            header[name] = ["dtype": dtype, "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
-            offset += bytes
+        for entry in stored {
+            header[entry.name] = ["dtype": entry.dtype, "shape": entry.shape, "data_offsets": [offset, offset + entry.bytes.count]] as [String: Any]
+            offset += entry.bytes.count
         }
         var headerBytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
@@ -142,15 +187,7 @@ public struct SafetensorsFile {
         var file = Data(capacity: 8 + headerBytes.count + offset)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(headerBytes)
-        for (_, tensor) in tensors {
-            let values = tensor.contiguousValues()
-            if halfPrecision {
-                let halves = UnsafeBufferPointer(start: values.pointer, count: values.count).map { Float16($0).bitPattern.littleEndian }
-                halves.withUnsafeBytes { file.append(contentsOf: $0) }
-            } else {
-                file.append(Data(bytes: values.pointer, count: values.count * 4))
-            }
-        }
+        for entry in stored { file.append(entry.bytes) }
         do {
             try file.write(to: url, options: .atomic)
         } catch {
@@ -161,8 +198,8 @@ public struct SafetensorsFile {
 
 extension Module {
     /// Saves parameters and buffers under their dotted names.
-    public func saveSafetensors(to url: URL, metadata: [String: String] = [:], halfPrecision: Bool = false) throws {
-        try SafetensorsFile.write(stateTensors(), metadata: metadata, halfPrecision: halfPrecision, to: url)
+    public func saveSafetensors(to url: URL, metadata: [String: String] = [:], storage: WeightStorage = .float32) throws {
+        try SafetensorsFile.write(stateTensors(), metadata: metadata, storage: storage, to: url)
     }
 
     /// Loads parameters and buffers (stored as float32, or float16/bfloat16 widened) from a safetensors file,
@@ -175,12 +212,12 @@ extension Module {
         let expected = Set(state.map(\.0))
         let missing = state.map(\.0).filter { file.entries[$0] == nil }
         if !missing.isEmpty { throw TensorError.missingKeys(path: file.path, keys: missing) }
-        let unknown = file.entries.keys.filter { !expected.contains($0) && !ignoring($0) }.sorted()
+        let unknown = file.entries.keys.filter { !expected.contains($0) && !ignoring($0) && !file.isScale($0) }.sorted()
         if strict && !unknown.isEmpty { throw TensorError.unknownKeys(path: file.path, keys: unknown) }
         for (name, tensor) in state {
             guard let entry = file.entries[name] else { throw TensorError.missingKeys(path: file.path, keys: [name]) }
-            if !["F32", "F16", "BF16"].contains(entry.dtype) {
-                throw TensorError.wrongDType(path: file.path, key: name, found: entry.dtype, expected: "F32, F16 or BF16")
+            if !["F32", "F16", "BF16", "I8"].contains(entry.dtype) {
+                throw TensorError.wrongDType(path: file.path, key: name, found: entry.dtype, expected: "F32, F16, BF16 or I8")
             }
             if entry.shape != tensor.shape { throw TensorError.wrongShape(path: file.path, key: name, found: entry.shape, expected: tensor.shape) }
         }
@@ -189,4 +226,20 @@ extension Module {
             copyStrided(from: loaded, into: tensor)
         }
     }
+}
+
+/// How `SafetensorsFile.write` stores float tensors.
+public enum WeightStorage: String, Sendable, CaseIterable {
+    /// As they are.
+    case float32
+    /// Rounded to float16: half the size, about 1e-3 relative error.
+    case float16
+    /// Matrices of at least `smallestQuantized` values as int8 with a float32 scale per row (a quarter of the size,
+    /// error up to half a step of the row's largest magnitude / 127); everything else as float16.
+    case int8
+
+    /// Smaller tensors (biases, norms) stay float16 under `int8`.
+    static let smallestQuantized = 1024
+    /// The suffix of the entry holding an int8 tensor's row scales.
+    static let scaleSuffix = ".int8_row_scales"
 }

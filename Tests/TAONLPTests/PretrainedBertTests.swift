@@ -66,7 +66,7 @@ func savesAndLoads() throws {
 
     let halfFolder = temporaryPath("half")
     defer { try? FileManager.default.removeItem(atPath: halfFolder) }
-    try smaller.save(to: halfFolder, halfPrecision: true)
+    try smaller.save(to: halfFolder, storage: .float16)
     let size = { (folder: String) in (try? FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors")[.size] as? Int) ?? 0 }
     #expect(size(halfFolder) < size(folder) * 6 / 10)
     let half = try PretrainedBert.load(folder: halfFolder)

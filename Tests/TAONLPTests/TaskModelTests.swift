@@ -169,7 +169,7 @@ func taskModelSavesAndLoads() throws {
     for half in [false, true] {
         let path = temporaryPath("task-\(half)") + ".safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try SafetensorsFile.write(model.stateTensors(), halfPrecision: half, to: URL(fileURLWithPath: path))
+        try SafetensorsFile.write(model.stateTensors(), storage: half ? .float16 : .float32, to: URL(fileURLWithPath: path))
         let fresh = try IntentSlotClassificationModel(encoder: smallEncoder(seed: 3), intents: 3, slots: 4, rng: &rng)
         try BertCheckpoint.load(from: path, into: fresh)
         let loaded = fresh.predict(batch)

@@ -96,7 +96,7 @@ func halfPrecisionRoundTrip() throws {
     let full = temporaryURL("full.safetensors"), half = temporaryURL("half.safetensors")
     defer { for url in [full, half] { try? FileManager.default.removeItem(at: url) } }
     try model.saveSafetensors(to: full)
-    try model.saveSafetensors(to: half, halfPrecision: true)
+    try model.saveSafetensors(to: half, storage: .float16)
     let (fullFile, halfFile) = (try SafetensorsFile(contentsOf: full), try SafetensorsFile(contentsOf: half))
     for (name, entry) in halfFile.entries {
         #expect(entry.dtype == "F16" && entry.range.count * 2 == fullFile.entries[name]?.range.count, "\(name)")
@@ -106,5 +106,25 @@ func halfPrecisionRoundTrip() throws {
     for ((name, original), (_, loaded)) in zip(model.stateTensors(), reloaded.stateTensors()) {
         let worst = zip(original.scalars, loaded.scalars).map { abs($0 - $1) / max(abs($0), 1e-3) }.max() ?? 0
         #expect(worst < 1e-3, "\(name): relative error \(worst)")
+    }
+}
+
+@Test("an int8 save quantizes matrices per row (a quarter of the bytes) and loads back within half a step of each row's scale")
+func int8RoundTrip() throws {
+    var rng = RandomGenerator(seed: 9)
+    let matrix = Tensor((0..<(64 * 48)).map { _ in rng.nextUniform(-2, 2) }, shape: [64, 48])
+    let bias = Tensor((0..<64).map { _ in rng.nextUniform(-1, 1) }, shape: [64])
+    let file = temporaryURL("int8.safetensors")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try SafetensorsFile.write([("w", matrix), ("b", bias)], storage: .int8, to: file)
+    let saved = try SafetensorsFile(contentsOf: file)
+    #expect(saved.entries["w"]?.dtype == "I8" && saved.entries["w"]?.range.count == 64 * 48)
+    #expect(saved.entries["b"]?.dtype == "F16")
+    let loaded = try saved.widenedTensor("w")
+    for row in 0..<64 {
+        let values = Array(matrix.scalars[(row * 48)..<((row + 1) * 48)])
+        let step = (values.map(abs).max() ?? 0) / 127
+        let back = Array(loaded.scalars[(row * 48)..<((row + 1) * 48)])
+        #expect(zip(values, back).allSatisfy { abs($0 - $1) <= step / 2 + 1e-6 }, "row \(row)")
     }
 }

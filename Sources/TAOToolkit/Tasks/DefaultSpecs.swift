@@ -1,3 +1,4 @@
+import TAOTensor
 /// The default spec of every task and subtask: the schema user specs are checked against, and what
 /// `download_specs` writes.
 public enum DefaultSpecs {
@@ -172,7 +173,8 @@ public enum DefaultSpecs {
         case .export:
             let export = CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
             return SpecSection(export.fields + [
-                .choice("weights_dtype", ["float32", "float16"], "float32", "Storage of the weights: float16 halves the file (they load as float32)."),
+                .choice("weights_dtype", WeightStorage.allCases.map(\.rawValue), "float32",
+                        "Storage of the weights: float16 halves the file; int8 (matrices, a scale per row) quarters it. They load as float32."),
             ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])

@@ -31,14 +31,14 @@ struct TextModelFile {
     let url: URL
     let archive: ModelArchive
 
-    /// Writes a model atomically (encrypted with `key` when given; float16 weights with `halfPrecision`), with `extras`
+    /// Writes a model atomically (encrypted with `key` when given; weights stored as `storage` says), with `extras`
     /// such as training state.
     static func save(_ model: any TextTaskModel, task: TaskName, tokenizer: BertTokenizer, labels: TextLabels,
                      settings: TextModelSettings, trainingSpec: ResolvedSpec, to url: URL, key: String?,
-                     halfPrecision: Bool = false, extras: [(String, Data)] = []) throws {
+                     storage: WeightStorage = .float32, extras: [(String, Data)] = []) throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
-        try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "task": task.rawValue], halfPrecision: halfPrecision)
+        try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "task": task.rawValue], storage: storage)
         let description = Description(task: task.rawValue, labels: labels, pooler: model.bertModel.pooler != nil,
                                       maxSequenceLength: settings.maxSequenceLength, lowercase: tokenizer.basicTokenizer.lowercase)
         let encoder = JSONEncoder()
@@ -60,16 +60,16 @@ struct TextModelFile {
         }
     }
 
-    /// Opens a text model written by `save`; `expected` (the task being run) must match the archive's task.
-    static func load(_ url: URL, key: String?, expected: TaskName) throws -> TextModelFile {
+    /// Opens a text model written by `save`; `expected` (the task being run), when given, must match the archive's task.
+    static func load(_ url: URL, key: String?, expected: TaskName?) throws -> TextModelFile {
         let archive = try ModelArchive.read(from: url, key: key)
         let name = url.path
         guard let descriptionData = archive[descriptionMember],
               let description = try? JSONDecoder().decode(Description.self, from: descriptionData) else {
             throw ArchiveError.missingMember(path: name, member: descriptionMember + " (is this a text model? speech and LM archives have none)")
         }
-        guard let task = TaskName(rawValue: description.task), task == expected else {
-            throw TaskError.wrongModelKind(path: name, found: description.task, expected: expected.rawValue)
+        guard let task = TaskName(rawValue: description.task), expected == nil || task == expected else {
+            throw TaskError.wrongModelKind(path: name, found: description.task, expected: expected?.rawValue ?? "text")
         }
         guard let schema = DefaultSpecs.schema(task, .train) else { preconditionFailure("\(task.rawValue) has a train spec") }
         let config = try archive.required(ModelArchive.configName, archive: name)

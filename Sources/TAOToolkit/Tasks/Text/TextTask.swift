@@ -68,7 +68,7 @@ enum TextTask {
     /// Trains with the spec's optimizer and schedule: shuffled, length-bucketed batches; validation metrics and a
     /// checkpoint each epoch (a rerun with the same -r resumes from it); the model at the end.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
-        SpeechToTextTask.useThreads(run.trainer.numThreads)
+        useComputeThreads(run.trainer.numThreads)
         let encoder = try run.settings.textEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config)
         let segmenting = run.task == .punctuationAndCapitalization
         let rows = encoder.encode(run.training.texts, splitting: segmenting)
@@ -117,7 +117,7 @@ enum TextTask {
             try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
                                    trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
         }
-        let output = SpeechToTextTask.resultsFile(run.saveTo, recorder: recorder)
+        let output = recorder.resultsFile(run.saveTo)
         try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
                                trainingSpec: run.archiveSpec, to: output, key: nil)
         try recorder.recordArtifact(output, kind: "model")
@@ -199,11 +199,12 @@ enum TextTask {
     /// with `references`, the reference labels too.
     static func rows(_ task: TaskName, texts: [LabelledText], predictions: TextPredictions, labels: TextLabels,
                      references: Bool) -> [[String: Any]] {
-        texts.indices.map { index in
+        let (sequences, tokens) = (predictions.sequence, predictions.tokens)
+        return texts.indices.map { index in
             let text = texts[index]
             var row: [String: Any] = ["words": text.words]
             var summary: [String] = []
-            if let sequence = labels.sequence, let predicted = predictions.sequence[index] {
+            if let sequence = labels.sequence, let predicted = sequences[index] {
                 let name = sequence.label(for: predicted.label) ?? "?"
                 row["label"] = name
                 row["probability"] = Double(predicted.probability)
@@ -211,14 +212,14 @@ enum TextTask {
                 if references, let reference = text.sequenceLabel { row["reference"] = sequence.label(for: reference) ?? "?" }
             }
             if task == .punctuationAndCapitalization {
-                let punctuated = zip(text.words, zip(predictions.tokens[0][index], predictions.tokens[1][index])).map { word, heads in
+                let punctuated = zip(text.words, zip(tokens[0][index], tokens[1][index])).map { word, heads in
                     let label = PunctuationCapitalizationData.label(punctuation: heads.0.label, capitalization: heads.1.label) ?? .none
                     return marked(word, label)
                 }.joined(separator: " ")
                 row["text"] = punctuated
                 summary.append(punctuated)
-            } else if let tags = labels.tokens.first, predictions.tokens.indices.contains(0) {
-                let predicted = predictions.tokens[0][index]
+            } else if let tags = labels.tokens.first, tokens.indices.contains(0) {
+                let predicted = tokens[0][index]
                 let names = predicted.map { tags.label(for: $0.label) ?? "?" }
                 row["tags"] = names
                 let spans = EntitySpan.spans(in: names).map { span -> [String: Any] in
@@ -247,12 +248,12 @@ enum TextTask {
     /// Re-writes a text model for inference (no training state), encrypted with `-k`.
     static func export(_ task: TaskName, spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try TextModelFile.load(url, key: key, expected: task)
-        let output = SpeechToTextTask.resultsFile(spec.exportTo, recorder: recorder)
-        let half = spec.weightsDtype == "float16"
+        let output = recorder.resultsFile(spec.exportTo)
+        let storage = WeightStorage(rawValue: spec.weightsDtype ?? "float32") ?? .float32
         try TextModelFile.save(file.model, task: task, tokenizer: file.tokenizer, labels: file.labels, settings: file.settings,
-                               trainingSpec: file.trainingSpec, to: output, key: key, halfPrecision: half)
+                               trainingSpec: file.trainingSpec, to: output, key: key, storage: storage)
         try recorder.recordArtifact(output, kind: "export")
-        return "exported to \(output.path)" + (half ? " with float16 weights" : "") + (key == nil ? "" : " (encrypted)")
+        return "exported to \(output.path)" + (storage == .float32 ? "" : " with \(storage.rawValue) weights") + (key == nil ? "" : " (encrypted)")
     }
 
     // MARK: Dataset conversion
@@ -332,11 +333,6 @@ enum TextTask {
         return (max(training, 1), max(validation, 1))
     }
 
-    private static func writeText(_ text: String, to url: URL) throws {
-        do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
-            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
-        }
-    }
 }
 
 /// The parts of a text train or finetune spec every task shares.
