@@ -1,3 +1,4 @@
+// The files a subtask writes into its results folder: JSON, JSON lines, text, all atomically.
 import Foundation
 
 /// Writes a JSON object (sorted keys, pretty) atomically.
@@ -21,5 +22,19 @@ func writeJSONLines(_ objects: [[String: Any]], to url: URL) throws {
         try AtomicFile.write(data, to: url)
     } catch {
         throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+    }
+}
+
+/// Writes text atomically.
+func writeText(_ text: String, to url: URL) throws {
+    do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
+        throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+    }
+}
+
+extension RunRecorder {
+    /// A file a subtask writes: `name` inside the results folder, or `name` itself when absolute.
+    func resultsFile(_ name: String) -> URL {
+        name.hasPrefix("/") ? URL(fileURLWithPath: name) : resultsDir.appendingPathComponent(name)
     }
 }

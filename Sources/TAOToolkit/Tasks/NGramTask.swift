@@ -62,7 +62,7 @@ enum NGramTask {
         var archive = ModelArchive()
         archive[ModelArchive.configName] = Data(resolved.yaml(header: ["The spec this language model was estimated with."]).utf8)
         archive[arpaMember] = Data(estimate.arpaText().utf8)
-        let output = SpeechToTextTask.resultsFile(spec.saveTo, recorder: recorder)
+        let output = recorder.resultsFile(spec.saveTo)
         try archive.write(to: output)
         try recorder.recordArtifact(output, kind: "model")
         let counts = estimate.counts.enumerated().map { "\($0.offset + 1)-grams \($0.element)" }.joined(separator: ", ")
@@ -109,7 +109,7 @@ enum NGramTask {
 
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let model = try load(url, key: key)
-        let output = SpeechToTextTask.resultsFile(spec.exportTo, recorder: recorder)
+        let output = recorder.resultsFile(spec.exportTo)
         do {
             try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
@@ -186,11 +186,5 @@ enum NGramTask {
             .filter { $0.hasSuffix(".txt") }.sorted()
         guard !files.isEmpty else { throw TaskError.cannotRead(path: folder, reason: "no .txt files in it (training_ds.is_file is false)") }
         return try files.flatMap { try readLines(folder + "/" + $0) }
-    }
-
-    private static func writeText(_ text: String, to url: URL) throws {
-        do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
-            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
-        }
     }
 }

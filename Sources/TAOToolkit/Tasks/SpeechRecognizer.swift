@@ -92,7 +92,7 @@ public final class SpeechRecognizer: @unchecked Sendable {
 
     /// Sets how many threads the network's matrix products and kernels use (process-wide).
     public static func useThreads(_ count: Int) {
-        BLAS.setThreadCount(max(count, 1))
+        useComputeThreads(max(count, 1))
     }
 
     /// An n-gram language model from a `.tao` archive (written by `tao n_gram train`), a binary or an ARPA file.

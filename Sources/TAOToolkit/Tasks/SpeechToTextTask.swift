@@ -59,7 +59,7 @@ enum SpeechToTextTask {
     /// the optimizer and schedule of `optim`, validation WER each epoch, a checkpoint each epoch, the model at the end.
     static func fit(_ run: TrainingRun, recorder: RunRecorder) throws -> String {
         let (model, trainer) = (run.model, run.trainer)
-        useThreads(trainer.numThreads)
+        useComputeThreads(trainer.numThreads)
         let labels = model.labels
         let trainData = try readManifest(run.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
         let validationData = try run.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
@@ -137,7 +137,7 @@ enum SpeechToTextTask {
             try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil,
                                      extras: try state.members(optimizer: optimizer))
         }
-        let output = resultsFile(run.saveTo, recorder: recorder)
+        let output = recorder.resultsFile(run.saveTo)
         try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: output, key: nil)
         try recorder.recordArtifact(output, kind: "model")
         return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
@@ -298,7 +298,7 @@ enum SpeechToTextTask {
 
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
-        let output = resultsFile(spec.exportTo, recorder: recorder)
+        let output = recorder.resultsFile(spec.exportTo)
         var extras: [(String, Data)] = []
         var carried = ""
         if let lmPath = spec.lmPath {
@@ -345,14 +345,6 @@ enum SpeechToTextTask {
                      + "\(contents.problems.count) bad lines, \(contents.filteredByDuration) outside the duration limits, "
                      + "\(contents.normalized) transcripts normalized")
         return contents
-    }
-
-    static func useThreads(_ requested: Int) {
-        BLAS.setThreadCount(requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount)
-    }
-
-    static func resultsFile(_ name: String, recorder: RunRecorder) -> URL {
-        name.hasPrefix("/") ? URL(fileURLWithPath: name) : recorder.resultsDir.appendingPathComponent(name)
     }
 }
 

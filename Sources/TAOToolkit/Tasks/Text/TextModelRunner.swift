@@ -30,14 +30,8 @@ public final class TextModelRunner: @unchecked Sendable {
 
     /// Opens a text model (encrypted with `key` when it needs one).
     public init(url: URL, key: String? = nil) throws {
-        let archive = try ModelArchive.read(from: url, key: key)
-        guard let data = archive[TextModelFile.descriptionMember],
-              let description = try? JSONDecoder().decode(TextModelFile.Description.self, from: data),
-              let task = TaskName(rawValue: description.task) else {
-            throw ArchiveError.missingMember(path: url.path, member: TextModelFile.descriptionMember + " (not a text model)")
-        }
-        file = try TextModelFile.load(url, key: key, expected: task)
-        self.task = task
+        file = try TextModelFile.load(url, key: key, expected: nil)
+        task = file.task
         encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
         sequenceLabels = file.labels.sequence?.labels ?? []
         tokenLabels = file.labels.tokens.map(\.labels)
@@ -57,7 +51,10 @@ public final class TextModelRunner: @unchecked Sendable {
     /// Per text, each word with the first token head's `top` best labels (entity tags, slots, punctuation).
     public func tag(_ texts: [String], top: Int = 1) throws -> [[WordLabels]] {
         let words = texts.map(Self.words)
-        let predictions = try predict(words)
+        return tag(texts, words: words, predictions: try predict(words), top: top)
+    }
+
+    private func tag(_ texts: [String], words: [[String]], predictions: TextPredictions, top: Int) -> [[WordLabels]] {
         guard let names = tokenLabels.first else { return texts.map { _ in [] } }
         return texts.indices.map { index in
             zip(zip(words[index], Self.offsets(of: words[index], in: texts[index])), predictions.tokenDistributions[0][index]).map { pair, distribution in
@@ -71,9 +68,10 @@ public final class TextModelRunner: @unchecked Sendable {
         guard task == .intentSlotClassification else {
             throw TaskError.wrongModelKind(path: file.url.path, found: task.rawValue, expected: TaskName.intentSlotClassification.rawValue)
         }
-        let predictions = try predict([Self.words(text)])
+        let words = [Self.words(text)]
+        let predictions = try predict(words)
         let intent = best(predictions.sequenceDistributions[0], names: sequenceLabels, top: 1).first ?? ("", 0)
-        let slots = try tag([text]).first?.filter { $0.labels.first?.name != "O" } ?? []
+        let slots = tag([text], words: words, predictions: predictions, top: 1).first?.filter { $0.labels.first?.name != "O" } ?? []
         return (intent, slots)
     }
 
@@ -83,9 +81,9 @@ public final class TextModelRunner: @unchecked Sendable {
             throw TaskError.wrongModelKind(path: file.url.path, found: task.rawValue, expected: TaskName.punctuationAndCapitalization.rawValue)
         }
         let words = texts.map(PunctuationCapitalizationData.queryWords)
-        let predictions = try predict(words)
+        let tokens = try predict(words).tokens
         return texts.indices.map { index in
-            zip(words[index], zip(predictions.tokens[0][index], predictions.tokens[1][index])).map { word, heads in
+            zip(words[index], zip(tokens[0][index], tokens[1][index])).map { word, heads in
                 let label = PunctuationCapitalizationData.label(punctuation: heads.0.label, capitalization: heads.1.label) ?? .none
                 let cased = label.capitalized ? word.prefix(1).uppercased() + word.dropFirst() : word
                 return label.punctuation == "O" ? cased : cased + String(label.punctuation)

@@ -4,14 +4,24 @@ import TAOText
 
 /// A text model's predictions for a list of texts, mapped back from encoded rows to each text's words.
 struct TextPredictions {
-    /// Per text: the sequence label id and its probability (nil for token tasks).
-    var sequence: [(label: Int, probability: Float)?]
-    /// Per token head, per text, per word: label id and probability (words a truncation dropped get label 0).
-    var tokens: [[[(label: Int, probability: Float)]]]
     /// Per text, every sequence class's probability (empty for token tasks).
     var sequenceDistributions: [[Float]]
     /// Per token head, per text, per word, every class's probability (empty for words a truncation dropped).
     var tokenDistributions: [[[[Float]]]]
+
+    /// Per text: the most probable sequence label and its probability (nil for token tasks).
+    var sequence: [(label: Int, probability: Float)?] { sequenceDistributions.map { $0.isEmpty ? nil : Self.best($0) } }
+
+    /// Per token head, per text, per word: the most probable label and its probability (label 0, probability 0 for
+    /// words a truncation dropped).
+    var tokens: [[[(label: Int, probability: Float)]]] {
+        tokenDistributions.map { head in head.map { text in text.map { $0.isEmpty ? (0, 0) : Self.best($0) } } }
+    }
+
+    private static func best(_ distribution: [Float]) -> (label: Int, probability: Float) {
+        let label = distribution.indices.max { distribution[$0] < distribution[$1] } ?? 0
+        return (label, distribution[label])
+    }
 
     /// Runs `model` over `texts` in batches, in order; long texts are cut into segments when `segmenting`, so
     /// every word gets a prediction, else truncated as in training.
@@ -19,26 +29,18 @@ struct TextPredictions {
                         segmenting: Bool, batchSize: Int) throws -> TextPredictions {
         let rows = encoder.encode(texts, splitting: segmenting)
         let batcher = try TextBatcher(rows: rows, batchSize: max(batchSize, 1), padID: encoder.tokenizer.padID)
-        var result = TextPredictions(sequence: Array(repeating: nil, count: texts.count),
-                                     tokens: Array(repeating: texts.map { Array(repeating: (0, 0), count: $0.words.count) }, count: heads),
-                                     sequenceDistributions: Array(repeating: [], count: texts.count),
+        var result = TextPredictions(sequenceDistributions: Array(repeating: [], count: texts.count),
                                      tokenDistributions: Array(repeating: texts.map { Array(repeating: [], count: $0.words.count) }, count: heads))
         for indices in batcher.orderedBatchIndices() {
-            let batch = batcher.batch(indices)
-            let prediction = model.predict(batch)
+            let prediction = model.predict(batcher.batch(indices))
             for (row, index) in indices.enumerated() {
                 let encoded = rows[index]
                 if !prediction.sequenceProbabilities.isEmpty {
-                    let probabilities = prediction.sequenceProbabilities[row]
-                    let label = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-                    result.sequence[encoded.example] = (label, probabilities[label])
-                    result.sequenceDistributions[encoded.example] = probabilities
+                    result.sequenceDistributions[encoded.example] = prediction.sequenceProbabilities[row]
                 }
                 for head in 0..<min(heads, prediction.tokenProbabilities.count) {
-                    for (offset, word) in prediction.wordLabels(head: head, row: row, wordStarts: encoded.wordStarts).enumerated() {
-                        result.tokens[head][encoded.example][encoded.firstWord + offset] = word
-                        result.tokenDistributions[head][encoded.example][encoded.firstWord + offset] =
-                            prediction.tokenProbabilities[head][row][encoded.wordStarts[offset]]
+                    for (offset, start) in encoded.wordStarts.enumerated() {
+                        result.tokenDistributions[head][encoded.example][encoded.firstWord + offset] = prediction.tokenProbabilities[head][row][start]
                     }
                 }
             }
