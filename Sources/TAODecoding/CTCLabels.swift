@@ -47,8 +47,12 @@ public struct CTCLabels: Sendable {
             }
             var text = Substring(label)
             var starts = false, ends = false
+            if ["[UNK]", "<unk>"].contains(label) {
+                // an unknown piece is a word of its own, spelled as SentencePiece decodes it
+                return Token(scalars: "⁇".unicodeScalars.map(\.value), startsWord: true, endsWord: true)
+            }
             if wordPiece {
-                if text.hasPrefix("##") { text = text.dropFirst(2) } else if ["[UNK]", "<unk>"].contains(label) { text = "⁇"; starts = true; ends = true } else { starts = true }
+                if text.hasPrefix("##") { text = text.dropFirst(2) } else { starts = true }
             }
             if text.hasPrefix(Self.boundary) { text = text.dropFirst(); starts = true }
             if text.count > 0 && text.hasSuffix(Self.boundary) { text = text.dropLast(); ends = true }

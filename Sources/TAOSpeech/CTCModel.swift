@@ -19,7 +19,7 @@ public final class CTCModel: Module {
         }
         decoder = try ConvASRDecoder(decoderSpec, rng: &rng)
         labels = decoderSpec.vocabulary
-        ctcLabels = try Self.characterLabels(labels)
+        ctcLabels = try Self.ctcLabels(labels)
     }
 
     /// A model that keeps `model`'s encoder (its trained weights) with a new, randomly initialized decoder over
@@ -28,13 +28,15 @@ public final class CTCModel: Module {
         encoder = model.encoder
         decoder = try ConvASRDecoder(DecoderSpec(featIn: model.encoder.outputChannels, vocabulary: vocabulary), rng: &rng)
         labels = vocabulary
-        ctcLabels = try Self.characterLabels(labels)
+        ctcLabels = try Self.ctcLabels(labels)
     }
 
-    /// Character labels with the blank after the last.
-    private static func characterLabels(_ labels: [String]) throws -> CTCLabels {
+    /// The labels with the blank after the last: subwords when a label starts with `▁` or `##`
+    /// (a SentencePiece or WordPiece vocabulary), characters otherwise.
+    private static func ctcLabels(_ labels: [String]) throws -> CTCLabels {
         do {
-            return try CTCLabels(labels + ["<blank>"], kind: .characters)
+            let subwords = labels.contains { $0.hasPrefix("▁") || $0.hasPrefix("##") }
+            return try CTCLabels(labels + ["<blank>"], kind: subwords ? .subwords : .characters)
         } catch {
             throw ModelSpecError(path: "model.labels", reason: "\(error)")
         }

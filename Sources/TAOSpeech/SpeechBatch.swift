@@ -22,26 +22,36 @@ public struct SpeechBatchLoader: Sendable {
     public let featurizer: LogMelFeaturizer
     public let sampleRate: Int
     public let specAugment: SpecAugment?
-    /// Label id of each character the transcripts use.
-    public let labelIndex: [Character: Int]
+    /// The label ids (CTC targets) of a transcript: its characters, or its subword pieces.
+    public let encodeTranscript: @Sendable (String) -> [Int]
     /// Cut leading and trailing silence (librosa's trim, 60 dB), as NeMo's `trim_silence`.
     public let trimSilence: Bool
     /// Speed factors one of which is picked at random per utterance in training (NeMo's speed perturbation:
     /// resampling by 1 / factor, so pitch moves with speed); empty for none.
     public let speedFactors: [Double]
 
+    /// A loader whose targets are the transcripts' characters, each the id of its label in `labels`
+    /// (characters without a label are left out).
     public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?, labels: [String],
                 trimSilence: Bool = false, speedFactors: [Double] = []) {
-        self.featurizer = featurizer
-        self.sampleRate = sampleRate
-        self.specAugment = specAugment
-        self.trimSilence = trimSilence
-        self.speedFactors = speedFactors.filter { $0 > 0 && $0.isFinite }
         var index: [Character: Int] = [:]
         for (id, label) in labels.enumerated() where label.count == 1 {
             if let character = label.first, index[character] == nil { index[character] = id }
         }
-        labelIndex = index
+        let labelIndex = index
+        self.init(featurizer: featurizer, sampleRate: sampleRate, specAugment: specAugment,
+                  encodeTranscript: { text in text.compactMap { labelIndex[$0] } }, trimSilence: trimSilence, speedFactors: speedFactors)
+    }
+
+    /// A loader whose targets `encodeTranscript` gives (e.g. a subword tokenizer's ids).
+    public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?,
+                encodeTranscript: @escaping @Sendable (String) -> [Int], trimSilence: Bool = false, speedFactors: [Double] = []) {
+        self.featurizer = featurizer
+        self.sampleRate = sampleRate
+        self.specAugment = specAugment
+        self.encodeTranscript = encodeTranscript
+        self.trimSilence = trimSilence
+        self.speedFactors = speedFactors.filter { $0 > 0 && $0.isFinite }
     }
 
     /// Groups entries into batches of similar duration (so little is padding); in training the batches come in
@@ -87,7 +97,7 @@ public struct SpeechBatchLoader: Sendable {
             for index in features.indices { specAugment.apply(to: &features[index], rng: &rng) }
         }
         let batch = Self.pad(features)
-        let targets = entries.map { entry in entry.text.compactMap { labelIndex[$0] } }
+        let targets = entries.map { encodeTranscript($0.text) }
         let seconds = clips.reduce(0.0) { $0 + Double($1.count) / Double(sampleRate) }
         return SpeechBatch(features: batch, lengths: features.map(\.validFrames), targets: targets, entries: entries,
                            audioSeconds: seconds)

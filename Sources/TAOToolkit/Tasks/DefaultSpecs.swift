@@ -50,6 +50,10 @@ public enum DefaultSpecs {
         var modelBasics: [SpecField] = [.int("sample_rate", 16000, "Sample rate in Hz the model works at.")]
         if labels { modelBasics.append(.strings("labels", SpeechSections.englishLabels, "Output characters of the model.")) }
         let basics = section("model", SpecSection(modelBasics), doc: "What the data blocks need to know of the model.")
+        let finetuneBasics = labels ? basics : section("model", SpecSection(modelBasics + [
+            SpecField("tokenizer", .section(SpeechSections.tokenizer), .null, nullable: true,
+                      doc: "A new tokenizer {dir, type}: its vocabulary replaces the decoder, the encoder is kept (null: keep the model's)."),
+        ]), doc: "What the data blocks need to know of the model, and an optional new tokenizer.")
         switch subtask {
         case .train:
             return SpecSection([
@@ -64,12 +68,10 @@ public enum DefaultSpecs {
             var fields: [SpecField] = [
                 section("trainer", CommonSections.trainer(maxEpochs: 50), doc: "Training loop."),
                 CommonSections.saveTo("finetuned-model.tao"),
-                basics,
+                finetuneBasics,
             ]
             if labels {
                 fields.append(.strings("change_vocabulary", nil, "New output characters; the decoder is replaced (null: keep the model's)."))
-            } else {
-                fields.append(.string("change_vocabulary", nil, "A tokenizer folder whose vocabulary replaces the model's (null: keep it)."))
             }
             fields += [
                 section("finetuning_ds", dataset(32, true, 16.7), doc: "Data to finetune on."),

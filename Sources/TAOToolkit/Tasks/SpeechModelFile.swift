@@ -3,22 +3,31 @@ import TAODecoding
 import TAOSpeech
 import TAOTensor
 
-/// A character CTC model in a `.tao` archive: the resolved training spec as `model_config.yaml`, the
-/// weights as `model_weights.safetensors`.
+/// A CTC speech model in a `.tao` archive: the resolved training spec as `model_config.yaml`, the weights as
+/// `model_weights.safetensors`, and for a subword model (speech_to_text_citrinet) its tokenizer's files under
+/// `tokenizer/`, so evaluate, infer and export need nothing but the archive.
 struct SpeechModelFile {
     let model: CTCModel
-    let spec: CharacterModelSpec
+    /// The `model` block (front end and network).
+    let spec: any SpeechModelSpec
+    /// The model's labels: characters, or the subword tokenizer it was trained with.
+    let tokenizer: SpeechTokenizer
     /// The spec the model was trained with (its `model` block describes the network).
     let trainingSpec: ResolvedSpec
     /// Where the model was read from, and its archive (which may carry an n-gram LM).
     let url: URL
     let archive: ModelArchive
 
+    /// The task whose train spec the archive's config is.
+    var task: TaskName { tokenizer.kind == .characters ? .speechToText : .speechToTextCitrinet }
+
     /// The n-gram LM exported inside the model (`export` with `lm_path`), nil when it carries none.
     func carriedLanguageModel() throws -> NGramModel? { try NGramTask.languageModel(in: archive, name: url.path) }
 
-    /// Writes the model with its spec (and `extras`, e.g. training state), atomically; encrypted with `key` when given.
-    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, to url: URL, key: String?, extras: [(String, Data)] = []) throws {
+    /// Writes the model with its spec, its tokenizer's files (and `extras`, e.g. training state), atomically;
+    /// encrypted with `key` when given.
+    static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, tokenizer: SpeechTokenizer, to url: URL, key: String?,
+                     extras: [(String, Data)] = []) throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "labels": model.labels.joined(separator: "|")])
@@ -26,6 +35,7 @@ struct SpeechModelFile {
         archive[ModelArchive.configName] = Data(trainingSpec.yaml(header: ["The spec this model was trained with."]).utf8)
         archive[ModelArchive.weightsName] = try Data(contentsOf: temporary)
         archive["labels.txt"] = Data((model.labels.map { $0 == " " ? "<space>" : $0 }.joined(separator: "\n") + "\n").utf8)
+        for (name, data) in tokenizer.files { archive[name] = data }
         for (name, data) in extras { archive[name] = data }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -37,14 +47,29 @@ struct SpeechModelFile {
         }
     }
 
-    /// Opens a `.tao` written by `save` (any archive whose config is a speech_to_text training spec).
+    /// Opens a `.tao` written by `save`: a speech_to_text model, or a speech_to_text_citrinet one (it carries
+    /// `tokenizer/` members).
     static func load(_ url: URL, key: String?) throws -> SpeechModelFile {
         let archive = try ModelArchive.read(from: url, key: key)
         let config = try archive.required(ModelArchive.configName, archive: url.path)
-        guard let schema = DefaultSpecs.schema(.speechToText, .train) else { preconditionFailure("speech_to_text has a train spec") }
+        let subword = archive.members.contains { $0.name.hasPrefix(SpeechTokenizer.memberPrefix) }
+        guard let schema = DefaultSpecs.schema(subword ? .speechToTextCitrinet : .speechToText, .train) else {
+            preconditionFailure("the speech tasks have train specs")
+        }
         let spec = try ResolvedSpec.load(schema: schema, yaml: String(decoding: config, as: UTF8.self),
                                          name: url.path + "!" + ModelArchive.configName, requireAll: false)
-        let modelSpec = try spec.decode(CharacterModelSpec.self, at: "model")
+        let modelSpec: any SpeechModelSpec
+        let tokenizer: SpeechTokenizer
+        if subword {
+            let subwordSpec = try spec.decode(SubwordModelSpec.self, at: "model")
+            guard let carried = try SpeechTokenizer.load(from: archive, type: subwordSpec.tokenizer.type, name: url.path) else {
+                preconditionFailure("a subword archive has tokenizer members")
+            }
+            (modelSpec, tokenizer) = (subwordSpec, carried)
+        } else {
+            let characterSpec = try spec.decode(CharacterModelSpec.self, at: "model")
+            (modelSpec, tokenizer) = (characterSpec, .characters(characterSpec.decoder.vocabulary))
+        }
         var rng = RandomGenerator(seed: 0)
         let model = try CTCModel(encoder: modelSpec.encoder, decoder: modelSpec.decoder, rng: &rng)
         let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
@@ -52,6 +77,6 @@ struct SpeechModelFile {
         try archive.required(ModelArchive.weightsName, archive: url.path).write(to: weights)
         try model.loadSafetensors(from: weights)
         model.setTraining(false)
-        return SpeechModelFile(model: model, spec: modelSpec, trainingSpec: spec, url: url, archive: archive)
+        return SpeechModelFile(model: model, spec: modelSpec, tokenizer: tokenizer, trainingSpec: spec, url: url, archive: archive)
     }
 }

@@ -4,26 +4,26 @@ import TAODecoding
 import TAOSpeech
 import TAOTensor
 
-/// A character CTC speech model ready to transcribe audio, for programs that serve or embed it (the service,
+/// A CTC speech model (characters or subwords) ready to transcribe audio, for programs that serve or embed it (the service,
 /// benchmarks): mono samples at `sampleRate` -> log-mel features -> encoder/decoder -> words with times.
 ///
 /// The network is run by one caller at a time (`logProbabilities` holds a lock); decoding is free-threaded.
 public final class SpeechRecognizer: @unchecked Sendable {
     /// Samples per second the model was trained on, in Hz.
     public let sampleRate: Int
-    /// Output labels without the blank (characters; `" "` separates words).
+    /// Output labels without the blank (characters, `" "` separating words; or subword pieces).
     public let labels: [String]
     /// Seconds between two output frames (hop x the encoder's subsampling, e.g. 0.02).
     public let frameSeconds: Double
     /// Trainable parameters of the network.
     public let parameterCount: Int
-    /// The encoder's family, e.g. "QuartzNet/Jasper".
+    /// The encoder's family, e.g. "QuartzNet/Jasper CTC".
     public let architecture: String
     private let model: CTCModel
     private let featurizer: LogMelFeaturizer
     private let lock = NSLock()
 
-    /// Loads a speech_to_text `.tao` model (encrypted ones need `key`).
+    /// Loads a speech_to_text or speech_to_text_citrinet `.tao` model (encrypted ones need `key`).
     public init(contentsOf url: URL, key: String? = nil) throws {
         let file = try SpeechModelFile.load(url, key: key)
         model = file.model
@@ -33,7 +33,7 @@ public final class SpeechRecognizer: @unchecked Sendable {
         labels = file.model.labels
         frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
         parameterCount = file.model.parameters.reduce(0) { $0 + $1.count }
-        architecture = "QuartzNet/Jasper CTC"
+        architecture = file.tokenizer.kind == .characters ? "QuartzNet/Jasper CTC" : "Citrinet CTC (\(file.tokenizer.kind.rawValue) subwords)"
     }
 
     /// Whether `url` is a speech_to_text model archive (its config describes an encoder), without loading weights.
@@ -42,7 +42,8 @@ public final class SpeechRecognizer: @unchecked Sendable {
         guard archive[ModelArchive.weightsName] != nil, archive[TextModelFile.descriptionMember] == nil,
               let config = archive[ModelArchive.configName] else { return false }
         let text = String(decoding: config, as: UTF8.self)
-        return text.contains("\n  encoder:") && text.contains("\n  labels:")
+        let subword = archive.members.contains { $0.name.hasPrefix(SpeechTokenizer.memberPrefix) }
+        return text.contains("\n  encoder:") && (text.contains("\n  labels:") || subword)
     }
 
     /// `[frames x classes]` log-probabilities of each clip (mono, at `sampleRate`), run as one padded batch.

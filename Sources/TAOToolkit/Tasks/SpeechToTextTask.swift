@@ -5,47 +5,85 @@ import TAOSpeech
 import TAOTensor
 import TAOText
 
-/// `tao speech_to_text train | evaluate | infer | export`: character CTC models (QuartzNet, Jasper).
+/// `tao speech_to_text` and `tao speech_to_text_citrinet` `train | finetune | evaluate | infer | export | dataset_convert`:
+/// CTC models over characters (QuartzNet, Jasper) or over a subword tokenizer's pieces (Citrinet). Only the labels
+/// differ (`SpeechTokenizer`); training, decoding and the model file are shared.
 enum SpeechToTextTask {
     // MARK: Train
 
+    /// speech_to_text: the labels are `model.labels`.
     static func train(_ spec: SpeechTrainSpec<CharacterModelSpec>, resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
-        var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
         var decoder = spec.model.decoder
         decoder.vocabulary = spec.model.labels
+        return try train(spec, decoder: decoder, tokenizer: .characters(spec.model.labels), archiveSpec: resolved, recorder: recorder)
+    }
+
+    /// speech_to_text_citrinet: the labels are the vocabulary of `model.tokenizer`, which the model's archived spec
+    /// records as `model.decoder.vocabulary` (the tokenizer's files travel in the archive).
+    static func train(_ spec: SpeechTrainSpec<SubwordModelSpec>, resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
+        let tokenizer = try SpeechTokenizer.load(dir: spec.model.tokenizer.dir, type: spec.model.tokenizer.type)
+        recorder.log("tokenizer \(tokenizer.source) (\(tokenizer.kind.rawValue)): \(tokenizer.labels.count) pieces")
+        var decoder = spec.model.decoder
+        decoder.vocabulary = tokenizer.labels
+        let archiveSpec = try overriding(resolved, [vocabularyOverride(tokenizer.labels)])
+        return try train(spec, decoder: decoder, tokenizer: tokenizer, archiveSpec: archiveSpec, recorder: recorder)
+    }
+
+    private static func train<Model: SpeechModelSpec>(_ spec: SpeechTrainSpec<Model>, decoder: DecoderSpec, tokenizer: SpeechTokenizer,
+                                                     archiveSpec: ResolvedSpec, recorder: RunRecorder) throws -> String {
+        var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
         let model = try CTCModel(encoder: spec.model.encoder, decoder: decoder, rng: &rng)
-        let run = TrainingRun(model: model, modelSpec: spec.model, trainingDs: spec.trainingDs, validationDs: spec.validationDs,
-                              trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo, archiveSpec: resolved)
+        let run = TrainingRun(model: model, modelSpec: spec.model, tokenizer: tokenizer, trainingDs: spec.trainingDs,
+                              validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo,
+                              archiveSpec: archiveSpec)
         return try fit(run, recorder: recorder)
     }
 
     // MARK: Finetune
 
-    /// Continues training a model on new data; `change_vocabulary` replaces the decoder with one over new labels.
-    static func finetune(_ spec: SpeechFinetuneSpec<[String]>, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
+    /// Continues training a model on new data. The decoder is replaced by one over new labels when `change_vocabulary`
+    /// (characters) or `model.tokenizer` (a subword tokenizer) gives them; the encoder keeps its weights.
+    static func finetune(_ spec: SpeechFinetuneSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
-        var model = file.model, modelSpec = file.spec, archiveSpec = file.trainingSpec
+        var model = file.model, modelSpec = file.spec, tokenizer = file.tokenizer, archiveSpec = file.trainingSpec
+        var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
+        var overrides: [String] = []
         if let labels = spec.changeVocabulary, labels != model.labels {
+            guard file.tokenizer.kind == .characters else {
+                throw SpecError.invalid(path: "change_vocabulary", reason: "\(url.path) is a subword model: give model.tokenizer instead")
+            }
             guard !labels.isEmpty, labels.allSatisfy({ $0.count == 1 }) else {
                 throw SpecError.invalid(path: "change_vocabulary", reason: "must be a list of single characters")
             }
-            var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
-            model = try CTCModel(replacingDecoderOf: model, vocabulary: labels, rng: &rng)
-            let list = SpecWriter.flow(.list(labels.map(SpecValue.string)))
-            archiveSpec = try ResolvedSpec.load(schema: archiveSpec.schema, yaml: archiveSpec.yaml(), name: url.path,
-                                                overrides: ["model.labels=\(list)"], requireAll: false)
-            modelSpec = try archiveSpec.decode(CharacterModelSpec.self, at: "model")
-            recorder.log("decoder replaced: \(labels.count) labels instead of \(file.model.labels.count)")
+            tokenizer = .characters(labels)
+            overrides = ["model.labels=\(SpecWriter.flow(.list(labels.map(SpecValue.string))))"]
         }
-        let run = TrainingRun(model: model, modelSpec: modelSpec, trainingDs: spec.finetuningDs, validationDs: spec.validationDs,
-                              trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo, archiveSpec: archiveSpec)
+        if let new = spec.model.tokenizer {
+            guard file.tokenizer.kind != .characters else {
+                throw SpecError.invalid(path: "model.tokenizer", reason: "\(url.path) is a character model: give change_vocabulary instead")
+            }
+            tokenizer = try SpeechTokenizer.load(dir: new.dir, type: new.type)
+            overrides = ["model.tokenizer.dir=\(SpecWriter.flow(.string(new.dir)))", "model.tokenizer.type=\(new.type)",
+                         vocabularyOverride(tokenizer.labels)]
+        }
+        if !overrides.isEmpty {
+            model = try CTCModel(replacingDecoderOf: model, vocabulary: tokenizer.labels, rng: &rng)
+            archiveSpec = try overriding(archiveSpec, overrides)
+            modelSpec = file.task == .speechToText ? try archiveSpec.decode(CharacterModelSpec.self, at: "model")
+                                                   : try archiveSpec.decode(SubwordModelSpec.self, at: "model")
+            recorder.log("decoder replaced: \(tokenizer.labels.count) labels (\(tokenizer.source)) instead of \(file.model.labels.count)")
+        }
+        let run = TrainingRun(model: model, modelSpec: modelSpec, tokenizer: tokenizer, trainingDs: spec.finetuningDs,
+                              validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo,
+                              archiveSpec: archiveSpec)
         return try fit(run, recorder: recorder)
     }
 
-    /// What a training loop needs: the model, its data and the training settings.
+    /// What a training loop needs: the model, its labels, its data and the training settings.
     struct TrainingRun {
         let model: CTCModel
-        let modelSpec: CharacterModelSpec
+        let modelSpec: any SpeechModelSpec
+        let tokenizer: SpeechTokenizer
         let trainingDs: ManifestDatasetSpec
         let validationDs: ManifestDatasetSpec?
         let trainer: TrainerSpec
@@ -60,16 +98,16 @@ enum SpeechToTextTask {
     static func fit(_ run: TrainingRun, recorder: RunRecorder) throws -> String {
         let (model, trainer) = (run.model, run.trainer)
         useComputeThreads(trainer.numThreads)
-        let labels = model.labels
-        let trainData = try readManifest(run.trainingDs, labels: labels, recorder: recorder, name: "training_ds")
-        let validationData = try run.validationDs.map { try readManifest($0, labels: labels, recorder: recorder, name: "validation_ds") }
+        let (labels, tokenizer) = (model.labels, run.tokenizer)
+        let trainData = try readManifest(run.trainingDs, tokenizer: tokenizer, recorder: recorder, name: "training_ds")
+        let validationData = try run.validationDs.map { try readManifest($0, tokenizer: tokenizer, recorder: recorder, name: "validation_ds") }
         let seed = UInt64(max(trainer.seed, 0))
         let featurizer = try LogMelFeaturizer(run.modelSpec.preprocessor.config)
         let loader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate,
-                                       specAugment: run.modelSpec.specAugment?.augmentation, labels: labels,
+                                       specAugment: run.modelSpec.specAugment?.augmentation, encodeTranscript: tokenizer.encode,
                                        trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [])
         let validationLoader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate, specAugment: nil,
-                                                 labels: labels, trimSilence: run.validationDs?.trimSilence ?? false)
+                                                 encodeTranscript: tokenizer.encode, trimSilence: run.validationDs?.trimSilence ?? false)
         let batchSize = max(run.trainingDs.batchSize, 1)
         let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
         let totalSteps = trainer.maxSteps > 0 ? trainer.maxSteps : trainer.maxEpochs * stepsPerEpoch
@@ -134,11 +172,11 @@ enum SpeechToTextTask {
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
             let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items)
-            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: checkpoint, key: nil,
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
                                      extras: try state.members(optimizer: optimizer))
         }
         let output = recorder.resultsFile(run.saveTo)
-        try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, to: output, key: nil)
+        try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: output, key: nil)
         try recorder.recordArtifact(output, kind: "model")
         return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
     }
@@ -148,9 +186,9 @@ enum SpeechToTextTask {
     static func evaluate(_ spec: SpeechEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder,
                          say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
-        let data = try readManifest(spec.testDs, labels: file.model.labels, recorder: recorder, name: "test_ds")
+        let data = try readManifest(spec.testDs, tokenizer: file.tokenizer, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
-                                       sampleRate: file.spec.sampleRate, specAugment: nil, labels: file.model.labels,
+                                       sampleRate: file.spec.sampleRate, specAugment: nil, encodeTranscript: file.tokenizer.encode,
                                        trimSilence: spec.testDs.trimSilence)
         let start = Date()
         let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
@@ -309,7 +347,7 @@ enum SpeechToTextTask {
             extras.append((NGramTask.binaryMember, own))
             carried = " with the LM it carried"
         }
-        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, to: output, key: key, extras: extras)
+        try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, tokenizer: file.tokenizer, to: output, key: key, extras: extras)
         try recorder.recordArtifact(output, kind: "export")
         return "exported to \(output.path)\(carried)" + (key == nil ? "" : " (encrypted)")
     }
@@ -334,9 +372,21 @@ enum SpeechToTextTask {
 
     // MARK: Helpers
 
-    private static func readManifest(_ dataset: ManifestDatasetSpec, labels: [String], recorder: RunRecorder, name: String) throws -> ManifestContents {
+    /// A spec with `overrides` applied (e.g. a new vocabulary), checked against the spec's own schema.
+    private static func overriding(_ spec: ResolvedSpec, _ overrides: [String]) throws -> ResolvedSpec {
+        try ResolvedSpec.load(schema: spec.schema, yaml: spec.yaml(), name: "model spec", overrides: overrides, requireAll: false)
+    }
+
+    /// The override recording a subword model's labels as `model.decoder.vocabulary`.
+    private static func vocabularyOverride(_ labels: [String]) -> String {
+        "model.decoder.vocabulary=\(SpecWriter.flow(.list(labels.map(SpecValue.string))))"
+    }
+
+    /// The manifest's usable entries; character models also check transcripts against their labels.
+    private static func readManifest(_ dataset: ManifestDatasetSpec, tokenizer: SpeechTokenizer, recorder: RunRecorder, name: String) throws -> ManifestContents {
+        let labels = tokenizer.kind == .characters ? Set(tokenizer.labels.joined()) : nil
         let rules = ManifestRules(minDuration: dataset.minDuration, maxDuration: dataset.maxDuration,
-                                  labels: Set(labels.joined()), normalizeTranscripts: dataset.normalizeTranscripts,
+                                  labels: labels, normalizeTranscripts: dataset.normalizeTranscripts,
                                   strict: dataset.strict)
         let contents = try Manifest.read(dataset.manifestFilepath, rules: rules)
         for problem in contents.problems.prefix(20) { recorder.warn("\(name): skipped \(problem)") }

@@ -48,18 +48,20 @@ public enum TaskRunner {
         switch (request.task, request.subtask) {
         case (.speechToText, .train):
             return try SpeechToTextTask.train(spec.decode(SpeechTrainSpec<CharacterModelSpec>.self), resolved: spec, recorder: recorder)
-        case (.speechToText, .finetune):
-            return try SpeechToTextTask.finetune(spec.decode(SpeechFinetuneSpec<[String]>.self), model: try requireModel(request),
+        case (.speechToTextCitrinet, .train):
+            return try SpeechToTextTask.train(spec.decode(SpeechTrainSpec<SubwordModelSpec>.self), resolved: spec, recorder: recorder)
+        case (.speechToText, .finetune), (.speechToTextCitrinet, .finetune):
+            return try SpeechToTextTask.finetune(spec.decode(SpeechFinetuneSpec.self), model: try requireModel(request),
                                                  key: request.key, recorder: recorder)
-        case (.speechToText, .datasetConvert):
+        case (.speechToText, .datasetConvert), (.speechToTextCitrinet, .datasetConvert):
             return try SpeechToTextTask.datasetConvert(spec.decode(DatasetConvertSpec.self), recorder: recorder, say: say)
-        case (.speechToText, .evaluate):
+        case (.speechToText, .evaluate), (.speechToTextCitrinet, .evaluate):
             return try SpeechToTextTask.evaluate(spec.decode(SpeechEvaluateSpec.self), model: try requireModel(request),
                                                  key: request.key, recorder: recorder, say: say)
-        case (.speechToText, .infer):
+        case (.speechToText, .infer), (.speechToTextCitrinet, .infer):
             return try SpeechToTextTask.infer(spec.decode(SpeechInferSpec.self), model: try requireModel(request),
                                               key: request.key, recorder: recorder, say: say)
-        case (.speechToText, .export):
+        case (.speechToText, .export), (.speechToTextCitrinet, .export):
             return try SpeechToTextTask.export(spec.decode(ExportSpec.self), model: try requireModel(request),
                                                key: request.key, recorder: recorder)
         case (.speechToTextCitrinet, .createTokenizer):

@@ -6,8 +6,7 @@ public enum TypedSpecs {
         case (_, .downloadSpecs): return spec.value
         case (.speechToText, .train): return try spec.decode(SpeechTrainSpec<CharacterModelSpec>.self)
         case (.speechToTextCitrinet, .train): return try spec.decode(SpeechTrainSpec<SubwordModelSpec>.self)
-        case (.speechToText, .finetune): return try spec.decode(SpeechFinetuneSpec<[String]>.self)
-        case (.speechToTextCitrinet, .finetune): return try spec.decode(SpeechFinetuneSpec<String>.self)
+        case (.speechToText, .finetune), (.speechToTextCitrinet, .finetune): return try spec.decode(SpeechFinetuneSpec.self)
         case (.speechToText, .evaluate), (.speechToTextCitrinet, .evaluate): return try spec.decode(SpeechEvaluateSpec.self)
         case (.speechToText, .infer), (.speechToTextCitrinet, .infer): return try spec.decode(SpeechInferSpec.self)
         case (.speechToTextCitrinet, .createTokenizer): return try spec.decode(CreateTokenizerSpec.self)

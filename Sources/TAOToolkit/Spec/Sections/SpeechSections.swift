@@ -201,13 +201,16 @@ enum SpeechSections {
         ])
     }
 
+    /// NeMo's `model.tokenizer` keys.
+    static let tokenizer = SpecSection([
+        .required("dir", .string, "Folder made by create_tokenizer (bpe: tokenizer.model; wpe: vocab.txt)."),
+        .choice("type", ["bpe", "wpe"], "bpe", "bpe: SentencePiece model; wpe: WordPiece vocabulary."),
+    ])
+
     static func subwordModel(filters: Int) -> SpecSection {
         SpecSection([
             .int("sample_rate", 16000, "Sample rate in Hz the model works at."),
-            section("tokenizer", SpecSection([
-                .required("dir", .string, "Folder made by create_tokenizer (tokenizer.model + vocab.txt, or vocab.txt)."),
-                .choice("type", ["bpe", "wpe"], "bpe", "bpe: SentencePiece model; wpe: WordPiece vocabulary."),
-            ]), doc: "Subword tokenizer."),
+            section("tokenizer", tokenizer, doc: "Subword tokenizer; its vocabulary (blank last) is the decoder's."),
             section("preprocessor", preprocessor.withDefault("features", .int(80)).withDefault("window_size", .float(0.025)),
                     doc: "Log-mel front end (NeMo AudioToMelSpectrogramPreprocessor)."),
             section("spec_augment", specAugment.withDefault("rect_masks", .int(0)).withDefault("time_width", .float(0.05)),

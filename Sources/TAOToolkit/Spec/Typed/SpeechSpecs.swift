@@ -45,8 +45,17 @@ public struct SpecAugmentSpec: Codable, Equatable, Sendable {
     public var rectFreq: Int
 }
 
+/// What every speech model's `model` block gives: the front end, augmentation and network.
+public protocol SpeechModelSpec: Codable, Equatable, Sendable {
+    var sampleRate: Int { get }
+    var preprocessor: PreprocessorSpec { get }
+    var specAugment: SpecAugmentSpec? { get }
+    var encoder: EncoderSpec { get }
+    var decoder: DecoderSpec { get }
+}
+
 /// `model` of a character CTC model (QuartzNet, Jasper).
-public struct CharacterModelSpec: Codable, Equatable, Sendable {
+public struct CharacterModelSpec: SpeechModelSpec {
     public var labels: [String]
     public var sampleRate: Int
     public var `repeat`: Int
@@ -65,7 +74,7 @@ public struct SubwordTokenizerSpec: Codable, Equatable, Sendable {
 }
 
 /// `model` of a subword CTC model (Citrinet).
-public struct SubwordModelSpec: Codable, Equatable, Sendable {
+public struct SubwordModelSpec: SpeechModelSpec {
     public var sampleRate: Int
     public var tokenizer: SubwordTokenizerSpec
     public var preprocessor: PreprocessorSpec
@@ -78,6 +87,8 @@ public struct SubwordModelSpec: Codable, Equatable, Sendable {
 public struct SpeechModelBasics: Codable, Equatable, Sendable {
     public var sampleRate: Int
     public var labels: [String]?
+    /// speech_to_text_citrinet finetune: a new tokenizer whose vocabulary replaces the model's (null: keep it).
+    public var tokenizer: SubwordTokenizerSpec?
 }
 
 /// `training_ds`, `validation_ds`, `test_ds` of speech tasks: NeMo manifests.
@@ -110,12 +121,13 @@ public struct SpeechTrainSpec<Model: Codable & Equatable & Sendable>: Codable, E
     public var optim: OptimSpec
 }
 
-/// `finetune` of the speech tasks; Vocabulary is [String] (characters) or String (a tokenizer folder).
-public struct SpeechFinetuneSpec<Vocabulary: Codable & Equatable & Sendable>: Codable, Equatable, Sendable {
+/// `finetune` of the speech tasks: new characters in `change_vocabulary` (speech_to_text), or a new tokenizer in
+/// `model.tokenizer` (speech_to_text_citrinet), replace the decoder.
+public struct SpeechFinetuneSpec: Codable, Equatable, Sendable {
     public var trainer: TrainerSpec
     public var saveTo: String
     public var model: SpeechModelBasics
-    public var changeVocabulary: Vocabulary?
+    public var changeVocabulary: [String]?
     public var finetuningDs: ManifestDatasetSpec
     public var validationDs: ManifestDatasetSpec?
     public var optim: OptimSpec
