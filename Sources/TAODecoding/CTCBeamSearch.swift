@@ -52,23 +52,42 @@ public struct BeamHypothesis: Sendable {
 /// label-ended paths stay apart and `aa` needs a blank), the LM scores a word when its
 /// separator (or the next word's start) arrives, partial words are checked against the LM's
 /// vocabulary, and the end adds the last word and `</s>`.
+///
+/// For subword labels with a token-level LM (`SubwordLMEncoding`: NeMo's subword n-grams, each token id `t` the
+/// word `chr(t + 100)`), the search scores every emitted token as one LM word instead (`TokenBeamSearch`).
 public final class CTCBeamSearchDecoder: Sendable {
     public let labels: CTCLabels
     public let languageModel: NGramModel?
     public let options: BeamSearchOptions
     let vocabularyTrie: CharacterTrie
+    /// The LM word id of each label when the LM is token-level, else nil.
+    let tokenWordIDs: [UInt32]?
 
     public init(labels: CTCLabels, languageModel: NGramModel? = nil, options: BeamSearchOptions = .init()) {
         self.labels = labels
         self.languageModel = languageModel
         self.options = options
-        let special: Set<String> = [NGramVocabulary.unknown, NGramVocabulary.sentenceBegin, NGramVocabulary.sentenceEnd]
-        vocabularyTrie = CharacterTrie((languageModel?.vocabulary.words ?? []).filter { !special.contains($0) })
+        if let languageModel, labels.kind == .subwords, SubwordLMEncoding.isTokenLevel(languageModel, tokens: labels.count - 1) {
+            tokenWordIDs = labels.labels.indices.map { $0 == labels.blank ? 0 : languageModel.id(SubwordLMEncoding.word($0)) }
+            vocabularyTrie = CharacterTrie([])
+        } else {
+            tokenWordIDs = nil
+            let special: Set<String> = [NGramVocabulary.unknown, NGramVocabulary.sentenceBegin, NGramVocabulary.sentenceEnd]
+            vocabularyTrie = CharacterTrie((languageModel?.vocabulary.words ?? []).filter { !special.contains($0) })
+        }
     }
 
+    /// Whether the LM is fused token by token (a subword n-gram LM) rather than word by word.
+    public var fusesTokens: Bool { tokenWordIDs != nil }
+
     /// The N-best hypotheses (at most `beamWidth`), best first, for `[frames x labels]` log-probabilities.
+    /// Hotwords apply with word-level fusion only.
     public func decode(_ logProbs: LogProbabilities, hotwords: Hotwords? = nil) -> [BeamHypothesis] {
         precondition(logProbs.labels == labels.count, "log-probabilities have \(logProbs.labels) labels, the decoder \(labels.count)")
+        if let tokenWordIDs, let languageModel {
+            var search = TokenBeamSearch(labels: labels, model: languageModel, options: options, wordIDs: tokenWordIDs)
+            return search.run(logProbs)
+        }
         var search = BeamSearch(decoder: self, hotwords: hotwords ?? Hotwords([]))
         return search.run(logProbs)
     }

@@ -24,6 +24,8 @@ public struct CTCLabels: Sendable {
     let tokens: [Token]
 
     static let boundary = "▁"
+    /// Special tokens of subword vocabularies that spell nothing (BERT's and SentencePiece's control pieces).
+    static let silentSpecials: Set<String> = ["[PAD]", "[CLS]", "[SEP]", "[MASK]", "<s>", "</s>", "<pad>"]
 
     /// `labels` as the model outputs them; `blank` defaults to the last index; `kind` is detected
     /// (subwords when a label starts with `▁` or `##`) unless given.
@@ -47,6 +49,7 @@ public struct CTCLabels: Sendable {
             }
             var text = Substring(label)
             var starts = false, ends = false
+            if Self.silentSpecials.contains(label) { return Token(scalars: [], startsWord: false, endsWord: false) }
             if ["[UNK]", "<unk>"].contains(label) {
                 // an unknown piece is a word of its own, spelled as SentencePiece decodes it
                 return Token(scalars: "⁇".unicodeScalars.map(\.value), startsWord: true, endsWord: true)
@@ -62,4 +65,31 @@ public struct CTCLabels: Sendable {
 
     /// The number of labels, blank included (V of a `[T x V]` matrix).
     public var count: Int { labels.count }
+
+    /// The words spelled by emitted labels with their frame spans (`start..<end`), joined as the labels say
+    /// (`▁` or a non-`##` piece starts a word, a space separates character words).
+    func words(_ spans: [(label: Int, start: Int, end: Int)], _ logProbs: LogProbabilities) -> [DecodedWord] {
+        var words: [DecodedWord] = []
+        var scalars = String.UnicodeScalarView()
+        var start = -1, end = -1
+        func finish() {
+            if !scalars.isEmpty {
+                words.append(DecodedWord(word: String(scalars), startFrame: start, endFrame: end, confidence: logProbs.confidence(start, end)))
+            }
+            scalars = String.UnicodeScalarView()
+            start = -1
+        }
+        for span in spans where span.label != blank {
+            let token = tokens[span.label]
+            if token.startsWord { finish() }
+            if !token.scalars.isEmpty {
+                if start < 0 { start = span.start }
+                scalars.append(contentsOf: token.scalars.compactMap(Unicode.Scalar.init))
+                end = span.end
+            }
+            if token.endsWord { finish() }
+        }
+        finish()
+        return words
+    }
 }

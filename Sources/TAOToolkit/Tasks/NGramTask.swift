@@ -50,10 +50,22 @@ enum NGramTask {
 
     // MARK: Train
 
-    static func train(_ spec: NGramTrainSpec, resolved: ResolvedSpec, recorder: RunRecorder) throws -> String {
-        let options = KneserNeyOptions(order: spec.model.order, pruning: spec.model.pruning, discountFallback: spec.model.discountFallback)
+    /// Estimates a word LM from the corpus, or with `model.tokenizer` / `model.speech_model` a subword LM as NeMo's
+    /// `train_kenlm.py` makes one: each sentence tokenized, token id t written as the word chr(t + 100), estimated
+    /// with discount fallback. Beam search fuses such an LM token by token.
+    static func train(_ spec: NGramTrainSpec, resolved: ResolvedSpec, key: String?, recorder: RunRecorder) throws -> String {
+        var options = KneserNeyOptions(order: spec.model.order, pruning: spec.model.pruning, discountFallback: spec.model.discountFallback)
         let estimate: NGramEstimate
-        if spec.trainingDs.isFile {
+        if let tokenizer = try subwordTokenizer(spec.model, key: key) {
+            options.discountFallback = true
+            let lines = spec.trainingDs.isFile ? try corpusLines(spec.trainingDs.dataFile) : try folderSentences(spec.trainingDs.dataFile)
+            let sentences = lines.map { SubwordLMEncoding.sentence(tokenizer.encode($0)) }.filter { !$0.isEmpty }
+            recorder.log("subword LM: \(sentences.count) sentences encoded with \(tokenizer.source) (\(tokenizer.labels.count) tokens, "
+                         + "token id t as chr(t + \(SubwordLMEncoding.offset))); discount fallback on")
+            estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: options)
+        } else if spec.trainingDs.isFile && spec.trainingDs.dataFile.hasSuffix(".json") {
+            estimate = try KneserNeyEstimator.estimate(sentences: try corpusLines(spec.trainingDs.dataFile), options: options)
+        } else if spec.trainingDs.isFile {
             estimate = try KneserNeyEstimator.estimate(corpus: spec.trainingDs.dataFile, options: options)
         } else {
             estimate = try KneserNeyEstimator.estimate(sentences: try folderSentences(spec.trainingDs.dataFile), options: options)
@@ -171,6 +183,31 @@ enum NGramTask {
         try NGramBinary.write(model, to: temporary.path)
         do { return try Data(contentsOf: temporary) } catch {
             throw TaskError.cannotRead(path: temporary.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// The tokenizer of a subword LM (`model.tokenizer`, or the one inside `model.speech_model`), nil for a word LM.
+    private static func subwordTokenizer(_ model: NGramModelSpec, key: String?) throws -> SpeechTokenizer? {
+        if let path = model.speechModel {
+            if model.tokenizer != nil { throw SpecError.invalid(path: "model.speech_model", reason: "give model.tokenizer or model.speech_model, not both") }
+            let file = try SpeechModelFile.load(URL(fileURLWithPath: path), key: key)
+            guard file.tokenizer.kind != .characters else {
+                throw SpecError.invalid(path: "model.speech_model", reason: "\(path) is a character model; a subword LM needs a speech_to_text_citrinet model")
+            }
+            return file.tokenizer
+        }
+        return try model.tokenizer.map { try SpeechTokenizer.load(dir: $0.dir, type: $0.type) }
+    }
+
+    /// The sentences of a text file, or the `text` of each line of a NeMo manifest (`.json`).
+    private static func corpusLines(_ path: String) throws -> [String] {
+        let lines = try readLines(path)
+        guard path.hasSuffix(".json") else { return lines }
+        return try lines.enumerated().map { number, line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let text = object["text"] as? String else {
+                throw TaskError.cannotRead(path: "\(path):\(number + 1)", reason: "not a manifest line with a \"text\" string")
+            }
+            return text
         }
     }
 

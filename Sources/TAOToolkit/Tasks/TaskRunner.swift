@@ -69,7 +69,7 @@ public enum TaskRunner {
         case (.nGram, .datasetConvert):
             return try NGramTask.datasetConvert(spec.decode(NGramDatasetConvertSpec.self), recorder: recorder)
         case (.nGram, .train):
-            return try NGramTask.train(spec.decode(NGramTrainSpec.self), resolved: spec, recorder: recorder)
+            return try NGramTask.train(spec.decode(NGramTrainSpec.self), resolved: spec, key: request.key, recorder: recorder)
         case (.nGram, .evaluate):
             return try NGramTask.evaluate(spec.decode(NGramEvaluateSpec.self), model: try requireModel(request), key: request.key,
                                           recorder: recorder)

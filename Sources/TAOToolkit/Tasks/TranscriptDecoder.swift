@@ -38,7 +38,12 @@ struct TranscriptDecoder {
         }
         let options = BeamSearchOptions(beamWidth: spec.beamWidth, beamPruneLogp: spec.beamPruneLogp, tokenMinLogp: Float(spec.tokenMinLogp),
                                         alpha: spec.alpha, beta: spec.beta, unkScoreOffset: spec.unkScoreOffset)
-        beamSearch = CTCBeamSearchDecoder(labels: model.ctcLabels, languageModel: languageModel, options: options)
+        let search = CTCBeamSearchDecoder(labels: model.ctcLabels, languageModel: languageModel, options: options)
+        if search.fusesTokens {
+            recorder.log("the LM is a subword (token-level) LM: each emitted token is scored as one LM word")
+            if !spec.hotwords.isEmpty { recorder.warn("decoding.hotwords apply with word-level LMs only; ignored with a subword LM") }
+        }
+        beamSearch = search
         hotwords = spec.hotwords.isEmpty ? nil : Hotwords(spec.hotwords, weight: spec.hotwordWeight)
     }
 

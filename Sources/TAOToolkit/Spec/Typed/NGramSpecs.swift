@@ -5,6 +5,10 @@ public struct NGramModelSpec: Codable, Equatable, Sendable {
     public var discountFallback: Bool
     /// Counting memory with a K/M/G suffix.
     public var memory: String
+    /// A subword tokenizer that encodes the text (a token-level LM), or nil.
+    public var tokenizer: SubwordTokenizerSpec?
+    /// A speech_to_text_citrinet `.tao` whose tokenizer encodes the text, or nil.
+    public var speechModel: String?
 }
 
 /// `training_ds` of n_gram train.
