@@ -45,16 +45,16 @@ func unknownFlag() throws {
     #expect(result.stderr.contains("did you mean --results_dir?"))
 }
 
-@Test("a subtask of a later release checks its spec, then exits 3 with 'not available yet in this build'")
-func unavailableSubtask() throws {
-    let results = TAOProcess.temporaryDirectory("unavailable")
+@Test("a subtask checks its spec before anything else: a valid spec goes on (here to ask for -m), a bad value names its key")
+func specCheckedFirst() throws {
+    let results = TAOProcess.temporaryDirectory("spec-first")
     defer { try? FileManager.default.removeItem(at: results) }
     let home = TAOProcess.temporaryDirectory("home")
     defer { try? FileManager.default.removeItem(at: home) }
     let valid = try TAOProcess.run(["speech_to_text_citrinet", "export", "-r", results.path, "export_to=a.tao"],
                                    environment: ["TAO_HOME": home.path])
-    #expect(valid.status == 3)
-    #expect(valid.stderr.contains("not available yet in this build"))
+    #expect(valid.status == 2)
+    #expect(valid.stderr.contains("-m/--model"))
     let invalid = try TAOProcess.run(["speech_to_text_citrinet", "export", "-r", results.path, "export_format=onnx"],
                                      environment: ["TAO_HOME": home.path])
     #expect(invalid.status == 2)
@@ -155,7 +155,7 @@ func concurrentProcessesLoseNothing() throws {
     let list = try TAOProcess.run(["runs", "list", "--limit", "100"], environment: ["TAO_HOME": home.path])
     let rows = list.stdout.split(separator: "\n").filter { $0.contains("speech_to_text_citrinet") }
     #expect(rows.count == 26)
-    #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("not available yet") })
+    #expect(rows.allSatisfy { $0.contains("FAILURE") && $0.contains("-m/--model") })
 }
 
 @Test("the committed specs/ folder is what download_specs writes today (run 'make specs' after changing a default)")
