@@ -55,3 +55,21 @@ func tinyCitrinetOverfits() throws {
     }
     #expect(decoded == transcripts)
 }
+
+@Test("models/citrinet_small/train.yaml loads against the Citrinet train schema and builds a Citrinet with 8x subsampling")
+func citrinetSmallSpecLoads() throws {
+    let file = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_small/train.yaml")
+    let schema = try #require(DefaultSpecs.schema(.speechToTextCitrinet, .train))
+    let spec = try ResolvedSpec.load(schema: schema, file: file, overrides: [
+        "model.tokenizer.dir=tok", "training_ds.manifest_filepath=train.json", "validation_ds.manifest_filepath=validation.json",
+    ])
+    let typed = try spec.decode(SpeechTrainSpec<SubwordModelSpec>.self)
+    #expect(typed.model.preprocessor.features == 80 && typed.model.encoder.featIn == 80)
+    var decoder = typed.model.decoder
+    decoder.vocabulary = (0..<128).map { "▁p\($0)" }
+    var rng = RandomGenerator(seed: 1)
+    let model = try CTCModel(encoder: typed.model.encoder, decoder: decoder, rng: &rng)
+    #expect(model.encoder.subsampling == 8)
+    let parameters = model.parameters.reduce(0) { $0 + $1.count }
+    #expect(parameters > 700_000 && parameters < 1_000_000, "\(parameters) parameters")
+}
