@@ -111,10 +111,10 @@ public final class ModelRepository: Sendable {
     }
 }
 
-/// A speech_to_text model, with the LM named after it when there is one.
+/// A speech_to_text or speech_to_text_citrinet model, with the LM named after it when there is one.
 public final class SpeechModelEntry: ServedModel, @unchecked Sendable {
     public let name: String
-    public let task = "speech_to_text"
+    public var task: String { recognizer.task }
     public let recognizer: SpeechRecognizer
     private let state = Locked<LanguageModelEntry?>(nil)
 

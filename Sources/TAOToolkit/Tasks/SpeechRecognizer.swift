@@ -19,6 +19,8 @@ public final class SpeechRecognizer: @unchecked Sendable {
     public let parameterCount: Int
     /// The encoder's family, e.g. "QuartzNet/Jasper CTC".
     public let architecture: String
+    /// The tao task that trains such a model: `speech_to_text` (characters) or `speech_to_text_citrinet` (subwords).
+    public let task: String
     private let model: CTCModel
     private let featurizer: LogMelFeaturizer
     private let lock = NSLock()
@@ -33,7 +35,9 @@ public final class SpeechRecognizer: @unchecked Sendable {
         labels = file.model.labels
         frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
         parameterCount = file.model.parameters.reduce(0) { $0 + $1.count }
-        architecture = file.tokenizer.kind == .characters ? "QuartzNet/Jasper CTC" : "Citrinet CTC (\(file.tokenizer.kind.rawValue) subwords)"
+        let characters = file.tokenizer.kind == .characters
+        architecture = characters ? "QuartzNet/Jasper CTC" : "Citrinet CTC (\(file.tokenizer.kind.rawValue) subwords)"
+        task = (characters ? TaskName.speechToText : TaskName.speechToTextCitrinet).rawValue
     }
 
     /// Whether `url` is a speech_to_text model archive (its config describes an encoder), without loading weights.
