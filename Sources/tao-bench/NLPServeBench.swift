@@ -21,6 +21,7 @@ enum NLPServeBench {
         configuration.port = 0
         configuration.threads = threads
         if let batch = value("--max-text-batch").flatMap(Int.init) { configuration.maxTextBatch = batch }
+        let maxTextBatch = configuration.maxTextBatch
         let service = TAOService(configuration: configuration, repository: try ModelRepository(directory: URL(fileURLWithPath: models)))
         try blockingBench {
             let port = Locked(0)
@@ -51,7 +52,7 @@ enum NLPServeBench {
                 metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
             }
             print(ServeBench.json(["bench": "serve analyze_intent, \(clients) clients (\(latencies.count) requests)", "threads": threads,
-                                   "max_text_batch": configuration.maxTextBatch, "median_s": latencies.isEmpty ? 0 : latencies[latencies.count / 2],
+                                   "max_text_batch": maxTextBatch, "median_s": latencies.isEmpty ? 0 : latencies[latencies.count / 2],
                                    "p95_s": ServeBench.percentile(latencies, 0.95), "throughput": Double(latencies.count) / elapsed,
                                    "unit": "requests/s",
                                    "requests_per_model_call": metric("tao_text_batch_size_sum") / max(metric("tao_text_batch_size_count"), 1)]))
