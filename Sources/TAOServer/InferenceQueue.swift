@@ -167,7 +167,7 @@ final class InferenceQueue: @unchecked Sendable {
             // A text batch leaves at once when full, else once its oldest request has waited `textBatchWait`.
             let deadline = oldest.enqueued.addingTimeInterval(textBatchWait)
             if stopped || Date() >= deadline || textBatchIsFull() { return .texts(takeTextBatch()) }
-            condition.wait(until: deadline)
+            _ = condition.wait(until: deadline)
         }
         let fromFinals = !finals.isEmpty
         var source = fromFinals ? finals : interims

@@ -52,7 +52,7 @@ public struct IntentAnalysis: Sendable, Equatable {
 /// An NLP model behind the `/v1/nlp:*` routes. TAONLP's task models plug in through a `ModelLoader` that returns
 /// one of these; a model implements the tasks it lists in `textTasks` (the others are never called). Calls run on
 /// the inference worker thread, one at a time, so implementations need no locking of their own. Each call takes a
-/// list of texts: the server puts the texts of concurrent requests into one call (`TextBatch`), so a model should
+/// list of texts: the server puts the texts of concurrent requests into one call (`answer(_:)`), so a model should
 /// give every text the answer it would give it alone.
 public protocol TextModel: ServedModel {
     var textTasks: Set<TextTask> { get }
