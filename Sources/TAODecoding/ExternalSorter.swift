@@ -39,8 +39,8 @@ final class ExternalSorter {
             return ArrayRecords(records)
         }
         try writeRun()
-        // The run readers share a quarter of the memory, 4K records each at least.
-        let blockBytes = max(chunkRecords * 16 / max(runs.count, 1), 4096 * MemoryLayout<NGramRecord>.stride)
+        // The run readers share a quarter of the memory, 512 records (16 KB) each at least.
+        let blockBytes = max(chunkRecords * 16 / max(runs.count, 1), 512 * MemoryLayout<NGramRecord>.stride)
         let readers = try runs.map { try TemporaryFileReader<NGramRecord>(path: $0, blockBytes: blockBytes, removingWhenRead: true) }
         return try MergedRuns(readers, summing: summing)
     }
