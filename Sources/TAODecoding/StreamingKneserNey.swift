@@ -60,7 +60,7 @@ enum StreamingKneserNey {
     private struct Pipeline {
         let order: Int
         let thresholds: [Int]
-        /// Memory of one sorter's chunk (two sorters are alive at once at most).
+        /// Memory of one sorter's chunk (two sorters, or a sorter and the counting buffer, are alive at once at most).
         let sorterBytes: Int
         let directory: String
         var vocabularySize = 0
@@ -117,10 +117,26 @@ enum StreamingKneserNey {
             return corpus
         }
 
-        /// Raw counts of every order (unigrams exclude `<s>`), each through an external sort.
+        /// Raw counts of every order (unigrams exclude `<s>`), each through an external sort. Keys first collect in a
+        /// buffer (16 bytes each, as much memory as the sorter's chunk) that is sorted and counted when full, so the
+        /// sorter gets each buffer's distinct n-grams with their counts rather than every occurrence.
         mutating func count() throws {
+            let bufferKeys = max(sorterBytes / 32, 1024)
             for n in 1...order {
                 let counter = sorter(n: n, summing: true)
+                var keys: [UInt128] = []
+                keys.reserveCapacity(min(bufferKeys, 1 << 16))
+                func flush() throws {
+                    RadixSort.sort(&keys, bits: bits * n)
+                    var start = 0
+                    while start < keys.count {
+                        var end = start + 1
+                        while end < keys.count && keys[end] == keys[start] { end += 1 }
+                        try counter.add(NGramRecord(key: keys[start], a: UInt64(end - start)))
+                        start = end
+                    }
+                    keys.removeAll(keepingCapacity: true)
+                }
                 let tokens = try TemporaryFileReader<UInt32>(path: tokensPath)
                 var sentence: [UInt32] = []
                 while let token = try tokens.nextValue() {
@@ -131,11 +147,13 @@ enum StreamingKneserNey {
                             if n == 1 && sentence[start] == NGramCorpus.beginID { continue }
                             var key: UInt128 = 0
                             for k in start..<(start + n) { key = key << bits | UInt128(sentence[k]) }
-                            try counter.add(NGramRecord(key: key, a: 1))
+                            keys.append(key)
+                            if keys.count >= bufferKeys { try flush() }
                         }
                     }
                     sentence.removeAll(keepingCapacity: true)
                 }
+                try flush()
                 countedPaths[n - 1] = try save(counter.sorted())
             }
         }
