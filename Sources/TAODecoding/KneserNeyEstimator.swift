@@ -11,16 +11,10 @@ public struct KneserNeyOptions: Sendable {
     /// (`--discount_fallback`); otherwise that case throws.
     public var discountFallback: Bool
 
-    /// Caps the memory for counting raw n-grams (bytes): beyond it, counts go through sorted runs
-    /// in temporary files. nil counts in memory. (Distinct n-grams and the corpus's word ids,
-    /// 4 bytes a word, stay in memory.)
-    public var countingMemoryBytes: Int?
-
-    public init(order: Int, pruning: [Int] = [], discountFallback: Bool = false, countingMemoryBytes: Int? = nil) {
+    public init(order: Int, pruning: [Int] = [], discountFallback: Bool = false) {
         self.order = order
         self.pruning = pruning
         self.discountFallback = discountFallback
-        self.countingMemoryBytes = countingMemoryBytes
     }
 
     /// Thresholds for orders 1...order.
@@ -67,6 +61,11 @@ public struct NGramEstimate: Sendable {
     /// Writes the ARPA file.
     public func writeARPA(to path: String) throws { try ARPAWriter.write(vocabulary: vocabulary, lists: lists, to: path) }
 
+    /// What estimation reports besides the n-grams.
+    public var summary: NGramEstimateSummary {
+        NGramEstimateSummary(counts: counts, discounts: discounts, messages: messages, wordCount: wordCount, sentenceCount: sentenceCount)
+    }
+
     /// The queryable model.
     public func model() throws -> NGramModel {
         do { return try NGramModelBuilder.build(vocabulary: vocabulary, lists: lists) } catch {
@@ -78,7 +77,9 @@ public struct NGramEstimate: Sendable {
 /// Estimates interpolated modified Kneser-Ney models as KenLM's lmplz does: adjusted counts
 /// (continuation counts below the highest order, raw counts for n-grams starting with `<s>`),
 /// discounts from counts-of-counts per order, pruned mass moved into the backoff, unigrams
-/// interpolated with the uniform distribution, `<unk>` a zeroton.
+/// interpolated with the uniform distribution, `<unk>` a zeroton. `estimate` works in memory (the
+/// corpus's word ids and every n-gram); `writeARPA` computes the same file in bounded memory
+/// (`StreamingKneserNey`).
 public enum KneserNeyEstimator {
     public static let maxOrder = 6
     static let bits = 21
@@ -88,6 +89,13 @@ public enum KneserNeyEstimator {
     public static func estimate(corpus path: String, options: KneserNeyOptions) throws -> NGramEstimate {
         let thresholds = try options.thresholds()
         return try estimate(try NGramCorpus(path: path), options: options, thresholds: thresholds, name: path)
+    }
+
+    /// Estimates from a text file, one sentence per line, with memory bounded by `memoryBytes` (plus the
+    /// vocabulary and buffers of a few MB) through sorted runs in temporary files, and writes the ARPA file to
+    /// `arpaPath`: the bytes `estimate(corpus:options:).arpaText()` gives.
+    public static func writeARPA(corpus path: String, options: KneserNeyOptions, memoryBytes: Int, to arpaPath: String) throws -> NGramEstimateSummary {
+        try StreamingKneserNey.writeARPA(corpus: path, options: options, memoryBytes: memoryBytes, to: arpaPath)
     }
 
     /// Estimates from sentences (words separated by spaces).
@@ -103,9 +111,7 @@ public enum KneserNeyEstimator {
             throw DecodingError.invalidOption(name: name, value: "\(vocabularySize) words", expected: "fewer than \(1 << bits) distinct words")
         }
         // raw counts per order (unigrams exclude <s>)
-        // each key costs 16 bytes plus 16 for the radix sort's buffer
-        let chunkKeys = options.countingMemoryBytes.map { max($0 / 32, 1024) }
-        var raw: [CountedKeys] = try (1...order).map { try rawCounts(corpus, n: $0, chunkKeys: chunkKeys) }
+        var raw: [CountedKeys] = (1...order).map { rawCounts(corpus, n: $0) }
         // adjusted counts: continuation counts below the highest order
         var adjusted: [[Int]] = Array(repeating: [], count: order)
         adjusted[order - 1] = raw[order - 1].counts
@@ -134,14 +140,11 @@ public enum KneserNeyEstimator {
         var counts: [Int] = []
     }
 
-    /// Raw counts of the n-grams of one order; with `chunkKeys`, counted through sorted runs on disk
-    /// when the corpus has more n-grams than a chunk holds.
-    static func rawCounts(_ corpus: NGramCorpus, n: Int, chunkKeys: Int?) throws -> CountedKeys {
-        let limit = chunkKeys ?? Int.max
+    /// Raw counts of the n-grams of one order.
+    static func rawCounts(_ corpus: NGramCorpus, n: Int) -> CountedKeys {
         var keys: [UInt128] = []
-        keys.reserveCapacity(min(corpus.tokens.count, limit))
-        var runs = SortedRuns(chunkKeys: limit == Int.max ? 1 << 20 : limit)
-        try corpus.tokens.withUnsafeBufferPointer { tokens in
+        keys.reserveCapacity(corpus.tokens.count)
+        corpus.tokens.withUnsafeBufferPointer { tokens in
             for s in 0..<corpus.sentenceCount {
                 let start = corpus.sentenceStarts[s], end = corpus.sentenceStarts[s + 1]
                 guard end - start >= n else { continue }
@@ -150,16 +153,11 @@ public enum KneserNeyEstimator {
                     var key: UInt128 = 0
                     for k in i..<(i + n) { key = key << bits | UInt128(tokens[k]) }
                     keys.append(key)
-                    if keys.count >= limit { try runs.add(&keys, bits: bits * n) }
                 }
             }
         }
-        if runs.files.isEmpty {
-            RadixSort.sort(&keys, bits: bits * n)
-            return runLengths(keys)
-        }
-        if !keys.isEmpty { try runs.add(&keys, bits: bits * n) }
-        return try runs.merge()
+        RadixSort.sort(&keys, bits: bits * n)
+        return runLengths(keys)
     }
 
     static func runLengths(_ sorted: [UInt128]) -> CountedKeys {
@@ -200,6 +198,11 @@ public enum KneserNeyEstimator {
     static func discount(_ counts: [Int]) -> Result<Discount, DiscountFailure> {
         var t = [Double](repeating: 0, count: 5)
         for count in counts where count >= 1 && count <= 4 { t[count] += 1 }
+        return discount(countsOfCounts: t)
+    }
+
+    /// Discounts from `t[k]`, the number of n-grams with adjusted count k (k = 1...4; t[0] is unused).
+    static func discount(countsOfCounts t: [Double]) -> Result<Discount, DiscountFailure> {
         for k in 1...3 where t[k] == 0 {
             return .failure(DiscountFailure("no n-grams with adjusted count \(k), so no discount for count \(k + 1)"))
         }

@@ -1,10 +1,11 @@
 import Foundation
 import TAOToolkit
 
-/// Runs speech models off the event loops: one worker thread takes waiting clips, batches clips of the same model
-/// and similar length into one forward pass, and hands each caller its log-probabilities. Bounded: a full queue
-/// refuses work at once (`ServerError.overloaded`) instead of letting latency grow without limit. Finals go before
-/// interim results; interim work is the first shed when the queue is long.
+/// Runs the models off the event loops: one worker thread takes waiting work, batches clips of the same speech model
+/// and similar length into one forward pass, batches the texts of concurrent requests to the same text model and
+/// task into one call, and hands each caller its own results. Bounded: a full queue refuses work at once
+/// (`ServerError.overloaded`, 503) instead of letting latency grow without limit. Final clips go first, then text
+/// requests, then interim clips; interim work is the first shed when the queue is long.
 final class InferenceQueue: @unchecked Sendable {
     enum Priority: Sendable { case final, interim }
 
@@ -12,8 +13,12 @@ final class InferenceQueue: @unchecked Sendable {
     let maxBatch: Int
     /// Samples in one batch at most (bounds the memory of a forward pass).
     let maxBatchSamples: Int
-    /// Waiting clips at most.
+    /// Waiting clips and text requests at most.
     let capacity: Int
+    /// Texts in one call of a text model at most (a single larger request still goes alone).
+    let maxTextBatch: Int
+    /// How long a text request may wait for others to join its batch, seconds (when the worker is free).
+    let textBatchWait: Double
     private let metrics: ServerMetrics?
 
     private struct Job {
@@ -26,14 +31,23 @@ final class InferenceQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var finals: [Job] = []
     private var interims: [Job] = []
-    /// Other work (text models), run one at a time between finals and interim work.
-    private var tasks: [() -> Void] = []
+    private struct TextJob {
+        let model: any TextModel
+        let request: TextRequest
+        let continuation: CheckedContinuation<TextAnswer, Error>
+        let enqueued: Date
+    }
+
+    private var textJobs: [TextJob] = []
     private var stopped = false
 
-    init(capacity: Int = 256, maxBatch: Int = 16, maxBatchSamples: Int = 16_000 * 120, metrics: ServerMetrics? = nil) {
+    init(capacity: Int = 256, maxBatch: Int = 16, maxBatchSamples: Int = 16_000 * 120, maxTextBatch: Int = 64,
+         textBatchWait: Double = 0.002, metrics: ServerMetrics? = nil) {
         self.capacity = max(capacity, 1)
         self.maxBatch = max(maxBatch, 1)
         self.maxBatchSamples = max(maxBatchSamples, 1)
+        self.maxTextBatch = max(maxTextBatch, 1)
+        self.textBatchWait = max(textBatchWait, 0)
         self.metrics = metrics
         // The thread holds the queue until `stop` lets it finish (the service stops it when it goes away).
         let thread = Thread { self.run() }
@@ -42,12 +56,15 @@ final class InferenceQueue: @unchecked Sendable {
         thread.start()
     }
 
-    /// Clips waiting now.
+    /// Clips and text requests waiting now.
     var depth: Int {
         condition.lock()
         defer { condition.unlock() }
-        return finals.count + interims.count
+        return waiting
     }
+
+    /// Clips and text requests waiting (with the lock held).
+    private var waiting: Int { finals.count + interims.count + textJobs.count }
 
     /// The log-probabilities of `samples` (mono at the model's rate). Throws `overloaded` when the queue is full
     /// (interim work already when it is half full), `shuttingDown` after `stop`.
@@ -55,7 +72,7 @@ final class InferenceQueue: @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
-            let waiting = finals.count + interims.count
+            let waiting = self.waiting
             if stopped {
                 continuation.resume(throwing: ServerError.shuttingDown)
                 return
@@ -71,20 +88,19 @@ final class InferenceQueue: @unchecked Sendable {
         }
     }
 
-    /// Runs `work` on the worker thread (text models: all BLAS calls stay on one thread). Bounded like clips.
-    func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    /// The answer of `model` to a text request, computed on the worker thread together with the other waiting
+    /// requests of the same model and task. Throws `overloaded` when the queue is full, `shuttingDown` after `stop`.
+    func answer(_ request: TextRequest, model: any TextModel) async throws -> TextAnswer {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
+            let waiting = self.waiting
             if stopped { return continuation.resume(throwing: ServerError.shuttingDown) }
-            guard finals.count + interims.count + tasks.count < capacity else {
-                return continuation.resume(throwing: ServerError.overloaded("inference queue full; retry later"))
+            guard waiting < capacity else {
+                return continuation.resume(throwing: ServerError.overloaded("inference queue full (\(waiting) requests waiting); retry later"))
             }
-            tasks.append {
-                do { continuation.resume(returning: try work()) } catch {
-                    continuation.resume(throwing: (error as? ServerError) ?? .invalidArgument("\(error)"))
-                }
-            }
+            textJobs.append(TextJob(model: model, request: request, continuation: continuation, enqueued: Date()))
+            metrics?.setQueueDepth(waiting + 1)
             condition.signal()
         }
     }
@@ -100,7 +116,7 @@ final class InferenceQueue: @unchecked Sendable {
     private func run() {
         while let next = nextWork() {
             guard case let .clips(batch) = next else {
-                if case let .task(task) = next { task() }
+                if case let .texts(batch) = next { runTexts(batch) }
                 continue
             }
             let start = Date()
@@ -118,22 +134,41 @@ final class InferenceQueue: @unchecked Sendable {
         }
     }
 
-    private enum Work {
-        case clips([Job])
-        case task(() -> Void)
+    /// One call of a text model for a batch of requests; each caller gets its own part of the answer.
+    private func runTexts(_ batch: [TextJob]) {
+        let start = Date()
+        let answers = batch[0].model.answer(batch.map(\.request))
+        metrics?.recordTextInference(requests: batch.count, seconds: Date().timeIntervalSince(start))
+        for (job, answer) in zip(batch, answers) {
+            switch answer {
+            case let .success(value): job.continuation.resume(returning: value)
+            case let .failure(error): job.continuation.resume(throwing: (error as? ServerError) ?? .invalidArgument("\(error)"))
+            }
+        }
     }
 
-    /// Waits for work and takes the next: a batch of final clips, else a task, else a batch of interim clips. A
-    /// batch is the oldest clip with the waiting clips of the same model whose lengths are within 25% of it
-    /// (padding costs compute), up to `maxBatch` and `maxBatchSamples`. Nil once stopped and drained.
+    private enum Work {
+        case clips([Job])
+        case texts([TextJob])
+    }
+
+    /// Waits for work and takes the next: a batch of final clips, else a batch of text requests, else a batch of
+    /// interim clips. A batch of clips is the oldest clip with the waiting clips of the same model whose lengths are
+    /// within 25% of it (padding costs compute), up to `maxBatch` and `maxBatchSamples`. Nil once stopped and drained.
     private func nextWork() -> Work? {
         condition.lock()
         defer { condition.unlock() }
-        while finals.isEmpty && interims.isEmpty && tasks.isEmpty {
-            if stopped { return nil }
-            condition.wait()
+        while true {
+            while waiting == 0 {
+                if stopped { return nil }
+                condition.wait()
+            }
+            guard finals.isEmpty, let oldest = textJobs.first else { break }
+            // A text batch leaves at once when full, else once its oldest request has waited `textBatchWait`.
+            let deadline = oldest.enqueued.addingTimeInterval(textBatchWait)
+            if stopped || Date() >= deadline || textBatchIsFull() { return .texts(takeTextBatch()) }
+            _ = condition.wait(until: deadline)
         }
-        if finals.isEmpty, !tasks.isEmpty { return .task(tasks.removeFirst()) }
         let fromFinals = !finals.isEmpty
         var source = fromFinals ? finals : interims
         let first = source.removeFirst()
@@ -155,7 +190,35 @@ final class InferenceQueue: @unchecked Sendable {
             }
         }
         if fromFinals { finals = source } else { interims = source }
-        metrics?.setQueueDepth(finals.count + interims.count)
+        metrics?.setQueueDepth(waiting)
         return .clips(batch)
+    }
+
+    /// The waiting requests that would join the oldest text request's batch: same model and task, whole requests
+    /// in arrival order while their texts fit in `maxTextBatch` (the oldest always goes).
+    private func textBatchIndices() -> [Int] {
+        guard let first = textJobs.first else { return [] }
+        var indices = [0], texts = first.request.texts.count
+        for index in textJobs.indices.dropFirst() {
+            let job = textJobs[index]
+            guard job.model === first.model, job.request.task == first.request.task,
+                  texts + job.request.texts.count <= maxTextBatch else { continue }
+            indices.append(index)
+            texts += job.request.texts.count
+        }
+        return indices
+    }
+
+    /// Whether the oldest text request's batch can take no more texts.
+    private func textBatchIsFull() -> Bool {
+        textBatchIndices().reduce(0) { $0 + textJobs[$1].request.texts.count } >= maxTextBatch
+    }
+
+    private func takeTextBatch() -> [TextJob] {
+        let indices = textBatchIndices()
+        let batch = indices.map { textJobs[$0] }
+        for index in indices.reversed() { textJobs.remove(at: index) }
+        metrics?.setQueueDepth(waiting)
+        return batch
     }
 }

@@ -28,10 +28,14 @@ public struct ServerConfiguration: Sendable {
     public var requestTimeout = 120.0
     /// After SIGTERM, open streams get this long to finish, seconds.
     public var gracePeriod = 10.0
-    /// Clips waiting for inference at most.
+    /// Clips and NLP requests waiting for inference at most; one more is refused with 503.
     public var queueCapacity = 256
     /// Clips in one forward pass at most.
     public var maxBatch = 16
+    /// Texts of concurrent NLP requests in one call of a text model at most.
+    public var maxTextBatch = 64
+    /// How long an NLP request waits for others to join its batch, seconds.
+    public var textBatchWait = 0.002
     /// An utterance longer than this is cut at its quietest point, seconds.
     public var maxSegmentSeconds = 20.0
     /// Audio between two interim results of a stream, seconds.

@@ -30,6 +30,8 @@ public final class ServerMetrics: @unchecked Sendable {
         var latency: [String: Histogram] = [:]      // key: route
         var finalLatency = Histogram(bounds: ServerMetrics.latencyBuckets)
         var batchSizes = Histogram(bounds: ServerMetrics.batchBuckets)
+        var textBatchSizes = Histogram(bounds: ServerMetrics.batchBuckets)
+        var textInferenceSeconds = 0.0
         var activeStreams = 0, streamsTotal = 0, streamsRejected = 0
         var audioSeconds: [String: Double] = [:]    // key: offline | streaming
         var inferenceSeconds = 0.0, inferenceAudioSeconds = 0.0
@@ -65,6 +67,13 @@ public final class ServerMetrics: @unchecked Sendable {
             $0.batchSizes.observe(Double(batchSize))
             $0.inferenceSeconds += seconds
             $0.inferenceAudioSeconds += audioSeconds
+        }
+    }
+
+    func recordTextInference(requests: Int, seconds: Double) {
+        state.withLock {
+            $0.textBatchSizes.observe(Double(requests))
+            $0.textInferenceSeconds += seconds
         }
     }
 
@@ -128,7 +137,11 @@ public final class ServerMetrics: @unchecked Sendable {
         out += "tao_real_time_factor \(Self.number(factor))\n"
         header("tao_inference_batch_size", "histogram", "Clips per forward pass.")
         histogram("tao_inference_batch_size", "", snapshot.batchSizes)
-        header("tao_inference_queue_depth", "gauge", "Clips waiting for the inference worker.")
+        header("tao_text_inference_seconds_total", "counter", "Seconds the inference worker spent in text model calls.")
+        out += "tao_text_inference_seconds_total \(Self.number(snapshot.textInferenceSeconds))\n"
+        header("tao_text_batch_size", "histogram", "NLP requests answered per text model call.")
+        histogram("tao_text_batch_size", "", snapshot.textBatchSizes)
+        header("tao_inference_queue_depth", "gauge", "Clips and NLP requests waiting for the inference worker.")
         out += "tao_inference_queue_depth \(snapshot.queueDepth)\n"
         return out
     }

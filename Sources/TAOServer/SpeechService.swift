@@ -94,7 +94,9 @@ final class SpeechService: Sendable {
         if plan.config.enableAutomaticPunctuation, let punctuator = repository.textModel(for: .punctuateText),
            alternatives.contains(where: { !$0.transcript.isEmpty }) {
             let texts = alternatives.map(\.transcript)
-            let punctuated = try await queue.run { try punctuator.punctuate(texts) }
+            guard case let .texts(punctuated) = try await queue.answer(TextRequest(task: .punctuateText, texts: texts), model: punctuator) else {
+                throw ServerError.internalError("punctuation gave no texts")
+            }
             for index in alternatives.indices where index < punctuated.count { alternatives[index].transcript = punctuated[index] }
         }
         return RecognitionResult(alternatives: alternatives, audioProcessed: Double(segment.end) / rate,

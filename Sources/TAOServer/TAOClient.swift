@@ -60,10 +60,18 @@ public struct TAOClient: Sendable {
         return request
     }
 
+    /// One session for every client, allowing as many connections to the server as callers have requests in flight
+    /// (the default, 6 per host, would queue the requests of more concurrent callers inside the client).
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.default
+        configuration.httpMaximumConnectionsPerHost = 256
+        return URLSession(configuration: configuration)
+    }()
+
     private func send(_ request: URLRequest) async throws -> Data {
         let (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            (data, response) = try await Self.session.data(for: request)
         } catch {
             throw Failure(description: "\(request.url?.absoluteString ?? baseURL): \(error.localizedDescription) (is `tao serve` running there?)")
         }

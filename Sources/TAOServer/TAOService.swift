@@ -23,7 +23,8 @@ public final class TAOService: Sendable {
         self.logger = logger
         metrics = ServerMetrics()
         SpeechRecognizer.useThreads(configuration.threads)
-        queue = InferenceQueue(capacity: configuration.queueCapacity, maxBatch: configuration.maxBatch, metrics: metrics)
+        queue = InferenceQueue(capacity: configuration.queueCapacity, maxBatch: configuration.maxBatch, maxTextBatch: configuration.maxTextBatch,
+                               textBatchWait: configuration.textBatchWait, metrics: metrics)
         speech = SpeechService(repository: repository, queue: queue, metrics: metrics)
         slots = StreamSlots(limit: configuration.maxStreams)
     }

@@ -51,14 +51,17 @@ public struct IntentAnalysis: Sendable, Equatable {
 
 /// An NLP model behind the `/v1/nlp:*` routes. TAONLP's task models plug in through a `ModelLoader` that returns
 /// one of these; a model implements the tasks it lists in `textTasks` (the others are never called). Calls run on
-/// the inference worker thread, one at a time, so implementations need no locking of their own.
+/// the inference worker thread, one at a time, so implementations need no locking of their own. Each call takes a
+/// list of texts: the server puts the texts of concurrent requests into one call (`answer(_:)`), so a model should
+/// give every text the answer it would give it alone.
 public protocol TextModel: ServedModel {
     var textTasks: Set<TextTask> { get }
     /// Per text, its labels best first (at most `topN`).
     func classifyText(_ texts: [String], topN: Int) throws -> [[TextLabel]]
     /// Per text, its tokens with their labels (at most `topN` each).
     func classifyTokens(_ texts: [String], topN: Int) throws -> [[TokenLabels]]
-    func analyzeIntent(_ query: String) throws -> IntentAnalysis
+    /// Per query, its intent and slots.
+    func analyzeIntent(_ queries: [String]) throws -> [IntentAnalysis]
     /// Each text with punctuation and capitals restored.
     func punctuate(_ texts: [String]) throws -> [String]
 }
@@ -66,7 +69,7 @@ public protocol TextModel: ServedModel {
 extension TextModel {
     public func classifyText(_ texts: [String], topN: Int) throws -> [[TextLabel]] { throw unsupported(.classifyText) }
     public func classifyTokens(_ texts: [String], topN: Int) throws -> [[TokenLabels]] { throw unsupported(.classifyTokens) }
-    public func analyzeIntent(_ query: String) throws -> IntentAnalysis { throw unsupported(.analyzeIntent) }
+    public func analyzeIntent(_ queries: [String]) throws -> [IntentAnalysis] { throw unsupported(.analyzeIntent) }
     public func punctuate(_ texts: [String]) throws -> [String] { throw unsupported(.punctuateText) }
 
     private func unsupported(_ task: TextTask) -> ServerError {

@@ -39,9 +39,10 @@ final class TextRunnerModel: TextModel, @unchecked Sendable {
         try runner.tag(texts, top: topN).map { $0.map(Self.token) }
     }
 
-    func analyzeIntent(_ query: String) throws -> IntentAnalysis {
-        let result = try runner.analyzeIntent(query)
-        return IntentAnalysis(intent: TextLabel(name: result.intent.name, score: result.intent.probability), slots: result.slots.map(Self.token))
+    func analyzeIntent(_ queries: [String]) throws -> [IntentAnalysis] {
+        try runner.analyzeIntents(queries).map {
+            IntentAnalysis(intent: TextLabel(name: $0.intent.name, score: $0.intent.probability), slots: $0.slots.map(Self.token))
+        }
     }
 
     func punctuate(_ texts: [String]) throws -> [String] { try runner.punctuate(texts) }

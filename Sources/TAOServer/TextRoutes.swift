@@ -11,34 +11,36 @@ struct TextRoutes {
     func respond(task: TextTask, body: [UInt8]) async throws -> [String: Any] {
         let request = try JSONObject(parsing: Data(body), name: "request body")
         let model = try textModel(for: task, request: request)
-        switch task {
-        case .analyzeIntent:
-            try request.checkKeys(["query", "model", "options", "context"])
-            guard let query = try request.string("query") else { throw ServerError.invalidArgument("request body: 'query' is missing") }
-            try checkLength([query])
-            let analysis = try await queue.run { try model.analyzeIntent(query) }
+        switch try await queue.answer(try textRequest(task, request), model: model) {
+        case let .intents(analyses):
+            guard let analysis = analyses.first else { throw ServerError.internalError("analyze_intent gave no answer") }
             var response: [String: Any] = ["intent": Self.classification(analysis.intent), "slots": analysis.slots.map(Self.token)]
             if let domain = analysis.domain {
                 response["domain"] = Self.classification(domain)
                 response["domain_str"] = domain.name
             }
             return response
-        case .classifyText, .classifyTokens, .punctuateText:
-            try request.checkKeys(task == .punctuateText ? ["text", "model"] : ["text", "model", "top_n"])
-            let texts = try texts(request)
-            let topN = try request.int("top_n", in: 0...1000).map { max($0, 1) } ?? 1
-            switch task {
-            case .classifyText:
-                let labels = try await queue.run { try model.classifyText(texts, topN: topN) }
-                return ["results": labels.map { ["labels": $0.map(Self.classification)] }]
-            case .classifyTokens:
-                let tokens = try await queue.run { try model.classifyTokens(texts, topN: topN) }
-                return ["results": tokens.map { ["results": $0.map(Self.token)] }]
-            default:
-                let punctuated = try await queue.run { try model.punctuate(texts) }
-                return ["text": punctuated]
-            }
+        case let .labels(labels):
+            return ["results": labels.map { ["labels": $0.map(Self.classification)] }]
+        case let .tokens(tokens):
+            return ["results": tokens.map { ["results": $0.map(Self.token)] }]
+        case let .texts(punctuated):
+            return ["text": punctuated]
         }
+    }
+
+    /// The checked request: analyze_intent's `query`, the others' `text` list and `top_n`.
+    private func textRequest(_ task: TextTask, _ request: JSONObject) throws -> TextRequest {
+        if task == .analyzeIntent {
+            try request.checkKeys(["query", "model", "options", "context"])
+            guard let query = try request.string("query") else { throw ServerError.invalidArgument("request body: 'query' is missing") }
+            try checkLength([query])
+            return TextRequest(task: task, texts: [query])
+        }
+        try request.checkKeys(task == .punctuateText ? ["text", "model"] : ["text", "model", "top_n"])
+        let texts = try texts(request)
+        let topN = try request.int("top_n", in: 0...1000).map { max($0, 1) } ?? 1
+        return TextRequest(task: task, texts: texts, topN: topN)
     }
 
     /// The request's `text` list (a single string is accepted too).

@@ -13,9 +13,10 @@ import TAOServer
 ///    and whether every stream kept up; the largest N that kept up is the last line. Stops after the first N
 ///    that fails or when `--budget` seconds (default 240) are spent.
 /// First, what one utterance costs (forward pass, decoding). Options: `--models DIR` (default models/quartznet_small),
-/// `--threads N`, `--components-only`.
+/// `--threads N`, `--components-only`. With `--nlp-models DIR`, the NLP figure instead (`NLPServeBench`).
 enum ServeBench {
     static func run(_ arguments: [String]) throws {
+        if let models = value(of: "--nlp-models", in: arguments) { return try NLPServeBench.run(arguments, models: models) }
         let models = value(of: "--models", in: arguments) ?? "models/quartznet_small"
         let threads = value(of: "--threads", in: arguments).flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         let seconds = value(of: "--seconds", in: arguments).flatMap(Double.init) ?? 10

@@ -9,7 +9,7 @@ import TAOText
 @testable import TAOToolkit
 
 /// A folder holding a tiny random intent+slot model (`atis.tao`), as `tao intent_slot_classification train` writes.
-private func tinyIntentModelFolder() throws -> URL {
+func tinyIntentModelFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tao-serve-nlp-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "show", "flights", "to", "denver", "boston"]

@@ -33,10 +33,12 @@ final class FakeTextModel: TextModel, @unchecked Sendable {
         }
     }
 
-    func analyzeIntent(_ query: String) throws -> IntentAnalysis {
-        IntentAnalysis(intent: TextLabel(name: "weather.forecast", score: 0.75),
-                       slots: [TokenLabels(token: "boston", labels: [TextLabel(name: "city", score: 0.6)], start: 0, end: 6)],
-                       domain: TextLabel(name: "weather", score: 0.9))
+    func analyzeIntent(_ queries: [String]) throws -> [IntentAnalysis] {
+        queries.map { _ in
+            IntentAnalysis(intent: TextLabel(name: "weather.forecast", score: 0.75),
+                           slots: [TokenLabels(token: "boston", labels: [TextLabel(name: "city", score: 0.6)], start: 0, end: 6)],
+                           domain: TextLabel(name: "weather", score: 0.9))
+        }
     }
 }
 

@@ -94,3 +94,22 @@ func damagedArchives(seed: Int) throws {
     }
     #expect(throws: ArchiveError.self) { try ModelArchive.decode(original.prefix(700), path: "x.tao") }
 }
+
+@Test("an archive with a member copied from a file (in 1 MB blocks, long name included) reads back like one built in memory")
+func archiveWithFileMember() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tao-archive-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let large = Data((0..<(3 << 20) + 77).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    let source = directory.appendingPathComponent("large.bin")
+    try large.write(to: source)
+    let longName = "lm/" + String(repeating: "n", count: 130) + ".arpa"
+    var expected = sampleArchive()
+    expected[longName] = large
+    let output = directory.appendingPathComponent("file-member.tao")
+    try ModelArchive.write(sampleArchive().members, fileMember: (longName, source), to: output)
+    #expect(try ModelArchive.read(from: output) == expected)
+    #expect(throws: ArchiveError.self) {
+        try ModelArchive.write([], fileMember: ("x", directory.appendingPathComponent("missing")), to: output)
+    }
+}

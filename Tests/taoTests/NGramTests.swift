@@ -25,6 +25,19 @@ func nGramEndToEnd() throws {
                          "model.order=2", "model.discount_fallback=true"])
     #expect(train.status == 0, "\(train.stderr)")
     let model = folder.appendingPathComponent("r2/trained-lm.tao").path
+    // A 1M memory cap writes the same model; a size that is not one is refused naming the key.
+    let capped = try run(["n_gram", "train", "-r", folder.appendingPathComponent("r2m").path, "training_ds.data_file=\(corpus.path)",
+                          "model.order=2", "model.discount_fallback=true", "model.memory=1M"])
+    #expect(capped.status == 0, "\(capped.stderr)")
+    func arpa(_ path: String) throws -> Data? {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let start = data.range(of: Data("\\data\\".utf8)), let end = data.range(of: Data("\\end\\".utf8)) else { return nil }
+        return data[start.lowerBound..<end.upperBound]
+    }
+    #expect(try arpa(model) != nil && arpa(folder.appendingPathComponent("r2m/trained-lm.tao").path) == arpa(model))
+    let badMemory = try run(["n_gram", "train", "-r", folder.appendingPathComponent("r2b").path, "training_ds.data_file=\(corpus.path)",
+                             "model.memory=lots"])
+    #expect(badMemory.status != 0 && badMemory.stderr.contains("model.memory"), "\(badMemory.stderr)")
 
     let evaluate = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r3").path, "-m", model,
                             "test_ds.data_file=\(corpus.path)"])

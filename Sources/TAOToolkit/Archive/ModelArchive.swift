@@ -36,6 +36,13 @@ public struct ModelArchive: Sendable, Equatable {
         try AtomicFile.write(data, to: url)
     }
 
+    /// Writes an archive of `members` followed by a member copied from `file` in blocks (an ARPA file larger than
+    /// memory), atomically and unencrypted.
+    public static func write(_ members: [(name: String, data: Data)], fileMember: (name: String, url: URL), to url: URL) throws {
+        let all: [(name: String, source: Tar.Source)] = members.map { ($0.name, .data($0.data)) } + [(fileMember.name, .file(fileMember.url))]
+        try AtomicFile.write(to: url) { handle in try Tar.write(all) { try handle.write(contentsOf: $0) } }
+    }
+
     /// Reads an archive; an encrypted one needs its key.
     public static func read(from url: URL, key: String? = nil) throws -> ModelArchive {
         let data: Data

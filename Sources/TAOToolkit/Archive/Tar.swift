@@ -7,28 +7,55 @@ import Foundation
 enum Tar {
     static let blockSize = 512
 
+    /// Where a member's bytes come from when an archive is written.
+    enum Source {
+        case data(Data)
+        /// A file copied in blocks, so that memory does not grow with its size.
+        case file(URL)
+    }
+
     /// An archive holding `members` in order; names up to 255 bytes (split into prefix/name at a '/').
     static func archive(_ members: [(name: String, data: Data)], modificationTime: Date = Date()) throws -> Data {
         var output = Data()
-        func append(_ header: Data, _ body: Data) {
-            output.append(header)
-            output.append(body)
-            output.append(Data(count: (blockSize - body.count % blockSize) % blockSize))
+        try write(members.map { ($0.name, .data($0.data)) }, modificationTime: modificationTime) { output.append($0) }
+        return output
+    }
+
+    /// Produces the archive of `members` piece by piece, handing each piece to `sink`.
+    static func write(_ members: [(name: String, source: Source)], modificationTime: Date = Date(), to sink: (Data) throws -> Void) throws {
+        func append(_ name: String, _ source: Source, type: Character = "0") throws {
+            switch source {
+            case let .data(body):
+                try sink(header(name: name, size: body.count, time: modificationTime, type: type))
+                try sink(body)
+                try sink(Data(count: (blockSize - body.count % blockSize) % blockSize))
+            case let .file(url):
+                guard let handle = try? FileHandle(forReadingFrom: url),
+                      let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else {
+                    throw ArchiveError.unreadable(path: url.path, reason: "not readable")
+                }
+                defer { try? handle.close() }
+                try sink(header(name: name, size: size, time: modificationTime, type: type))
+                var copied = 0
+                while copied < size, let block = try handle.read(upToCount: min(1 << 20, size - copied)), !block.isEmpty {
+                    try sink(block)
+                    copied += block.count
+                }
+                guard copied == size else { throw ArchiveError.unreadable(path: url.path, reason: "changed while it was archived") }
+                try sink(Data(count: (blockSize - size % blockSize) % blockSize))
+            }
         }
         for member in members {
             guard !member.name.isEmpty, member.name.utf8.count < 4096 else { throw ArchiveError.nameTooLong(member.name) }
             if splitName(member.name) == nil {
                 // GNU long name: a member named ././@LongLink of type L whose body is the real name.
-                let name = Data(member.name.utf8) + Data([0])
-                append(header(name: "././@LongLink", size: name.count, time: modificationTime, type: "L"), name)
-                let short = String(decoding: member.name.utf8.suffix(100), as: UTF8.self)
-                append(header(name: short, size: member.data.count, time: modificationTime), member.data)
+                try append("././@LongLink", .data(Data(member.name.utf8) + Data([0])), type: "L")
+                try append(String(decoding: member.name.utf8.suffix(100), as: UTF8.self), member.source)
             } else {
-                append(header(name: member.name, size: member.data.count, time: modificationTime), member.data)
+                try append(member.name, member.source)
             }
         }
-        output.append(Data(count: 2 * blockSize))
-        return output
+        try sink(Data(count: 2 * blockSize))
     }
 
     /// The regular files of an archive, in order. Other member kinds (folders, links) are skipped.

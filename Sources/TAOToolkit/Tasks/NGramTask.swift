@@ -50,35 +50,56 @@ enum NGramTask {
 
     // MARK: Train
 
-    /// Estimates a word LM from the corpus, or with `model.tokenizer` / `model.speech_model` a subword LM as NeMo's
-    /// `train_kenlm.py` makes one: each sentence tokenized, token id t written as the word chr(t + 100), estimated
-    /// with discount fallback. Beam search fuses such an LM token by token.
+    /// Estimates a word LM from the corpus (a text file in bounded memory), or with `model.tokenizer` /
+    /// `model.speech_model` a subword LM as NeMo's `train_kenlm.py` makes one: each sentence tokenized, token id t
+    /// written as the word chr(t + 100), estimated with discount fallback. Beam search fuses such an LM token by token.
     static func train(_ spec: NGramTrainSpec, resolved: ResolvedSpec, key: String?, recorder: RunRecorder) throws -> String {
         var options = KneserNeyOptions(order: spec.model.order, pruning: spec.model.pruning, discountFallback: spec.model.discountFallback)
-        let estimate: NGramEstimate
-        if let tokenizer = try subwordTokenizer(spec.model, key: key) {
-            options.discountFallback = true
-            let lines = spec.trainingDs.isFile ? try corpusLines(spec.trainingDs.dataFile) : try folderSentences(spec.trainingDs.dataFile)
-            let sentences = lines.map { SubwordLMEncoding.sentence(tokenizer.encode($0)) }.filter { !$0.isEmpty }
-            recorder.log("subword LM: \(sentences.count) sentences encoded with \(tokenizer.source) (\(tokenizer.labels.count) tokens, "
-                         + "token id t as chr(t + \(SubwordLMEncoding.offset))); discount fallback on")
-            estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: options)
-        } else if spec.trainingDs.isFile && spec.trainingDs.dataFile.hasSuffix(".json") {
-            estimate = try KneserNeyEstimator.estimate(sentences: try corpusLines(spec.trainingDs.dataFile), options: options)
-        } else if spec.trainingDs.isFile {
-            estimate = try KneserNeyEstimator.estimate(corpus: spec.trainingDs.dataFile, options: options)
-        } else {
-            estimate = try KneserNeyEstimator.estimate(sentences: try folderSentences(spec.trainingDs.dataFile), options: options)
-        }
-        for message in estimate.messages { recorder.warn(message) }
-        var archive = ModelArchive()
-        archive[ModelArchive.configName] = Data(resolved.yaml(header: ["The spec this language model was estimated with."]).utf8)
-        archive[arpaMember] = Data(estimate.arpaText().utf8)
+        let memory = try memoryBytes(spec.model.memory)
+        let config = Data(resolved.yaml(header: ["The spec this language model was estimated with."]).utf8)
         let output = recorder.resultsFile(spec.saveTo)
-        try archive.write(to: output)
+        let tokenizer = try subwordTokenizer(spec.model, key: key)
+        let summary: NGramEstimateSummary
+        if tokenizer == nil && spec.trainingDs.isFile && !spec.trainingDs.dataFile.hasSuffix(".json") {
+            // Estimated in bounded memory into a temporary ARPA file, which the archive copies in blocks.
+            let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-ngram-\(UUID().uuidString).arpa")
+            defer { try? FileManager.default.removeItem(at: arpa) }
+            summary = try KneserNeyEstimator.writeARPA(corpus: spec.trainingDs.dataFile, options: options, memoryBytes: memory, to: arpa.path)
+            try ModelArchive.write([(ModelArchive.configName, config)], fileMember: (arpaMember, arpa), to: output)
+        } else {
+            var sentences = spec.trainingDs.isFile ? try corpusLines(spec.trainingDs.dataFile) : try folderSentences(spec.trainingDs.dataFile)
+            if let tokenizer {
+                options.discountFallback = true
+                sentences = sentences.map { SubwordLMEncoding.sentence(tokenizer.encode($0)) }.filter { !$0.isEmpty }
+                recorder.log("subword LM: \(sentences.count) sentences encoded with \(tokenizer.source) (\(tokenizer.labels.count) tokens, "
+                             + "token id t as chr(t + \(SubwordLMEncoding.offset))); discount fallback on")
+            }
+            let estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: options)
+            summary = estimate.summary
+            var archive = ModelArchive()
+            archive[ModelArchive.configName] = config
+            archive[arpaMember] = Data(estimate.arpaText().utf8)
+            try archive.write(to: output)
+        }
+        for message in summary.messages { recorder.warn(message) }
         try recorder.recordArtifact(output, kind: "model")
-        let counts = estimate.counts.enumerated().map { "\($0.offset + 1)-grams \($0.element)" }.joined(separator: ", ")
-        return "estimated an order-\(spec.model.order) model from \(estimate.sentenceCount) sentences (\(counts)); saved to \(output.path)"
+        let counts = summary.counts.enumerated().map { "\($0.offset + 1)-grams \($0.element)" }.joined(separator: ", ")
+        return "estimated an order-\(spec.model.order) model from \(summary.sentenceCount) sentences (\(counts)); saved to \(output.path)"
+    }
+
+    /// `model.memory` in bytes: a number with an optional K, M or G suffix (powers of 1024), at least 1M.
+    static func memoryBytes(_ text: String) throws -> Int {
+        let units: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024]
+        var digits = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var scale = 1.0
+        if let last = digits.last, let unit = units[last] {
+            digits.removeLast()
+            scale = unit
+        }
+        guard let value = Double(digits), value.isFinite, value * scale >= 1024 * 1024, value * scale < 1e15 else {
+            throw SpecError.invalid(path: "model.memory", reason: "'\(text)' is not a size such as 512M or 2G (at least 1M)")
+        }
+        return Int(value * scale)
     }
 
     // MARK: Evaluate

@@ -4,7 +4,7 @@ enum NGramSections {
         .int("order", 3, "Longest n-gram."),
         .ints("pruning", [0], "Per order, drop n-grams seen at most this often (like lmplz --prune 0 1 1)."),
         .bool("discount_fallback", false, "Use fallback discounts when counts-of-counts cannot give them (small or subword corpora)."),
-        .string("memory", "1G", "Memory for counting before sorted chunks spill to disk (K, M, G suffixes)."),
+        .string("memory", "1G", "Memory for estimation on top of the vocabulary; beyond it, sorted runs go to temporary files (K, M, G suffixes)."),
         SpecField("tokenizer", .section(SpeechSections.tokenizer), .null, nullable: true,
                   doc: "Subword LM (NeMo's): encode each sentence with this tokenizer {dir, type}, token id t as the word chr(t + 100); discount_fallback is then on."),
         .string("speech_model", nil, "Subword LM from the tokenizer inside this speech_to_text_citrinet .tao (instead of tokenizer; -k opens an encrypted one)."),

@@ -63,16 +63,26 @@ public final class TextModelRunner: @unchecked Sendable {
         }
     }
 
+    /// An utterance's intent with its probability, and the words its slots tag (labels other than `O`).
+    public typealias IntentAndSlots = (intent: (name: String, probability: Double), slots: [WordLabels])
+
     /// The intent of `text` with its probability, and the words its slots tag (labels other than `O`).
-    public func analyzeIntent(_ text: String) throws -> (intent: (name: String, probability: Double), slots: [WordLabels]) {
+    public func analyzeIntent(_ text: String) throws -> IntentAndSlots {
+        try analyzeIntents([text])[0]
+    }
+
+    /// Per text, its intent and slots as `analyzeIntent` gives them, from one pass over all the texts.
+    public func analyzeIntents(_ texts: [String]) throws -> [IntentAndSlots] {
         guard task == .intentSlotClassification else {
             throw TaskError.wrongModelKind(path: file.url.path, found: task.rawValue, expected: TaskName.intentSlotClassification.rawValue)
         }
-        let words = [Self.words(text)]
+        let words = texts.map(Self.words)
         let predictions = try predict(words)
-        let intent = best(predictions.sequenceDistributions[0], names: sequenceLabels, top: 1).first ?? ("", 0)
-        let slots = tag([text], words: words, predictions: predictions, top: 1).first?.filter { $0.labels.first?.name != "O" } ?? []
-        return (intent, slots)
+        let tagged = tag(texts, words: words, predictions: predictions, top: 1)
+        return texts.indices.map { index in
+            let intent = best(predictions.sequenceDistributions[index], names: sequenceLabels, top: 1).first ?? ("", 0)
+            return (intent, tagged[index].filter { $0.labels.first?.name != "O" })
+        }
     }
 
     /// Each text with punctuation and capitals restored (a punctuation_and_capitalization model).
