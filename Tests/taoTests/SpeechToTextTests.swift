@@ -52,11 +52,15 @@ func speechToTextEndToEnd() throws {
     // Finetuning to a smaller label set replaces the decoder and keeps training the encoder.
     let finetune = try TAOProcess.run(["speech_to_text", "finetune", "-r", folder.appendingPathComponent("finetune").path, "-m", model.path,
                                        "finetuning_ds.manifest_filepath=\(manifest.path)", "validation_ds.manifest_filepath=\(manifest.path)",
-                                       "trainer.max_epochs=1", "change_vocabulary=[' ', a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z]"],
+                                       "trainer.max_epochs=1", "change_vocabulary=[' ', a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z]",
+                                       "model.spec_augment.freq_masks=1", "model.spec_augment.time_masks=0"],
                                       environment: environment)
     #expect(finetune.status == 0, "\(finetune.stderr)")
     let finetuned = try String(contentsOf: folder.appendingPathComponent("finetune/status.json"), encoding: .utf8)
     #expect(finetuned.contains("val_wer") && finetuned.contains("\"SUCCESS\""))
+    // The run's own SpecAugment replaces the model's; the model's spec is kept for later runs.
+    let finetuneLog = try String(contentsOf: folder.appendingPathComponent("finetune/finetune.log"), encoding: .utf8)
+    #expect(finetuneLog.contains("SpecAugment: 1 frequency masks (width 15), 0 time masks"), "\(finetuneLog)")
 
     let odd = ["flite_awb_44k_stereo.wav", "espeak_8k_mulaw.wav", "flite_slt_meeting.flac", "espeak_gb_window.ogg"]
         .map { audioFixtures.appendingPathComponent($0).path }

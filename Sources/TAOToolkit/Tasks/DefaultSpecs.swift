@@ -50,10 +50,16 @@ public enum DefaultSpecs {
         var modelBasics: [SpecField] = [.int("sample_rate", 16000, "Sample rate in Hz the model works at.")]
         if labels { modelBasics.append(.strings("labels", SpeechSections.englishLabels, "Output characters of the model.")) }
         let basics = section("model", SpecSection(modelBasics), doc: "What the data blocks need to know of the model.")
-        let finetuneBasics = labels ? basics : section("model", SpecSection(modelBasics + [
-            SpecField("tokenizer", .section(SpeechSections.tokenizer), .null, nullable: true,
-                      doc: "A new tokenizer {dir, type}: its vocabulary replaces the decoder, the encoder is kept (null: keep the model's)."),
-        ]), doc: "What the data blocks need to know of the model, and an optional new tokenizer.")
+        var finetuneModel = modelBasics + [
+            SpecField("spec_augment", .section(SpeechSections.specAugment), .null, nullable: true,
+                      doc: "SpecAugment for this run, e.g. lighter while a model underfits (null: the model's own)."),
+        ]
+        if !labels {
+            finetuneModel.append(SpecField("tokenizer", .section(SpeechSections.tokenizer), .null, nullable: true,
+                                           doc: "A new tokenizer {dir, type}: its vocabulary replaces the decoder, the encoder is kept (null: keep the model's)."))
+        }
+        let finetuneBasics = section("model", SpecSection(finetuneModel),
+                                     doc: "What the data blocks need to know of the model, and what this run changes of it.")
         switch subtask {
         case .train:
             return SpecSection([

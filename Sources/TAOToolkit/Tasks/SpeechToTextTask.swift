@@ -33,9 +33,9 @@ enum SpeechToTextTask {
                                                      archiveSpec: ResolvedSpec, recorder: RunRecorder) throws -> String {
         var rng = RandomGenerator(seed: UInt64(max(spec.trainer.seed, 0)))
         let model = try CTCModel(encoder: spec.model.encoder, decoder: decoder, rng: &rng)
-        let run = TrainingRun(model: model, modelSpec: spec.model, tokenizer: tokenizer, trainingDs: spec.trainingDs,
-                              validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo,
-                              archiveSpec: archiveSpec)
+        let run = TrainingRun(model: model, modelSpec: spec.model, tokenizer: tokenizer, specAugment: spec.model.specAugment,
+                              trainingDs: spec.trainingDs, validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim,
+                              saveTo: spec.saveTo, archiveSpec: archiveSpec)
         return try fit(run, recorder: recorder)
     }
 
@@ -73,7 +73,8 @@ enum SpeechToTextTask {
                                                    : try archiveSpec.decode(SubwordModelSpec.self, at: "model")
             recorder.log("decoder replaced: \(tokenizer.labels.count) labels (\(tokenizer.source)) instead of \(file.model.labels.count)")
         }
-        let run = TrainingRun(model: model, modelSpec: modelSpec, tokenizer: tokenizer, trainingDs: spec.finetuningDs,
+        let run = TrainingRun(model: model, modelSpec: modelSpec, tokenizer: tokenizer,
+                              specAugment: spec.model.specAugment ?? modelSpec.specAugment, trainingDs: spec.finetuningDs,
                               validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo,
                               archiveSpec: archiveSpec)
         return try fit(run, recorder: recorder)
@@ -84,6 +85,8 @@ enum SpeechToTextTask {
         let model: CTCModel
         let modelSpec: any SpeechModelSpec
         let tokenizer: SpeechTokenizer
+        /// Augmentation of the training batches (the model spec's, or a finetune run's own), nil for none.
+        let specAugment: SpecAugmentSpec?
         let trainingDs: ManifestDatasetSpec
         let validationDs: ManifestDatasetSpec?
         let trainer: TrainerSpec
@@ -104,7 +107,7 @@ enum SpeechToTextTask {
         let seed = UInt64(max(trainer.seed, 0))
         let featurizer = try LogMelFeaturizer(run.modelSpec.preprocessor.config)
         let loader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate,
-                                       specAugment: run.modelSpec.specAugment?.augmentation, encodeTranscript: tokenizer.encode,
+                                       specAugment: run.specAugment?.augmentation, encodeTranscript: tokenizer.encode,
                                        trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [])
         let validationLoader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate, specAugment: nil,
                                                  encodeTranscript: tokenizer.encode, trimSilence: run.validationDs?.trimSilence ?? false)
@@ -116,6 +119,8 @@ enum SpeechToTextTask {
         let ctc = CTCLoss(blank: model.blank, reduction: .meanBatch, zeroInfinity: true)
         recorder.log("model: \(model.parameters.reduce(0) { $0 + $1.count }) parameters, \(labels.count) labels + blank; "
                      + "\(trainData.entries.count) training utterances (\(Int(trainData.duration)) s), \(stepsPerEpoch) steps per epoch")
+        recorder.log(run.specAugment.map { "SpecAugment: \($0.freqMasks) frequency masks (width \($0.freqWidth)), \($0.timeMasks) time masks "
+                                           + "(width \($0.timeWidth)), \($0.rectMasks) rectangles" } ?? "SpecAugment: none")
         let durations = trainData.entries.map(\.duration)
         let prefetcher = Prefetcher<SpeechBatch>()
         var step = 0, items = 0, firstEpoch = 0, lastWER: Double?

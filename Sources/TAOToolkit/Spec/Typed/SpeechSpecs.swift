@@ -89,6 +89,8 @@ public struct SpeechModelBasics: Codable, Equatable, Sendable {
     public var labels: [String]?
     /// speech_to_text_citrinet finetune: a new tokenizer whose vocabulary replaces the model's (null: keep it).
     public var tokenizer: SubwordTokenizerSpec?
+    /// finetune: SpecAugment for the run instead of the model's own (null: the model's).
+    public var specAugment: SpecAugmentSpec?
 }
 
 /// `training_ds`, `validation_ds`, `test_ds` of speech tasks: NeMo manifests.
