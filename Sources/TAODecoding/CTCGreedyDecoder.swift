@@ -17,36 +17,20 @@ public struct CTCGreedyDecoder: Sendable {
         return ids
     }
 
-    /// The words of the best path, with frame spans and confidences.
+    /// The words of the best path, with frame spans and confidences: each run of one label is a span, and the
+    /// labels' own rules join the spans into words (`CTCLabels.words`).
     public func decode(_ logProbs: LogProbabilities) -> [DecodedWord] {
         precondition(logProbs.labels == labels.count, "log-probabilities have \(logProbs.labels) labels, the decoder \(labels.count)")
-        var words: [DecodedWord] = []
-        var scalars = String.UnicodeScalarView()
-        var start = -1, end = -1
-        func finish() {
-            if !scalars.isEmpty {
-                words.append(DecodedWord(word: String(scalars), startFrame: start, endFrame: end, confidence: logProbs.confidence(start, end)))
-            }
-            scalars = String.UnicodeScalarView()
-            start = -1
-        }
-        var previous = -1
+        var spans: [(label: Int, start: Int, end: Int)] = []
         for frame in 0..<logProbs.frames {
             let best = logProbs.argmax(frame)
-            defer { previous = best }
-            if best == labels.blank { continue }
-            if best == previous { if start >= 0 { end = frame + 1 }; continue }
-            let token = labels.tokens[best]
-            if token.startsWord { finish() }
-            if !token.scalars.isEmpty {
-                if start < 0 { start = frame }
-                scalars.append(contentsOf: token.scalars.compactMap(Unicode.Scalar.init))
-                end = frame + 1
+            if let last = spans.last, last.label == best, last.end == frame {
+                spans[spans.count - 1].end = frame + 1
+            } else {
+                spans.append((best, frame, frame + 1))
             }
-            if token.endsWord { finish() }
         }
-        finish()
-        return words
+        return labels.words(spans, logProbs)
     }
 
     /// The transcript of the best path: words joined by single spaces.

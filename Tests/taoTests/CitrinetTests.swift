@@ -1,22 +1,10 @@
 import Foundation
 import Testing
 
-/// The repository's audio-fixtures folder (tests run from a checkout).
-private let audioFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("audio-fixtures")
-
 /// A manifest of four fixture utterances, and a spec for a Citrinet small enough for a debug build (its tokenizer
 /// folder is given on the command line).
 private func citrinetSetup(in folder: URL) throws -> (spec: URL, manifest: URL) {
-    var lines: [String] = []
-    for name in ["cards_001", "flite_kal_weather", "flite_slt_numbers", "espeak_us_fox"] {
-        let audio = audioFixtures.appendingPathComponent(name + ".wav").path
-        let text = try String(contentsOf: audioFixtures.appendingPathComponent(name + ".txt"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        lines.append(#"{"audio_filepath": "\#(audio)", "duration": 2.0, "text": "\#(text)"}"#)
-    }
-    let manifest = folder.appendingPathComponent("train.json")
-    try lines.joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    let manifest = try writeFixtureManifest(in: folder)
     let spec = folder.appendingPathComponent("citrinet.yaml")
     try """
     trainer: {max_epochs: 2, log_every_n_steps: 1}
