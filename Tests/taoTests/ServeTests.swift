@@ -9,7 +9,7 @@ func serveStopsOnSIGTERM() throws {
     let folder = TAOProcess.temporaryDirectory("serve")
     defer { try? FileManager.default.removeItem(at: folder) }
     let log = folder.appendingPathComponent("out.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let output = try FileHandle(forWritingTo: log)
     let process = Process()
     process.executableURL = TAOProcess.executable

@@ -174,19 +174,3 @@ func speechTrainResumes() throws {
                                     "model.decoder.feat_in=32", "model.encoder.jasper.2.filters=32"] + options, environment: environment)
     #expect(other.status == 1 && other.stderr.contains("cannot resume"), "\(other.stderr)")
 }
-
-/// The bytes of member `name` of an uncompressed tar file (ustar headers: name at 0, octal size at 124).
-private func tarMember(_ name: String, of url: URL) throws -> Data? {
-    let tar = try Data(contentsOf: url)
-    var offset = 0
-    while offset + 512 <= tar.count {
-        let header = tar[tar.startIndex + offset..<tar.startIndex + offset + 512]
-        let memberName = String(decoding: header.prefix(100).prefix { $0 != 0 }, as: UTF8.self)
-        if memberName.isEmpty { return nil }
-        let sizeField = String(decoding: header.dropFirst(124).prefix(12).prefix { $0 != 0 && $0 != 32 }, as: UTF8.self)
-        guard let size = Int(sizeField, radix: 8) else { return nil }
-        if memberName == name { return tar.subdata(in: tar.startIndex + offset + 512..<tar.startIndex + offset + 512 + size) }
-        offset += 512 + (size + 511) / 512 * 512
-    }
-    return nil
-}

@@ -28,8 +28,8 @@ struct TAOProcess {
         let folder = temporaryDirectory("output")
         defer { try? FileManager.default.removeItem(at: folder) }
         let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
@@ -59,4 +59,20 @@ struct TAOProcess {
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+/// The bytes of member `name` of an uncompressed tar file (ustar headers: name at 0, octal size at 124).
+func tarMember(_ name: String, of url: URL) throws -> Data? {
+    let tar = try Data(contentsOf: url)
+    var offset = 0
+    while offset + 512 <= tar.count {
+        let header = tar[tar.startIndex + offset..<tar.startIndex + offset + 512]
+        let memberName = String(decoding: header.prefix(100).prefix { $0 != 0 }, as: UTF8.self)
+        if memberName.isEmpty { return nil }
+        let sizeField = String(decoding: header.dropFirst(124).prefix(12).prefix { $0 != 0 && $0 != 32 }, as: UTF8.self)
+        guard let size = Int(sizeField, radix: 8) else { return nil }
+        if memberName == name { return tar.subdata(in: tar.startIndex + offset + 512..<tar.startIndex + offset + 512 + size) }
+        offset += 512 + (size + 511) / 512 * 512
+    }
+    return nil
 }

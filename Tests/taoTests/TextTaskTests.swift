@@ -107,9 +107,16 @@ func tokenAndTextClassification() throws {
     try "good film\t1\nbad film\t0\ngood good\t1\nbad bad film\t0\n".write(to: folder.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)
     try "good film\t1\nbad film\t0\n".write(to: folder.appendingPathComponent("dev.tsv"), atomically: true, encoding: .utf8)
     let text = try run(["text_classification", "train", "-r", folder.appendingPathComponent("text").path, "data_dir=\(folder.path)",
-                        "trainer.max_epochs=60", "training_ds.batch_size=4", "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary))
+                        "trainer.max_epochs=60", "training_ds.batch_size=4", "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0",
+                        "exp_manager.checkpoint_callback_params.save_best_model=true"] + tinyEncoder(vocabulary: vocabulary))
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdout.contains("validation accuracy 1.0000"), "\(text.stdout)")
+    // save_best_model: the run ends with the first epoch that reached accuracy 1, not the 60th.
+    #expect(text.stdout.contains("kept epoch") && text.stdout.contains("the best on validation (1.0000)"), "\(text.stdout)")
+    let kept = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("text/trained-model.tao"))
+    let best = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("text/checkpoints/best.tao"))
+    #expect(kept != nil && kept == best)
+    #expect(!text.stdout.contains("kept epoch 60,"), "\(text.stdout)")
 
     let tooLong = try run(["text_classification", "train", "-r", folder.appendingPathComponent("long").path, "data_dir=\(folder.path)",
                            "model.dataset.num_classes=2", "model.dataset.max_seq_length=300"] + tinyEncoder(vocabulary: vocabulary))

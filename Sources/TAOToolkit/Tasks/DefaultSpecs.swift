@@ -64,6 +64,7 @@ public enum DefaultSpecs {
         case .train:
             return SpecSection([
                 section("trainer", CommonSections.trainer(maxEpochs: 100), doc: "Training loop."),
+                section("exp_manager", CommonSections.experimentManager(saveBestModel: false), doc: "Checkpoints and the model a run ends with."),
                 CommonSections.saveTo("trained-model.tao"),
                 section("model", model, doc: "The model."),
                 section("training_ds", dataset(32, true, 16.7), doc: "Training data."),
@@ -73,6 +74,7 @@ public enum DefaultSpecs {
         case .finetune:
             var fields: [SpecField] = [
                 section("trainer", CommonSections.trainer(maxEpochs: 50), doc: "Training loop."),
+                section("exp_manager", CommonSections.experimentManager(saveBestModel: false), doc: "Checkpoints and the model a run ends with."),
                 CommonSections.saveTo("finetuned-model.tao"),
                 finetuneBasics,
             ]
@@ -158,6 +160,7 @@ public enum DefaultSpecs {
         case .train:
             return SpecSection([
                 section("trainer", CommonSections.trainer(maxEpochs: task == .punctuationAndCapitalization ? 3 : 10), doc: "Training loop."),
+                section("exp_manager", CommonSections.experimentManager(saveBestModel: false), doc: "Checkpoints and the model a run ends with."),
                 CommonSections.saveTo("trained-model.tao"),
                 dataDir,
                 section("model", textModel(task), doc: "The model."),
@@ -168,6 +171,7 @@ public enum DefaultSpecs {
         case .finetune:
             return SpecSection([
                 section("trainer", CommonSections.trainer(maxEpochs: 3), doc: "Training loop."),
+                section("exp_manager", CommonSections.experimentManager(saveBestModel: false), doc: "Checkpoints and the model a run ends with."),
                 CommonSections.saveTo("finetuned-model.tao"),
                 dataDir,
                 section("training_ds", data.train, doc: "Data to finetune on."),

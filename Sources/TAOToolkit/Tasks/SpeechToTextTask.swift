@@ -35,7 +35,8 @@ enum SpeechToTextTask {
         let model = try CTCModel(encoder: spec.model.encoder, decoder: decoder, rng: &rng)
         let run = TrainingRun(model: model, modelSpec: spec.model, tokenizer: tokenizer, specAugment: spec.model.specAugment,
                               trainingDs: spec.trainingDs, validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim,
-                              saveTo: spec.saveTo, archiveSpec: archiveSpec)
+                              saveTo: spec.saveTo, saveBestModel: spec.expManager.checkpointCallbackParams.saveBestModel,
+                              archiveSpec: archiveSpec)
         return try fit(run, recorder: recorder)
     }
 
@@ -76,7 +77,7 @@ enum SpeechToTextTask {
         let run = TrainingRun(model: model, modelSpec: modelSpec, tokenizer: tokenizer,
                               specAugment: spec.model.specAugment ?? modelSpec.specAugment, trainingDs: spec.finetuningDs,
                               validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo,
-                              archiveSpec: archiveSpec)
+                              saveBestModel: spec.expManager.checkpointCallbackParams.saveBestModel, archiveSpec: archiveSpec)
         return try fit(run, recorder: recorder)
     }
 
@@ -92,12 +93,15 @@ enum SpeechToTextTask {
         let trainer: TrainerSpec
         let optim: OptimSpec
         let saveTo: String
+        /// End with the model of the epoch with the lowest validation WER rather than the last.
+        let saveBestModel: Bool
         /// The spec written into the model archives (it describes the network).
         let archiveSpec: ResolvedSpec
     }
 
     /// Trains with CTC: seeded batches of similar length (the next one featurized while this one trains),
-    /// the optimizer and schedule of `optim`, validation WER each epoch, a checkpoint each epoch, the model at the end.
+    /// the optimizer and schedule of `optim`, validation WER each epoch, a checkpoint each epoch, the model at the end
+    /// (the best validated epoch's with `saveBestModel`).
     static func fit(_ run: TrainingRun, recorder: RunRecorder) throws -> String {
         let (model, trainer) = (run.model, run.trainer)
         useComputeThreads(trainer.numThreads)
@@ -125,7 +129,9 @@ enum SpeechToTextTask {
         let prefetcher = Prefetcher<SpeechBatch>()
         var step = 0, items = 0, firstEpoch = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        if let resumed = try TrainingCheckpoint.resume(model, optimizer: optimizer, from: checkpoint) {
+        let resumed = try TrainingCheckpoint.resume(model, optimizer: optimizer, from: checkpoint)
+        var keeper = BestModelKeeper(enabled: run.saveBestModel, higherIsBetter: false, resultsDir: recorder.resultsDir, resumed: resumed)
+        if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
         }
@@ -173,17 +179,25 @@ enum SpeechToTextTask {
                 metrics["val_wer"] = result.wer.rate
                 metrics["val_cer"] = result.cer.rate
                 lastWER = result.wer.rate
+                try keeper.consider(epoch: epoch + 1, value: result.wer.rate) { file in
+                    try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: file, key: nil)
+                }
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items)
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best)
             try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
                                      extras: try state.members(optimizer: optimizer))
         }
         let output = recorder.resultsFile(run.saveTo)
-        try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: output, key: nil)
+        var summary = lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? ""
+        if let kept = try keeper.finish(to: output) {
+            summary += "; " + kept
+        } else {
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: output, key: nil)
+        }
         try recorder.recordArtifact(output, kind: "model")
-        return "trained \(step) steps; model in \(output.path)" + (lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? "")
+        return "trained \(step) steps; model in \(output.path)" + summary
     }
 
     // MARK: Evaluate

@@ -15,6 +15,17 @@ struct TrainingCheckpoint: Codable, Equatable {
     var step: Int
     /// Utterances (or sentences) seen.
     var items: Int
+    /// The epoch (counted from 1) whose validation headline was best so far, when the run keeps the best model.
+    var best: BestEpoch?
+
+    struct BestEpoch: Codable, Equatable {
+        var epoch: Int
+        var value: Double
+    }
+
+    init(epochs: Int, step: Int, items: Int, best: BestEpoch? = nil) {
+        (self.epochs, self.step, self.items, self.best) = (epochs, step, items, best)
+    }
 
     /// The archive members that record this state and `optimizer`'s.
     func members(optimizer: any Optimizer) throws -> [(String, Data)] {

@@ -18,6 +18,16 @@ enum CommonSections {
         ])
     }
 
+    /// `exp_manager` as NeMo names it; tao keeps only the choice of which epoch's model a run ends with.
+    static func experimentManager(saveBestModel: Bool) -> SpecSection {
+        SpecSection([
+            section("checkpoint_callback_params", SpecSection([
+                .bool("save_best_model", saveBestModel,
+                      "End with the model of the epoch that scored best on validation_ds (false: the last epoch's)."),
+            ]), doc: "Checkpoints kept during training."),
+        ])
+    }
+
     static let schedulerNames = ["CosineAnnealing", "WarmupAnnealing", "NoamAnnealing", "PolynomialDecayAnnealing", "constant"]
 
     static func optim(name: String, lr: Double, betas: [Double]?, weightDecay: Double, scheduler: String,

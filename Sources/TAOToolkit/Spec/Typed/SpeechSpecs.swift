@@ -116,6 +116,7 @@ public struct ManifestDatasetSpec: Codable, Equatable, Sendable {
 /// `train` of speech_to_text (Model: CharacterModelSpec) and speech_to_text_citrinet (SubwordModelSpec).
 public struct SpeechTrainSpec<Model: Codable & Equatable & Sendable>: Codable, Equatable, Sendable {
     public var trainer: TrainerSpec
+    public var expManager: ExperimentManagerSpec
     public var saveTo: String
     public var model: Model
     public var trainingDs: ManifestDatasetSpec
@@ -127,6 +128,7 @@ public struct SpeechTrainSpec<Model: Codable & Equatable & Sendable>: Codable, E
 /// `model.tokenizer` (speech_to_text_citrinet), replace the decoder.
 public struct SpeechFinetuneSpec: Codable, Equatable, Sendable {
     public var trainer: TrainerSpec
+    public var expManager: ExperimentManagerSpec
     public var saveTo: String
     public var model: SpeechModelBasics
     public var changeVocabulary: [String]?

@@ -16,6 +16,15 @@ public struct TrainerSpec: Codable, Equatable, Sendable {
     public var checkValEveryNEpoch: Int
 }
 
+/// `exp_manager`: which checkpoint a training run ends with.
+public struct ExperimentManagerSpec: Codable, Equatable, Sendable {
+    public struct CheckpointCallbackParams: Codable, Equatable, Sendable {
+        /// End with the model of the best validated epoch instead of the last.
+        public var saveBestModel: Bool
+    }
+    public var checkpointCallbackParams: CheckpointCallbackParams
+}
+
 /// `optim`: the optimizer and its learning-rate schedule.
 public struct OptimSpec: Codable, Equatable, Sendable {
     public var name: String

@@ -33,6 +33,7 @@ enum TextTask {
                                             classWeights: TextDataFiles.classWeights(training, settings: settings), seed: seed)
         let run = TextTrainingRun(task: task, model: model, tokenizer: pretrained.tokenizer, settings: settings, training: training,
                                   validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
+                                  saveBestModel: common.expManager.checkpointCallbackParams.saveBestModel,
                                   archiveSpec: resolved, batchSizes: try batchSizes(task, resolved))
         return try fit(run, recorder: recorder)
     }
@@ -45,6 +46,7 @@ enum TextTask {
                                                   labels: file.labels)
         let run = TextTrainingRun(task: task, model: file.model, tokenizer: file.tokenizer, settings: file.settings, training: training,
                                   validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
+                                  saveBestModel: common.expManager.checkpointCallbackParams.saveBestModel,
                                   archiveSpec: file.trainingSpec, batchSizes: try batchSizes(task, resolved))
         return try fit(run, recorder: recorder)
     }
@@ -60,13 +62,16 @@ enum TextTask {
         let trainer: TrainerSpec
         let optim: OptimSpec
         let saveTo: String
+        /// End with the best validated epoch's model rather than the last.
+        let saveBestModel: Bool
         let archiveSpec: ResolvedSpec
         /// Training and validation batch sizes.
         let batchSizes: (training: Int, validation: Int)
     }
 
     /// Trains with the spec's optimizer and schedule: shuffled, length-bucketed batches; validation metrics and a
-    /// checkpoint each epoch (a rerun with the same -r resumes from it); the model at the end.
+    /// checkpoint each epoch (a rerun with the same -r resumes from it); the model at the end, or the model of the
+    /// epoch with the best validation headline when `saveBestModel` is set.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
         useComputeThreads(run.trainer.numThreads)
         let encoder = try run.settings.textEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config)
@@ -84,7 +89,9 @@ enum TextTask {
         var step = 0, items = 0, firstEpoch = 0
         var last: TextEvaluation?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        if let resumed = try TrainingCheckpoint.resume(run.model, optimizer: optimizer, from: checkpoint) {
+        let resumed = try TrainingCheckpoint.resume(run.model, optimizer: optimizer, from: checkpoint)
+        var keeper = BestModelKeeper(enabled: run.saveBestModel, higherIsBetter: true, resultsDir: recorder.resultsDir, resumed: resumed)
+        if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
         }
@@ -110,18 +117,26 @@ enum TextTask {
                 let evaluation = try evaluate(run.model, task: run.task, data: validation, encoder: encoder, batchSize: run.batchSizes.validation)
                 for (name, value) in evaluation.metrics { metrics["val_" + name] = value }
                 last = evaluation
+                try keeper.consider(epoch: epoch + 1, value: evaluation.headline.value) { file in
+                    try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels,
+                                           settings: run.settings, trainingSpec: run.archiveSpec, to: file, key: nil)
+                }
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items)
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best)
             try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
                                    trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
         }
         let output = recorder.resultsFile(run.saveTo)
-        try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
-                               trainingSpec: run.archiveSpec, to: output, key: nil)
+        var summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
+        if let kept = try keeper.finish(to: output) {
+            summary += "; " + kept
+        } else {
+            try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
+                                   trainingSpec: run.archiveSpec, to: output, key: nil)
+        }
         try recorder.recordArtifact(output, kind: "model")
-        let summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
         return "trained \(step) steps; model in \(output.path)" + summary
     }
 
@@ -341,6 +356,7 @@ struct TextTrainingCommon: Decodable {
     var saveTo: String
     var dataDir: String
     var optim: OptimSpec
+    var expManager: ExperimentManagerSpec
 }
 
 /// The parts of a text evaluate spec every task shares.
