@@ -40,7 +40,9 @@ let package = Package(
         systemLibrary("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
         systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
 
-        .target(name: "TAOTensor", dependencies: ["CBLAS"]),
+        // tao's GEMM on weights packed once (inference), C with AVX-512 / AVX2 kernels chosen at run time.
+        .target(name: "CTAOGemm"),
+        .target(name: "TAOTensor", dependencies: ["CBLAS", "CTAOGemm"]),
         .target(name: "TAOAudio", dependencies: ["CFFTW", "CSndFile", "CSoxr"]),
         // C++ over Debian's libsentencepiece (apt libsentencepiece-dev): real SentencePiece .model files.
         .target(name: "CSentencePiece", linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train")]),

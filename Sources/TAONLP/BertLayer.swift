@@ -15,6 +15,8 @@ public final class BertLayer: Module {
     public let attentionDropout: Float
     private var isTraining = true
     private var attentionSeeds: RandomGenerator
+    /// Query, key and value weights packed as one for inference, while in evaluation mode.
+    private let packedQKV = PackedAffineCache()
 
     /// Randomly initialized as Hugging Face does: weights normal(0, initializer_range), biases 0, LayerNorm 1 and 0.
     public init(config: BertConfig, rng: inout RandomGenerator) {
@@ -48,12 +50,15 @@ public final class BertLayer: Module {
          ("dropout", dropout)]
     }
 
-    public func setLocalTraining(_ training: Bool) { isTraining = training }
+    public func setLocalTraining(_ training: Bool) {
+        isTraining = training
+        if training { packedQKV.clear() }
+    }
 
     /// x: `[batch, length, hidden]`; `lengths[b]` real pieces of row b (padding is never attended to).
     public func callAsFunction(_ x: Tensor, lengths: [Int]) -> Tensor {
         let qkv = affine(x, weights: [query.weight, key.weight, value.weight],
-                         biases: [query.bias, key.bias, value.bias].compactMap { $0 })
+                         biases: [query.bias, key.bias, value.bias].compactMap { $0 }, packedCache: isTraining ? nil : packedQKV)
         let attentionDrop = isTraining && attentionDropout > 0 ? (attentionDropout, attentionSeeds.next()) : nil
         let context = packedSelfAttention(qkv, heads: heads, lengths: lengths, dropout: attentionDrop)
         let attended = attentionLayerNorm(x + dropout(attentionOutput(context)))

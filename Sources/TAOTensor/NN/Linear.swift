@@ -4,6 +4,9 @@ public final class Linear: Layer {
     public let weight: Tensor
     /// `[outFeatures]`, when the layer has a bias.
     public let bias: Tensor?
+    private var isTraining = true
+    /// The weight packed for inference, while in evaluation mode.
+    private let packedCache = PackedAffineCache()
 
     /// A linear layer; biases start uniform in +-1 / sqrt(inFeatures) as in PyTorch.
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, rng: inout RandomGenerator) {
@@ -23,8 +26,17 @@ public final class Linear: Layer {
 
     public var localParameters: [(String, Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 
-    /// x: `[..., inFeatures]` -> `[..., outFeatures]` (one GEMM over all leading axes; W^T is passed to BLAS).
-    public func callAsFunction(_ x: Tensor) -> Tensor { affine(x, weight: weight, bias: bias) }
+    /// Evaluation mode runs inference on the weight packed once (see `PackedAffineCache`); training drops it.
+    public func setLocalTraining(_ training: Bool) {
+        isTraining = training
+        if training { packedCache.clear() }
+    }
+
+    /// x: `[..., inFeatures]` -> `[..., outFeatures]` (one GEMM over all leading axes; W^T is passed to BLAS, or
+    /// in evaluation mode without a gradient to record, the packed weight to tao's kernel).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        affine(x, weight: weight, bias: bias, packedCache: isTraining ? nil : packedCache)
+    }
 
     public func forward(_ x: Tensor) -> Tensor { self(x) }
 }

@@ -2,11 +2,13 @@
 /// broadcast add, transposed view or batch-reduction node is needed forward or backward.
 
 /// y = x W^T + b over the last axis. x: `[..., inFeatures]`, weight: `[outFeatures, inFeatures]`,
-/// bias: `[outFeatures]`; returns `[..., outFeatures]`.
-public func affine(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+/// bias: `[outFeatures]`; returns `[..., outFeatures]`. With `packedCache` (a layer in evaluation mode), the
+/// product runs on weights packed once where that applies (see `PackedAffineCache`).
+public func affine(_ x: Tensor, weight: Tensor, bias: Tensor?, packedCache: PackedAffineCache? = nil) -> Tensor {
     let inFeatures = x.shape.last ?? 1, outFeatures = weight.shape[0]
     precondition(weight.rank == 2 && weight.shape[1] == inFeatures, "affine: input \(x.shape) does not fit weight \(weight.shape)")
     if let bias { precondition(bias.shape == [outFeatures], "affine: bias \(bias.shape) does not fit weight \(weight.shape)") }
+    if let packedCache, let out = packedCache(x, weights: [weight], biases: bias.map { [$0] } ?? []) { return out }
     let input = x.contiguousValues(), kernel = weight.contiguousValues()
     let rows = x.count / Swift.max(inFeatures, 1)
     let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])

@@ -4,13 +4,15 @@
 
 /// [x W_0^T + b_0, x W_1^T + b_1, ...] concatenated on the last axis. x: `[..., inFeatures]`; each weight
 /// `[out_i, inFeatures]` with bias `[out_i]`; returns `[..., sum out_i]`. Each weight and bias gets its own gradient.
-public func affine(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor {
+/// With `packedCache` (a layer in evaluation mode), the product runs on weights packed once where that applies.
+public func affine(_ x: Tensor, weights: [Tensor], biases: [Tensor], packedCache: PackedAffineCache? = nil) -> Tensor {
     let inFeatures = x.shape.last ?? 1
     precondition(!weights.isEmpty && weights.count == biases.count, "affine: \(weights.count) weights and \(biases.count) biases")
     for (weight, bias) in zip(weights, biases) {
         precondition(weight.rank == 2 && weight.shape[1] == inFeatures && bias.shape == [weight.shape[0]],
                      "affine: input \(x.shape) does not fit weight \(weight.shape) and bias \(bias.shape)")
     }
+    if let packedCache, let out = packedCache(x, weights: weights, biases: biases) { return out }
     let outFeatures = weights.reduce(0) { $0 + $1.shape[0] }
     let kernel = Tensor.packed(weights) ?? concatenatedRows(weights)
     let shift = Tensor.packed(biases) ?? concatenatedRows(biases)
@@ -82,7 +84,7 @@ extension Tensor {
 }
 
 /// A contiguous copy of `parts` stacked on the first axis (no gradient).
-private func concatenatedRows(_ parts: [Tensor]) -> Tensor {
+func concatenatedRows(_ parts: [Tensor]) -> Tensor {
     let trailing = Array(parts[0].shape.dropFirst())
     let out = Tensor(uninitialized: [parts.reduce(0) { $0 + $1.shape[0] }] + trailing)
     var written = 0

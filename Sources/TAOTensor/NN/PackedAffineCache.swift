@@ -1,0 +1,38 @@
+import Foundation
+
+/// The packed weights of one inference layer (`PackedAffine`), made on first use and remade when the weights
+/// have changed since (an optimizer step, a checkpoint load). A layer in evaluation mode hands its cache to
+/// `affine`; switching to training clears it, since training changes the weights every step.
+public final class PackedAffineCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var packed: PackedAffine?
+
+    public init() {}
+
+    /// x W^T + b through the packed kernel (W the `weights` stacked, b the `biases`), or nil where it does not
+    /// apply: a gradient would be recorded, or x has more than `packedAffineRowLimit` rows (OpenBLAS's own
+    /// blocking is as fast there).
+    public func callAsFunction(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor? {
+        let rows = x.count / Swift.max(x.shape.last ?? 1, 1)
+        let recording = GradMode.isEnabled && ([x] + weights + biases).contains { $0.needsGrad }
+        guard !recording, rows <= packedAffineRowLimit else { return nil }
+        return packed(weights: weights, biases: biases)(x)
+    }
+
+    /// The packed form of `weights` and `biases`, packed now if there is none yet or they changed since.
+    public func packed(weights: [Tensor], biases: [Tensor]) -> PackedAffine {
+        lock.lock()
+        defer { lock.unlock() }
+        if let packed, packed.matches(weights: weights, biases: biases) { return packed }
+        let fresh = PackedAffine(weights: weights, biases: biases)
+        packed = fresh
+        return fresh
+    }
+
+    /// Drops the packed copy and its memory.
+    public func clear() {
+        lock.lock()
+        packed = nil
+        lock.unlock()
+    }
+}

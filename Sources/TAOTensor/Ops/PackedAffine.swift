@@ -1,0 +1,128 @@
+import CTAOGemm
+
+/// An inference-only affine map y = x W^T + b whose weight is packed once into the panel layout of tao's GEMM
+/// micro-kernel (Sources/CTAOGemm). OpenBLAS repacks the weight on every call; for a short sentence through
+/// BERT that packing took more time than the arithmetic. No gradient flows through it: training keeps `affine`.
+
+/// The micro-kernels of tao's packed GEMM, one per instruction set.
+public enum GEMMKernel: Sendable, CaseIterable {
+    /// Plain C, for any CPU.
+    case scalar
+    /// AVX2 with FMA (x86-64 since Haswell): 6 x 16 register tile.
+    case avx2
+    /// AVX-512F: 8 x 48 register tile.
+    case avx512
+
+    /// Whether this CPU runs the kernel.
+    public var isSupported: Bool { tao_gemm_kernel_supported(raw) != 0 }
+
+    /// The fastest kernel this CPU runs.
+    public static let best: GEMMKernel = allCases.last { $0.isSupported } ?? .scalar
+
+    var raw: tao_gemm_kernel {
+        switch self {
+        case .scalar: TAO_GEMM_SCALAR
+        case .avx2: TAO_GEMM_AVX2
+        case .avx512: TAO_GEMM_AVX512
+        }
+    }
+}
+
+/// Rows up to which the packed kernel beats OpenBLAS with its per-call packing (measured on MiniLM's shapes;
+/// past it BLAS's own blocking wins or ties).
+public let packedAffineRowLimit = 512
+
+/// The weights `[outFeatures, inFeatures]` and bias of an affine map packed for one GEMM kernel.
+public final class PackedAffine: @unchecked Sendable {
+    public let outFeatures: Int, inFeatures: Int
+    public let kernel: GEMMKernel
+    private let panels: TensorStorage
+    private let bias: TensorStorage?
+    /// Sampled bits of the weights and biases this was packed from (see `matches`).
+    private let fingerprint: [UInt32]
+
+    /// Packs `weights` stacked on their first axis (each `[out_i, inFeatures]`, e.g. query, key and value) and
+    /// their `biases` (each `[out_i]`, or none at all) for `kernel`, which this CPU must run.
+    public init(weights: [Tensor], biases: [Tensor], kernel: GEMMKernel = .best) {
+        precondition(kernel.isSupported, "GEMM kernel \(kernel) does not run on this CPU")
+        precondition(!weights.isEmpty && weights.allSatisfy { $0.rank == 2 && $0.shape[1] == weights[0].shape[1] },
+                     "PackedAffine needs [out, in] weights with one in, got \(weights.map(\.shape))")
+        precondition(biases.isEmpty || zip(weights, biases).allSatisfy { $1.shape == [$0.shape[0]] } && biases.count == weights.count,
+                     "PackedAffine biases \(biases.map(\.shape)) do not fit weights \(weights.map(\.shape))")
+        let k = weights[0].shape[1], n = weights.reduce(0) { $0 + $1.shape[0] }
+        (outFeatures, inFeatures, self.kernel) = (n, k, kernel)
+        panels = TensorStorage(count: tao_gemm_packed_count(kernel.raw, Int32(n), Int32(k)), zeroed: false)
+        let stacked = Tensor.packed(weights) ?? concatenatedRows(weights)
+        let values = stacked.contiguousValues()
+        tao_gemm_pack(kernel.raw, values.pointer, Int32(n), Int32(k), Int32(k), panels.base)
+        withExtendedLifetime(values) {}
+        if biases.isEmpty {
+            bias = nil
+        } else {
+            let storage = TensorStorage(count: n, zeroed: false)
+            var written = 0
+            for part in biases {
+                copyStrided(from: part, to: storage.base + written)
+                written += part.count
+            }
+            bias = storage
+        }
+        fingerprint = PackedAffine.fingerprint(weights + biases)
+    }
+
+    /// A single weight `[outFeatures, inFeatures]` with an optional bias `[outFeatures]`.
+    public convenience init(weight: Tensor, bias: Tensor?, kernel: GEMMKernel = .best) {
+        self.init(weights: [weight], biases: bias.map { [$0] } ?? [], kernel: kernel)
+    }
+
+    /// Whether `weights` and `biases` still hold the values this was packed from, judged on 64 entries spread over
+    /// each tensor: an optimizer step or a checkpoint load changes them, a write to a single entry may go unseen.
+    public func matches(weights: [Tensor], biases: [Tensor]) -> Bool {
+        PackedAffine.fingerprint(weights + biases) == fingerprint
+    }
+
+    /// x `[..., inFeatures]` -> `[..., outFeatures]` (no gradient is recorded).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.shape.last == inFeatures, "PackedAffine: input \(x.shape) does not fit [\(outFeatures), \(inFeatures)]")
+        let input = x.contiguousValues()
+        let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])
+        apply(input.pointer, rows: Shape.count(Array(x.shape.dropLast())), out: out.pointer)
+        withExtendedLifetime(input) {}
+        return out
+    }
+
+    /// out `[rows, outFeatures]` = input `[rows, inFeatures]` W^T + b, the panels split over `threads` (BLAS's
+    /// thread count unless given).
+    public func apply(_ input: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+        guard rows > 0 else { return }
+        let panelCount = Int(tao_gemm_panel_count(kernel.raw, Int32(outFeatures)))
+        let panelWidth = Int(tao_gemm_panel_width(kernel.raw))
+        // About 2 MFLOP per thread at least, or the hand-off costs more than it saves.
+        let panelFlops = 2 * rows * inFeatures * panelWidth
+        let (m, n, k) = (Int32(rows), Int32(outFeatures), Int32(inFeatures))
+        let packed = UnsafePointer(panels.base), shift = bias.map { UnsafePointer($0.base) }
+        Parallel.forEachChunk(panelCount, minimumChunk: Swift.max(1, 2_000_000 / Swift.max(panelFlops, 1)), threads: threads) { range in
+            tao_gemm_packed(kernel.raw, m, n, k, input, k, packed, shift, out, n, Int32(range.lowerBound), Int32(range.upperBound))
+        }
+        withExtendedLifetime(self) {}
+    }
+
+    /// The bits of up to 64 entries spread evenly over each tensor (any strides).
+    private static func fingerprint(_ tensors: [Tensor]) -> [UInt32] {
+        var bits: [UInt32] = []
+        for tensor in tensors {
+            let count = tensor.count, samples = Swift.min(count, 64)
+            let base = tensor.storage.base + tensor.offset
+            bits.append(UInt32(truncatingIfNeeded: count))
+            for sample in 0..<samples {
+                var index = sample * count / samples, position = 0
+                for axis in stride(from: tensor.rank - 1, through: 0, by: -1) {
+                    position += index % tensor.shape[axis] * tensor.strides[axis]
+                    index /= tensor.shape[axis]
+                }
+                bits.append(base[position].bitPattern)
+            }
+        }
+        return bits
+    }
+}
