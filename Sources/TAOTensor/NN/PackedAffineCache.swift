@@ -10,21 +10,21 @@ public final class PackedAffineCache: @unchecked Sendable {
     public init() {}
 
     /// x W^T + b through the packed kernel (W the `weights` stacked, b the `biases`), or nil where it does not
-    /// apply: a gradient would be recorded, or x has more than `packedAffineRowLimit` rows (OpenBLAS's own
-    /// blocking is as fast there).
+    /// apply: a gradient would be recorded, x has more than `packedAffineRowLimit` rows (OpenBLAS's own blocking
+    /// is as fast there), or the CPU has no kernel faster than OpenBLAS (`GEMMKernel.inference`).
     public func callAsFunction(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor? {
         let rows = x.count / Swift.max(x.shape.last ?? 1, 1)
         let recording = GradMode.isEnabled && ([x] + weights + biases).contains { $0.needsGrad }
-        guard !recording, rows <= packedAffineRowLimit else { return nil }
-        return packed(weights: weights, biases: biases)(x)
+        guard !recording, rows <= packedAffineRowLimit, let kernel = GEMMKernel.inference else { return nil }
+        return packed(weights: weights, biases: biases, kernel: kernel)(x)
     }
 
     /// The packed form of `weights` and `biases`, packed now if there is none yet or they changed since.
-    public func packed(weights: [Tensor], biases: [Tensor]) -> PackedAffine {
+    public func packed(weights: [Tensor], biases: [Tensor], kernel: GEMMKernel = .best) -> PackedAffine {
         lock.lock()
         defer { lock.unlock() }
-        if let packed, packed.matches(weights: weights, biases: biases) { return packed }
-        let fresh = PackedAffine(weights: weights, biases: biases)
+        if let packed, packed.kernel == kernel, packed.matches(weights: weights, biases: biases) { return packed }
+        let fresh = PackedAffine(weights: weights, biases: biases, kernel: kernel)
         packed = fresh
         return fresh
     }
