@@ -15,6 +15,9 @@ enum {
     SCALAR_ROWS = 4, SCALAR_WIDTH = 16,
     AVX2_ROWS = 6, AVX2_WIDTH = 16,
     AVX512_ROWS = 8, AVX512_WIDTH = 48,
+    /// Panel rows the AVX-512 kernel prefetches ahead: one MiniLM pass of 24 GEMMs at 32 rows took 4.9 ms with
+    /// 64 rows ahead against 7.7 ms with none (8: 7.2, 16: 6.6, 32: 5.4-6.0).
+    PREFETCH_ROWS = 64,
     /// Bytes of A one row block may take (it stays in L2 while every panel passes over it).
     ROW_BLOCK_BYTES = 256 * 1024,
 };
@@ -185,6 +188,10 @@ static inline TAO_AVX512 __attribute__((always_inline)) void avx512_tile(const i
     for (int kk = 0; kk < k; kk++) {
         const float *b = panel + (size_t)kk * AVX512_WIDTH;
         __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
+        // The panels stream from L3 (MiniLM's 42 MB of weights): fetch 64 rows (12 KB) ahead into L1.
+        _mm_prefetch((const char *)(b + PREFETCH_ROWS * AVX512_WIDTH), _MM_HINT_T0);
+        _mm_prefetch((const char *)(b + PREFETCH_ROWS * AVX512_WIDTH + 16), _MM_HINT_T0);
+        _mm_prefetch((const char *)(b + PREFETCH_ROWS * AVX512_WIDTH + 32), _MM_HINT_T0);
         for (int i = 0; i < rows; i++) {
             __m512 x = _mm512_set1_ps(a[(size_t)i * lda + kk]);
             acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]);
