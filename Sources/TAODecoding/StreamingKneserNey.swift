@@ -17,7 +17,8 @@ public struct NGramEstimateSummary: Sendable {
 /// records in temporary files. Memory holds the vocabulary, a few arrays with one value per word, one sentence,
 /// one context's n-grams, and the sorters' chunks, which share `memoryBytes`.
 ///
-/// 1. The corpus becomes a file of word ids; each order's n-grams are counted by an external sort.
+/// 1. The corpus becomes a file of word ids; each order's n-grams are counted in a hash table (`NGramCounter`) that
+///    spills sorted runs when it fills.
 /// 2. Adjusted counts, from the highest order down: each order joined with the sorted suffixes of the order above.
 /// 3. Probabilities, from unigrams up: a pass in key order groups n-grams by context (denominator, and gamma,
 ///    the context's backoff); a sort by suffix joins each n-gram with its suffix's probability; a sort back to
@@ -57,7 +58,7 @@ enum StreamingKneserNey {
     private struct Pipeline {
         let order: Int
         let thresholds: [Int]
-        /// Memory of one sorter's chunk (two sorters, or a sorter and the counting buffer, are alive at once at most).
+        /// Memory of one sorter's chunk (two sorters are alive at once at most; a counter, alone, takes twice this).
         let sorterBytes: Int
         let directory: String
         var vocabularySize = 0
