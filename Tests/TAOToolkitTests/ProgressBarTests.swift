@@ -34,7 +34,7 @@ struct ProgressBarTests {
         bar.record(ProgressReport(step: 1, date: start))
         bar.record(ProgressReport(step: 7, learningRate: 0.000123, items: 70, date: start.addingTimeInterval(2)))
         bar.finish(RunOutcome(status: .success, message: "done"))
-        #expect(printed == ["step 1\n", "step 7 | 34.5 it/s | lr 0.000123\n"])
+        #expect(printed == ["step 1\n", "step 7 | 34.5 samples/s | lr 0.000123\n"])
     }
 
     @Test("on a terminal the line is redrawn in place with a bar, and notes go above it")

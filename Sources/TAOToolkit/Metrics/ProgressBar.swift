@@ -103,7 +103,8 @@ public final class ProgressBar: MetricsSink {
             parts.append("step \(report.step)")
         }
         if let rate = rate(at: report) {
-            parts.append(String(format: "%.1f it/s", rate))
+            // Utterances or sentences per second when the run counts them; optimizer steps per second otherwise.
+            parts.append(String(format: report.items == nil ? "%.1f it/s" : "%.1f samples/s", rate))
             if let total = report.totalSteps, rate > 0, report.step < total {
                 let itemsPerStep = Double(report.items ?? report.step) / Double(max(1, report.step))
                 parts.append("ETA " + Self.clock(Double(total - report.step) * itemsPerStep / rate))
@@ -115,7 +116,7 @@ public final class ProgressBar: MetricsSink {
         return parts.joined(separator: isTerminal ? " " : " | ")
     }
 
-    /// Items per second since the first report; nil until time has passed.
+    /// Items (or steps) per second since the first report; nil until time has passed.
     private func rate(at report: ProgressReport) -> Double? {
         guard let first else { return nil }
         let seconds = report.date.timeIntervalSince(first.date)
