@@ -7,7 +7,8 @@ import Darwin
 
 /// The terminal view of a long job: step/total, items per second, ETA and named metrics.
 /// On a terminal one line is redrawn in place (`\r`) at most every `interval` seconds; otherwise (a pipe,
-/// a log file, CI) a plain line is printed at most every `interval` seconds, plus the last step.
+/// a log file, CI) a plain line is printed at most every `interval` seconds, plus the last step. A report with
+/// metrics (an epoch's training loss and validation figures) is always shown.
 public final class ProgressBar: MetricsSink {
     public let isTerminal: Bool
     /// Smallest time between two drawn lines, in seconds.
@@ -48,7 +49,7 @@ public final class ProgressBar: MetricsSink {
         let items = report.items ?? report.step
         if first == nil { first = (report.date, items) }
         let isLast = report.totalSteps.map { report.step >= $0 } ?? false
-        if let lastDrawn, report.date.timeIntervalSince(lastDrawn) < interval, !isLast {
+        if let lastDrawn, report.date.timeIntervalSince(lastDrawn) < interval, !isLast, report.metrics.isEmpty {
             pending = report
             return
         }
