@@ -30,6 +30,18 @@ final class ExternalSorter {
         }
     }
 
+    /// True when no record was added.
+    var isEmpty: Bool { chunk.isEmpty && runs.isEmpty }
+
+    /// Writes records already in key order (each key once) as a run of their own.
+    func addRun(_ records: [NGramRecord]) throws {
+        guard !records.isEmpty else { return }
+        let writer = try TemporaryFileWriter<NGramRecord>(directory: directory)
+        try writer.append(contentsOf: records)
+        try writer.close()
+        runs.append(writer.path)
+    }
+
     /// The records in key order. The sorter takes no more records afterwards.
     func sorted() throws -> NGramRecordSource {
         sortChunk()

@@ -6,7 +6,8 @@ struct NGramCorpus {
     static let unknownID: UInt32 = 0, beginID: UInt32 = 1, endID: UInt32 = 2
 
     var words: [String] = [NGramVocabulary.unknown, NGramVocabulary.sentenceBegin, NGramVocabulary.sentenceEnd]
-    var ids: [String: UInt32] = [NGramVocabulary.unknown: 0]
+    /// Word ids by the words' UTF-8 bytes, so a word already seen costs no String.
+    private var lookup = WordLookup()
     /// All sentences' tokens, `<s>`/`</s>` included.
     var tokens: [UInt32] = []
     /// Start of each sentence in `tokens`, plus the end.
@@ -98,12 +99,13 @@ struct NGramCorpus {
             let start = i
             while i < line.count && !Self.isSpace(line[i]) { i += 1 }
             guard i > start else { break }
-            guard let word = String(validating: UnsafeBufferPointer(rebasing: line[start..<i]), as: UTF8.self) else {
-                throw DecodingError.invalidUTF8(file: name, line: number)
+            let bytes = UnsafeBufferPointer(rebasing: line[start..<i])
+            guard let id = try id(bytes, line: number, name: name) else {
+                let word = String(decoding: bytes, as: UTF8.self)
+                throw DecodingError.badCorpusLine(file: name, line: number, reason: "'\(word)' is reserved for sentence boundaries")
             }
             if !opened { tokens.append(Self.beginID); opened = true }
-            tokens.append(id(word, line: number, name: name) )
-            if tokens.last == UInt32.max { throw DecodingError.badCorpusLine(file: name, line: number, reason: "'\(word)' is reserved for sentence boundaries") }
+            tokens.append(id)
         }
         if opened {
             tokens.append(Self.endID)
@@ -111,12 +113,14 @@ struct NGramCorpus {
         }
     }
 
-    private mutating func id(_ word: String, line: Int, name: String) -> UInt32 {
-        if let id = ids[word] { return id }
-        if word == NGramVocabulary.sentenceBegin || word == NGramVocabulary.sentenceEnd { return UInt32.max }
+    /// The id of a word (a new one for a word not seen yet); nil for `<s>` and `</s>`, which the text may not hold.
+    private mutating func id(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, name: String) throws -> UInt32? {
+        let (found, slot) = lookup.find(bytes)
+        if let found { return found == Self.beginID || found == Self.endID ? nil : found }
+        guard let word = String(validating: bytes, as: UTF8.self) else { throw DecodingError.invalidUTF8(file: name, line: line) }
         let id = UInt32(words.count)
-        ids[word] = id
         words.append(word)
+        lookup.insert(bytes, id: id, at: slot)
         return id
     }
 
@@ -125,4 +129,56 @@ struct NGramCorpus {
 
     /// Word count, `<s>` and `</s>` excluded.
     var wordCount: Int { takenTokens + tokens.count - 2 * sentenceCount }
+}
+
+/// Word ids by UTF-8 bytes: an open-addressing table (linear probing, FNV-1a hashes) of ids whose bytes lie back to
+/// back in one array. Holds `<unk>`, `<s>` and `</s>` as ids 0, 1 and 2 from the start.
+private struct WordLookup {
+    private var bytes: [UInt8] = []
+    /// Start of each id's bytes in `bytes`, plus the end.
+    private var starts: [Int] = [0]
+    private var slots = [Int32](repeating: -1, count: 1 << 12)
+
+    init() {
+        for word in [NGramVocabulary.unknown, NGramVocabulary.sentenceBegin, NGramVocabulary.sentenceEnd] {
+            var word = word
+            word.withUTF8 { insert($0, id: UInt32(starts.count - 1), at: find($0).slot) }
+        }
+    }
+
+    /// The id of `word` if present, and the slot it has or would take.
+    func find(_ word: UnsafeBufferPointer<UInt8>) -> (id: UInt32?, slot: Int) {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in word { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash ^ hash >> 32) & mask
+        while true {
+            let id = Int(slots[slot])
+            if id < 0 { return (nil, slot) }
+            let start = starts[id], count = starts[id + 1] - start
+            if count == word.count && bytes.withUnsafeBufferPointer({ stored in
+                var k = 0
+                while k < count && stored[start + k] == word[k] { k += 1 }
+                return k == count
+            }) {
+                return (UInt32(id), slot)
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `word` as `id` (the next id) at `slot`, which `find` gave.
+    mutating func insert(_ word: UnsafeBufferPointer<UInt8>, id: UInt32, at slot: Int) {
+        bytes.append(contentsOf: word)
+        starts.append(bytes.count)
+        slots[slot] = Int32(id)
+        guard starts.count * 2 > slots.count else { return }
+        // at half load, twice the slots
+        let count = starts.count - 1
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for id in 0..<count {
+            let slot = bytes.withUnsafeBufferPointer { find(UnsafeBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]])).slot }
+            slots[slot] = Int32(id)
+        }
+    }
 }

@@ -17,16 +17,14 @@ public struct NGramEstimateSummary: Sendable {
 /// records in temporary files. Memory holds the vocabulary, a few arrays with one value per word, one sentence,
 /// one context's n-grams, and the sorters' chunks, which share `memoryBytes`.
 ///
-/// 1. The corpus becomes a file of word ids; each order's n-grams are counted by an external sort.
+/// 1. The corpus becomes a file of word ids; each order's n-grams are counted in a hash table (`NGramCounter`) that
+///    spills sorted runs when it fills.
 /// 2. Adjusted counts, from the highest order down: each order joined with the sorted suffixes of the order above.
 /// 3. Probabilities, from unigrams up: a pass in key order groups n-grams by context (denominator, and gamma,
 ///    the context's backoff); a sort by suffix joins each n-gram with its suffix's probability; a sort back to
 ///    key order gives the order's probabilities.
 /// 4. The ARPA file, each order joined with the backoffs its contexts got in step 3.
 enum StreamingKneserNey {
-    static let bits = KneserNeyEstimator.bits
-    static let wordMask = KneserNeyEstimator.wordMask
-
     /// Estimates from the text file at `path` (one sentence per line) and writes the ARPA file to `arpaPath`.
     static func writeARPA(corpus path: String, options: KneserNeyOptions, memoryBytes: Int, to arpaPath: String) throws -> NGramEstimateSummary {
         let thresholds = try options.thresholds()
@@ -60,10 +58,14 @@ enum StreamingKneserNey {
     private struct Pipeline {
         let order: Int
         let thresholds: [Int]
-        /// Memory of one sorter's chunk (two sorters, or a sorter and the counting buffer, are alive at once at most).
+        /// Memory of one sorter's chunk (two sorters are alive at once at most; a counter, alone, takes twice this).
         let sorterBytes: Int
         let directory: String
         var vocabularySize = 0
+        /// Bits of a word id in packed keys: as few as the vocabulary needs (fewer radix passes), which orders
+        /// keys as 21-bit words do.
+        var bits = KneserNeyEstimator.bits
+        var wordMask: UInt128 { (1 << bits) - 1 }
         var tokensPath = ""
         /// Per order: distinct n-grams in key order, (key, raw count).
         var countedPaths: [String] = []
@@ -89,7 +91,7 @@ enum StreamingKneserNey {
         }
 
         private func sorter(n: Int, summing: Bool) -> ExternalSorter {
-            ExternalSorter(memoryBytes: sorterBytes, bits: StreamingKneserNey.bits * n, summing: summing, directory: directory)
+            ExternalSorter(memoryBytes: sorterBytes, bits: bits * n, summing: summing, directory: directory)
         }
 
         private func reader(_ path: String) throws -> TemporaryFileReader<NGramRecord> { try TemporaryFileReader(path: path) }
@@ -109,51 +111,40 @@ enum StreamingKneserNey {
             let tokens = try TemporaryFileWriter<UInt32>(directory: directory)
             let corpus = try NGramCorpus.stream(path: path) { try tokens.append(contentsOf: $0) }
             try tokens.close()
-            guard corpus.words.count < 1 << bits else {
-                throw DecodingError.invalidOption(name: path, value: "\(corpus.words.count) words", expected: "fewer than \(1 << bits) distinct words")
+            guard corpus.words.count < 1 << KneserNeyEstimator.bits else {
+                throw DecodingError.invalidOption(name: path, value: "\(corpus.words.count) words", expected: "fewer than \(1 << KneserNeyEstimator.bits) distinct words")
             }
             vocabularySize = corpus.words.count
+            bits = max(1, UInt.bitWidth - UInt(vocabularySize - 1).leadingZeroBitCount)
             tokensPath = tokens.path
             return corpus
         }
 
-        /// Raw counts of every order (unigrams exclude `<s>`), each through an external sort. Keys first collect in a
-        /// buffer (16 bytes each, as much memory as the sorter's chunk) that is sorted and counted when full, so the
-        /// sorter gets each buffer's distinct n-grams with their counts rather than every occurrence.
+        /// Raw counts of every order (unigrams exclude `<s>`): unigrams in an array by word id, higher orders in a
+        /// hash table per order (`NGramCounter`, as much memory as the cap), one pass over the word ids each.
         mutating func count() throws {
-            let bufferKeys = max(sorterBytes / 32, 1024)
-            for n in 1...order {
-                let counter = sorter(n: n, summing: true)
-                var keys: [UInt128] = []
-                keys.reserveCapacity(min(bufferKeys, 1 << 16))
-                func flush() throws {
-                    RadixSort.sort(&keys, bits: bits * n)
-                    var start = 0
-                    while start < keys.count {
-                        var end = start + 1
-                        while end < keys.count && keys[end] == keys[start] { end += 1 }
-                        try counter.add(NGramRecord(key: keys[start], a: UInt64(end - start)))
-                        start = end
-                    }
-                    keys.removeAll(keepingCapacity: true)
-                }
+            var unigrams = [UInt64](repeating: 0, count: vocabularySize)
+            do {
                 let tokens = try TemporaryFileReader<UInt32>(path: tokensPath)
-                var sentence: [UInt32] = []
+                while let token = try tokens.nextValue() { unigrams[Int(token)] += 1 }
+                unigrams[Int(NGramCorpus.beginID)] = 0
+                let output = try writer()
+                for (id, count) in unigrams.enumerated() where count > 0 { try output.append(NGramRecord(key: UInt128(id), a: count)) }
+                try output.close()
+                countedPaths[0] = output.path
+            }
+            guard order > 1 else { return }
+            for n in 2...order {
+                let counter = try NGramCounter(memoryBytes: 2 * sorterBytes, bits: bits * n, directory: directory)
+                let mask: UInt128 = (1 << (bits * n)) - 1
+                let tokens = try TemporaryFileReader<UInt32>(path: tokensPath)
+                // the last n words read, and how many of them belong to the current sentence
+                var key: UInt128 = 0, length = 0
                 while let token = try tokens.nextValue() {
-                    sentence.append(token)
-                    guard token == NGramCorpus.endID else { continue }
-                    if sentence.count >= n {
-                        for start in 0...(sentence.count - n) {
-                            if n == 1 && sentence[start] == NGramCorpus.beginID { continue }
-                            var key: UInt128 = 0
-                            for k in start..<(start + n) { key = key << bits | UInt128(sentence[k]) }
-                            keys.append(key)
-                            if keys.count >= bufferKeys { try flush() }
-                        }
-                    }
-                    sentence.removeAll(keepingCapacity: true)
+                    key = (key << bits | UInt128(token)) & mask
+                    length = token == NGramCorpus.beginID ? 1 : length + 1
+                    if length >= n { try counter.add(key) }
                 }
-                try flush()
                 countedPaths[n - 1] = try save(counter.sorted())
             }
         }
@@ -174,9 +165,9 @@ enum StreamingKneserNey {
                     while let record = try counted.next() { try write(record, adjusted: record.a) }
                 } else {
                     let suffixMask: UInt128 = (1 << (bits * n)) - 1
-                    let continuations = sorter(n: n, summing: true)
+                    let continuations = try NGramCounter(memoryBytes: 2 * sorterBytes, bits: bits * n, directory: directory)
                     let upper = try reader(countedPaths[n])
-                    while let record = try upper.next() { try continuations.add(NGramRecord(key: record.key & suffixMask, a: 1)) }
+                    while let record = try upper.next() { try continuations.add(record.key & suffixMask) }
                     let suffixes = try continuations.sorted()
                     var suffix = try suffixes.next()
                     let beginShift = bits * (n - 1)

@@ -30,8 +30,8 @@ public final class BertEmbeddings: Module {
     public func callAsFunction(_ batch: TextBatch) -> Tensor {
         let shape = [batch.batchSize, batch.length]
         let positions = (0..<(batch.batchSize * batch.length)).map { $0 % batch.length }
-        let sum = wordEmbeddings(batch.tokenIDs, shape: shape) + positionEmbeddings(positions, shape: shape)
-            + tokenTypeEmbeddings(batch.typeIDs, shape: shape)
+        let sum = wordEmbeddings(IndexTensor(batch.tokenIDs, shape: shape)) + positionEmbeddings(IndexTensor(positions, shape: shape))
+            + tokenTypeEmbeddings(IndexTensor(batch.typeIDs, shape: shape))
         return dropout(layerNorm(sum))
     }
 }

@@ -83,7 +83,7 @@ public struct PretrainedBert {
         newConfig.vocabSize = smaller.count
         let rows = originalIDs
         let copy = copied(config: newConfig) { name, source in
-            name == "embeddings.word_embeddings.weight" ? withNoGrad { gatherRows(source, indices: rows, indexShape: [rows.count]) } : source
+            name == "embeddings.word_embeddings.weight" ? withNoGrad { gatherRows(source, IndexTensor(rows)) } : source
         }
         return PretrainedBert(model: copy, tokenizer: newTokenizer)
     }

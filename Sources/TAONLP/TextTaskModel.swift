@@ -58,13 +58,13 @@ func tokenLoss(_ logits: Tensor, labels: [Int], classWeights: Tensor? = nil) -> 
     let classes = logits.shape[2]
     precondition(labels.count == logits.shape[0] * logits.shape[1],
                  "token labels: \(labels.count) for logits \(logits.shape) (one per position, TextBatch.ignoreIndex where none)")
-    return crossEntropy(logits.reshaped([-1, classes]), targets: labels, classWeights: classWeights, ignoreIndex: TextBatch.ignoreIndex)
+    return crossEntropy(logits.reshaped([-1, classes]), targets: IndexTensor(labels), classWeights: classWeights, ignoreIndex: TextBatch.ignoreIndex)
 }
 
 /// Cross-entropy of sequence logits `[batch, classes]` against one label per row.
 func sequenceLoss(_ logits: Tensor, labels: [Int], classWeights: Tensor? = nil) -> Tensor {
     precondition(labels.count == logits.shape[0], "sequence labels: \(labels.count) for logits \(logits.shape) (one per row)")
-    return crossEntropy(logits, targets: labels, classWeights: classWeights, ignoreIndex: TextBatch.ignoreIndex)
+    return crossEntropy(logits, targets: IndexTensor(labels), classWeights: classWeights, ignoreIndex: TextBatch.ignoreIndex)
 }
 
 /// Class weights as a tensor (nil stays nil), checked against the class count.

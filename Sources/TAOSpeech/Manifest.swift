@@ -69,7 +69,8 @@ public enum Manifest {
             try read(URL(fileURLWithPath: path), rules: rules, into: &contents)
         }
         if contents.entries.isEmpty {
-            throw SpeechError.emptyManifest(path: paths, skipped: contents.problems.count + contents.filteredByDuration)
+            throw SpeechError.emptyManifest(path: paths, skipped: contents.problems.count + contents.filteredByDuration,
+                                            first: contents.problems.first?.description)
         }
         return contents
     }

@@ -3,7 +3,9 @@ public enum SpeechError: Error, Equatable, CustomStringConvertible {
     case unreadableManifest(path: String, reason: String)
     /// A manifest line that cannot be used; `reason` says why.
     case badManifestLine(path: String, line: Int, reason: String)
-    case emptyManifest(path: String, skipped: Int)
+    /// No line of a manifest is usable; `first` is the first line's problem, when a line had one (the rest may
+    /// have been outside the duration limits).
+    case emptyManifest(path: String, skipped: Int, first: String?)
     case cannotWrite(path: String, reason: String)
     case badDataset(path: String, reason: String)
     /// A manifest line's `offset` and `duration` (seconds) select nothing of its file.
@@ -13,8 +15,8 @@ public enum SpeechError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .unreadableManifest(path, reason): "\(path): cannot read the manifest: \(reason)"
         case let .badManifestLine(path, line, reason): "\(path):\(line): \(reason)"
-        case let .emptyManifest(path, skipped):
-            "\(path): no usable utterances (\(skipped) lines skipped; see the log for each)"
+        case let .emptyManifest(path, skipped, first):
+            "\(path): no usable utterances (\(skipped) lines skipped" + (first.map { "; the first: \($0))" } ?? ")")
         case let .cannotWrite(path, reason): "\(path): cannot write (\(reason))"
         case let .badDataset(path, reason): "\(path): \(reason)"
         case let .emptySegment(file, offset, duration, fileSeconds):

@@ -10,7 +10,7 @@ import TAODecoding
 /// 90-130 characters, 400 frames each (8 s at 20 ms), 29 labels (space, a-z, ', blank last), a random
 /// CTC alignment, one-hot * 6 + N(0, 1) noise, 10% of character frames confused; log-softmax.
 /// Options: `--runs N` (default 5), `--corpus FILE` (a normalized corpus instead, one sentence per line;
-/// also times text file to ARPA file), `--arpa FILE` (decode and query with this LM, e.g. the peer's lm3.arpa).
+/// also times text file to ARPA file as `tao n_gram train` does, in bounded memory), `--arpa FILE` (decode and query with this LM, e.g. the peer's lm3.arpa).
 enum DecodingBench {
     static let labels = [" "] + (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["'", ""]
     static let frames = 400
@@ -27,7 +27,7 @@ enum DecodingBench {
         let words = sentences.reduce(0) { $0 + $1.split(separator: " ").count }
         var estimate: NGramEstimate?
         for order in [4, 3] {
-            try BenchReport.measure("n-gram estimation order \(order) (\(words) words)", threads: 1, runs: runs, work: Double(words), unit: "words/s") {
+            try BenchReport.measure("n-gram estimation order \(order), in memory from sentences (\(words) words)", threads: 1, runs: runs, work: Double(words), unit: "words/s") {
                 estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: order, discountFallback: true))
             }.print()
         }
@@ -35,11 +35,14 @@ enum DecodingBench {
             // the lmplz command's whole job: text file in, ARPA file out
             let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-bench-\(getpid()).arpa").path
             defer { try? FileManager.default.removeItem(atPath: arpa) }
+            // as `tao n_gram train` estimates: in bounded memory, at its default cap (1G) and at 64M
             for order in [3, 4] {
-                try BenchReport.measure("n-gram estimation order \(order), text file to ARPA file (\(words) words)", threads: 1, runs: runs,
-                                        work: Double(words), unit: "words/s") {
-                    try KneserNeyEstimator.estimate(corpus: path, options: .init(order: order, discountFallback: true)).writeARPA(to: arpa)
-                }.print()
+                for (memory, name) in [(1 << 30, "1G"), (64 << 20, "64M")] {
+                    try BenchReport.measure("n-gram estimation order \(order), text file to ARPA file, model.memory=\(name) (\(words) words)",
+                                            threads: 1, runs: runs, work: Double(words), unit: "words/s") {
+                        _ = try KneserNeyEstimator.writeARPA(corpus: path, options: .init(order: order, discountFallback: true), memoryBytes: memory, to: arpa)
+                    }.print()
+                }
             }
         }
         // the peer's exact LM when given (`--arpa ~/.cache/tao-anchors/data/lm3.arpa`), else the one estimated above

@@ -88,7 +88,7 @@ extension TensorBench {
         let labels = (0..<batch).map { _ in Int(rng.next() % 2) }
         let optimizer = Adam.adamW(parameters: model.parameters, learningRate: 1e-4, weightDecay: 0.01)
         return BenchReport.measure("bert_mini_train_step_b32x64", threads: threads, runs: runs, work: 1, unit: "steps/s") {
-            let loss = crossEntropy(model.classify(ids: ids, batch: batch, tokens: tokens, lengths: lengths), targets: labels)
+            let loss = crossEntropy(model.classify(ids: ids, batch: batch, tokens: tokens, lengths: lengths), targets: IndexTensor(labels))
             optimizer.zeroGrad()
             loss.backward()
             optimizer.step()
@@ -162,8 +162,9 @@ final class BertBenchModel: Module {
     /// Token ids `[batch * tokens]` -> hidden states `[batch, tokens, hidden]`.
     func encode(ids: [Int], batch: Int, tokens: Int, lengths: [Int]) -> Tensor {
         let positionIds = (0..<(batch * tokens)).map { $0 % tokens }
-        let embedded = words(ids, shape: [batch, tokens]) + positions(positionIds, shape: [batch, tokens])
-            + tokenTypes([Int](repeating: 0, count: batch * tokens), shape: [batch, tokens])
+        let shape = [batch, tokens]
+        let embedded = words(IndexTensor(ids, shape: shape)) + positions(IndexTensor(positionIds, shape: shape))
+            + tokenTypes(IndexTensor([Int](repeating: 0, count: batch * tokens), shape: shape))
         let x = dropout(embeddingNorm(embedded))
         return layers.reduce(x) { $1($0, lengths: lengths) }
     }

@@ -74,7 +74,27 @@ func durationLimits() throws {
     let contents = try Manifest.read(manifest.path, rules: ManifestRules(minDuration: 0.1, maxDuration: 16.7))
     #expect(contents.entries.map(\.text) == ["b"])
     #expect(contents.filteredByDuration == 2)
-    #expect(throws: SpeechError.self) { try Manifest.read(manifest.path, rules: ManifestRules(minDuration: 100)) }
+    #expect(throws: SpeechError.emptyManifest(path: manifest.path, skipped: 3, first: nil)) {
+        try Manifest.read(manifest.path, rules: ManifestRules(minDuration: 100))
+    }
+}
+
+@Test("a manifest with no usable line says why its first bad line was skipped (e.g. audio paths relative to another folder)")
+func noUsableLineNamesTheFirstProblem() throws {
+    let (folder, manifest) = try makeManifest([
+        #"{"audio_filepath": "audio/a.wav", "duration": 1.0, "text": "a"}"#,
+        #"{"audio_filepath": "audio/b.wav", "duration": 1.0, "text": "b"}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    do {
+        _ = try Manifest.read(manifest.path)
+        Issue.record("a manifest without usable lines was accepted")
+    } catch {
+        let message = "\(error)"
+        #expect(message.hasPrefix(manifest.path + ": no usable utterances (2 lines skipped; the first: " + manifest.path + ":1: audio file"),
+                "\(message)")
+        #expect(message.contains("audio/a.wav") && message.contains("does not exist"), "\(message)")
+    }
 }
 
 @Test("written manifests read back; several manifests join with commas")

@@ -54,11 +54,11 @@ func transformerLayerMatchesPyTorch() throws {
     let golden = try Golden("transformer_layer.safetensors")
     let model = GoldenTransformer()
     try model.loadSafetensors(from: url, strict: false)
-    var x = model.ln0(model.emb([1, 4, 7, 2, 9, 3, 3, 10, 0, 0], shape: [2, 5]))
+    var x = model.ln0(model.emb(IndexTensor([1, 4, 7, 2, 9, 3, 3, 10, 0, 0], shape: [2, 5])))
     x = model.ln1(x + model.attention(x, lengths: [5, 3]))
     x = model.ln2(x + model.ff2(model.ff1(x).gelu()))
     let logits = model.cls(x).reshaped([10, 4])
-    let loss = crossEntropy(logits, targets: [0, 3, 1, -100, 2, 2, 1, 0, -100, -100],
+    let loss = crossEntropy(logits, targets: IndexTensor([0, 3, 1, -100, 2, 2, 1, 0, -100, -100]),
                             classWeights: Tensor([1, 0.5, 2, 1.5], shape: [4]))
     loss.backward()
     #expect(abs(loss.item - (try golden("loss")).item) < 1e-5)

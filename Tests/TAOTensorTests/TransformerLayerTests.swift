@@ -7,9 +7,9 @@ func transformerOpGradients() {
     let weight = randomTensor([4], seed: 2, low: 0.5, high: 1.5), bias = randomTensor([4], seed: 3)
     #expect(gradientMismatch([x, weight, bias]) { layerNorm($0[0], weight: $0[1], bias: $0[2], eps: 1e-5) } == nil)
     let table = randomTensor([5, 3], seed: 4)
-    #expect(gradientMismatch([table]) { gatherRows($0[0], indices: [4, 0, 4, 2], indexShape: [2, 2]) } == nil)
+    #expect(gradientMismatch([table]) { gatherRows($0[0], IndexTensor([4, 0, 4, 2], shape: [2, 2])) } == nil)
     let logits = randomTensor([5, 4], seed: 5, low: -3, high: 3), classWeights = Tensor([1, 0.5, 2, 1.5], shape: [4])
-    #expect(gradientMismatch([logits]) { crossEntropy($0[0], targets: [0, 3, -100, 2, 1], classWeights: classWeights) } == nil)
+    #expect(gradientMismatch([logits]) { crossEntropy($0[0], targets: IndexTensor([0, 3, -100, 2, 1]), classWeights: classWeights) } == nil)
     let q = randomTensor([2, 2, 3, 4], seed: 6), k = randomTensor([2, 2, 5, 4], seed: 7), v = randomTensor([2, 2, 5, 4], seed: 8)
     #expect(gradientMismatch([q, k, v]) { scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], keyLengths: [5, 2]) } == nil)
     var rng = RandomGenerator(seed: 9)
@@ -24,8 +24,8 @@ func transformerOpGradients() {
 func crossEntropyValues() {
     let logits = Tensor([0, 0, 0, 0, 0, 0], shape: [2, 3])
     // Uniform logits: every row's loss is ln 3; weights 2 and 1 on targets 0 and 2 average to ln 3.
-    #expect(abs(crossEntropy(logits, targets: [0, 2], classWeights: Tensor([2, 1, 1], shape: [3])).item - Float(3).log) < 1e-6)
-    #expect(crossEntropy(logits, targets: [-100, -100]).item == 0)
+    #expect(abs(crossEntropy(logits, targets: IndexTensor([0, 2]), classWeights: Tensor([2, 1, 1], shape: [3])).item - Float(3).log) < 1e-6)
+    #expect(crossEntropy(logits, targets: IndexTensor([-100, -100])).item == 0)
 }
 
 @Test("the fused affine op equals matmul plus bias and has finite-difference-correct gradients, with and without bias")
@@ -34,4 +34,15 @@ func affineMatchesComposition() {
     #expect(maxAbsDifference(affine(x, weight: w, bias: b).scalars, (matmul(x, w.transposed()) + b).scalars) < 1e-6)
     #expect(gradientMismatch([x, w, b]) { affine($0[0], weight: $0[1], bias: $0[2]) } == nil)
     #expect(gradientMismatch([x, w]) { affine($0[0].transposed(0, 1), weight: $0[1], bias: nil) } == nil)
+}
+
+@Test("index tensors: int32 storage in a shape; an embedding lookup returns indices.shape + [dimension] rows of its table")
+func indexTensorLookup() {
+    let indices = IndexTensor([2, 0, 1, 2, 2, 0], shape: [2, 3])
+    #expect(indices.values == [2, 0, 1, 2, 2, 0] && indices.rank == 2 && indices.count == 6 && indices[3] == 2)
+    #expect(indices.reshaped([3, 2]).shape == [3, 2])
+    let embedding = Embedding(weight: Tensor([0, 1, 10, 11, 20, 21], shape: [3, 2]))
+    let rows = embedding(indices)
+    #expect(rows.shape == [2, 3, 2])
+    #expect(rows.scalars == [20, 21, 0, 1, 10, 11, 20, 21, 20, 21, 0, 1])
 }

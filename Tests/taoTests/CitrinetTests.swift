@@ -114,3 +114,20 @@ func citrinetTokenizerErrors() throws {
                                       "model.tokenizer.dir=\(empty.path)"], environment: ["TAO_HOME": home.path])
     #expect(noModel.status == 1 && noModel.stderr.contains(empty.appendingPathComponent("tokenizer.model").path), "\(noModel.stderr)")
 }
+
+@Test("the shipped citrinet_small transcribes the audio fixtures (13 files in odd formats) with its tokenizer and subword LM from the repository")
+func shippedCitrinetTranscribesFixtures() throws {
+    let folder = TAOProcess.temporaryDirectory("citrinet-shipped"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let models = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_small")
+    let result = try TAOProcess.run(["speech_to_text_citrinet", "evaluate", "-r", folder.path,
+                                     "-m", models.appendingPathComponent("citrinet_small.tao").path,
+                                     "test_ds.manifest_filepath=\(audioFixtures.appendingPathComponent("manifest.json").path)",
+                                     "decoding.strategy=beam", "decoding.lm_path=\(models.appendingPathComponent("citrinet_small_lm.tao").path)",
+                                     "decoding.alpha=1.0", "decoding.beta=3.0"], environment: ["TAO_HOME": home.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as? [String: Any]
+    // Measured when the model was shipped: WER 36.6%, CER 19.3% (models/README.md).
+    let wer = try #require(metrics?["wer"] as? Double), cer = try #require(metrics?["cer"] as? Double)
+    #expect(wer < 0.42 && cer < 0.23, "WER \(wer), CER \(cer)")
+}

@@ -35,6 +35,15 @@ func nGramEndToEnd() throws {
         return data[start.lowerBound..<end.upperBound]
     }
     #expect(try arpa(model) != nil && arpa(folder.appendingPathComponent("r2m/trained-lm.tao").path) == arpa(model))
+    // A folder of .txt files (the corpus split in two, the second without its last newline) gives the same model.
+    let split = folder.appendingPathComponent("split")
+    try FileManager.default.createDirectory(at: split, withIntermediateDirectories: true)
+    try "show me flights from boston to denver\ni want two tickets to dallas\n".write(to: split.appendingPathComponent("1.txt"), atomically: true, encoding: .utf8)
+    try "show me the cheapest fare".write(to: split.appendingPathComponent("2.txt"), atomically: true, encoding: .utf8)
+    let fromFolder = try run(["n_gram", "train", "-r", folder.appendingPathComponent("r2f").path, "training_ds.data_file=\(split.path)",
+                              "training_ds.is_file=false", "model.order=2", "model.discount_fallback=true", "model.memory=1M"])
+    #expect(fromFolder.status == 0, "\(fromFolder.stderr)")
+    #expect(try arpa(folder.appendingPathComponent("r2f/trained-lm.tao").path) == arpa(model))
     let badMemory = try run(["n_gram", "train", "-r", folder.appendingPathComponent("r2b").path, "training_ds.data_file=\(corpus.path)",
                              "model.memory=lots"])
     #expect(badMemory.status != 0 && badMemory.stderr.contains("model.memory"), "\(badMemory.stderr)")

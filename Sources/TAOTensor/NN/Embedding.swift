@@ -16,8 +16,8 @@ public final class Embedding: Module {
 
     public var localParameters: [(String, Tensor)] { [("weight", weight)] }
 
-    /// Vectors of `indices` (row-major, `shape` gives their layout) -> `shape + [dimension]`.
-    public func callAsFunction(_ indices: [Int], shape: [Int]) -> Tensor {
-        gatherRows(weight, indices: indices, indexShape: shape)
+    /// Vectors of `indices` -> `indices.shape + [dimension]`.
+    public func callAsFunction(_ indices: IndexTensor) -> Tensor {
+        gatherRows(weight, indices)
     }
 }

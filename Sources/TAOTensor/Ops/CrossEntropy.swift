@@ -1,12 +1,13 @@
 /// Cross-entropy of logits against class indices (PyTorch's `F.cross_entropy`), with its gradient.
 
-/// Mean cross-entropy of `logits` `[count, classes]` against `targets` (one class index per row).
+/// Mean cross-entropy of `logits` `[count, classes]` against `targets` `[count]` (one class index per row).
 /// Rows whose target is `ignoreIndex` do not count; with `classWeights` `[classes]` each row's loss is weighted
 /// by its target's weight and the mean divides by the sum of those weights (PyTorch's convention).
 /// Returns a scalar; 0 when every row is ignored.
-public func crossEntropy(_ logits: Tensor, targets: [Int], classWeights: Tensor? = nil, ignoreIndex: Int = -100) -> Tensor {
-    precondition(logits.rank == 2 && logits.shape[0] == targets.count,
-                 "crossEntropy needs logits [N, C] and N targets, got \(logits.shape) and \(targets.count)")
+public func crossEntropy(_ logits: Tensor, targets indexTargets: IndexTensor, classWeights: Tensor? = nil, ignoreIndex: Int = -100) -> Tensor {
+    precondition(logits.rank == 2 && indexTargets.shape == [logits.shape[0]],
+                 "crossEntropy needs logits [N, C] and targets [N], got \(logits.shape) and \(indexTargets.shape)")
+    let targets = indexTargets.values.map { Int($0) }
     let classes = logits.shape[1]
     precondition(targets.allSatisfy { $0 == ignoreIndex || ($0 >= 0 && $0 < classes) }, "a target is outside 0..<\(classes)")
     if let classWeights { precondition(classWeights.shape == [classes], "class weights \(classWeights.shape) do not fit \(classes) classes") }

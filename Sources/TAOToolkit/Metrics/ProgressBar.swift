@@ -7,7 +7,8 @@ import Darwin
 
 /// The terminal view of a long job: step/total, items per second, ETA and named metrics.
 /// On a terminal one line is redrawn in place (`\r`) at most every `interval` seconds; otherwise (a pipe,
-/// a log file, CI) a plain line is printed at most every `interval` seconds, plus the last step.
+/// a log file, CI) a plain line is printed at most every `interval` seconds, plus the last step. A report with
+/// metrics (an epoch's training loss and validation figures) is always shown.
 public final class ProgressBar: MetricsSink {
     public let isTerminal: Bool
     /// Smallest time between two drawn lines, in seconds.
@@ -48,7 +49,7 @@ public final class ProgressBar: MetricsSink {
         let items = report.items ?? report.step
         if first == nil { first = (report.date, items) }
         let isLast = report.totalSteps.map { report.step >= $0 } ?? false
-        if let lastDrawn, report.date.timeIntervalSince(lastDrawn) < interval, !isLast {
+        if let lastDrawn, report.date.timeIntervalSince(lastDrawn) < interval, !isLast, report.metrics.isEmpty {
             pending = report
             return
         }
@@ -103,7 +104,8 @@ public final class ProgressBar: MetricsSink {
             parts.append("step \(report.step)")
         }
         if let rate = rate(at: report) {
-            parts.append(String(format: "%.1f it/s", rate))
+            // Utterances or sentences per second when the run counts them; optimizer steps per second otherwise.
+            parts.append(String(format: report.items == nil ? "%.1f it/s" : "%.1f samples/s", rate))
             if let total = report.totalSteps, rate > 0, report.step < total {
                 let itemsPerStep = Double(report.items ?? report.step) / Double(max(1, report.step))
                 parts.append("ETA " + Self.clock(Double(total - report.step) * itemsPerStep / rate))
@@ -115,7 +117,7 @@ public final class ProgressBar: MetricsSink {
         return parts.joined(separator: isTerminal ? " " : " | ")
     }
 
-    /// Items per second since the first report; nil until time has passed.
+    /// Items (or steps) per second since the first report; nil until time has passed.
     private func rate(at report: ProgressReport) -> Double? {
         guard let first else { return nil }
         let seconds = report.date.timeIntervalSince(first.date)

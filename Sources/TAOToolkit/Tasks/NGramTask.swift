@@ -60,11 +60,16 @@ enum NGramTask {
         let output = recorder.resultsFile(spec.saveTo)
         let tokenizer = try subwordTokenizer(spec.model, key: key)
         let summary: NGramEstimateSummary
-        if tokenizer == nil && spec.trainingDs.isFile && !spec.trainingDs.dataFile.hasSuffix(".json") {
-            // Estimated in bounded memory into a temporary ARPA file, which the archive copies in blocks.
+        if tokenizer == nil && !(spec.trainingDs.isFile && spec.trainingDs.dataFile.hasSuffix(".json")) {
+            // Estimated in bounded memory into a temporary ARPA file, which the archive copies in blocks; a folder's
+            // .txt files are first joined into one temporary corpus.
             let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-ngram-\(UUID().uuidString).arpa")
-            defer { try? FileManager.default.removeItem(at: arpa) }
-            summary = try KneserNeyEstimator.writeARPA(corpus: spec.trainingDs.dataFile, options: options, memoryBytes: memory, to: arpa.path)
+            let joined = spec.trainingDs.isFile ? nil : try joinFolder(spec.trainingDs.dataFile)
+            defer {
+                try? FileManager.default.removeItem(at: arpa)
+                if let joined { try? FileManager.default.removeItem(at: joined) }
+            }
+            summary = try KneserNeyEstimator.writeARPA(corpus: joined?.path ?? spec.trainingDs.dataFile, options: options, memoryBytes: memory, to: arpa.path)
             try ModelArchive.write([(ModelArchive.configName, config)], fileMember: (arpaMember, arpa), to: output)
         } else {
             var sentences = spec.trainingDs.isFile ? try corpusLines(spec.trainingDs.dataFile) : try folderSentences(spec.trainingDs.dataFile)
@@ -240,9 +245,40 @@ enum NGramTask {
     }
 
     private static func folderSentences(_ folder: String) throws -> [String] {
+        try folderFiles(folder).flatMap { try readLines(folder + "/" + $0) }
+    }
+
+    /// The .txt files below `folder` (relative paths, sorted).
+    private static func folderFiles(_ folder: String) throws -> [String] {
         let files = (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".txt") }.sorted()
         guard !files.isEmpty else { throw TaskError.cannotRead(path: folder, reason: "no .txt files in it (training_ds.is_file is false)") }
-        return try files.flatMap { try readLines(folder + "/" + $0) }
+        return files
+    }
+
+    /// The .txt files of a folder copied, in blocks, into one temporary file, a newline after each.
+    private static func joinFolder(_ folder: String) throws -> URL {
+        let joined = FileManager.default.temporaryDirectory.appendingPathComponent("tao-ngram-corpus-\(UUID().uuidString).txt")
+        guard FileManager.default.createFile(atPath: joined.path, contents: nil), let output = FileHandle(forWritingAtPath: joined.path) else {
+            throw TaskError.cannotWrite(path: joined.path, reason: "cannot create a temporary corpus file")
+        }
+        defer { try? output.close() }
+        do {
+            for file in try folderFiles(folder) {
+                let path = folder + "/" + file
+                guard let input = FileHandle(forReadingAtPath: path) else { throw TaskError.cannotRead(path: path, reason: "not readable") }
+                defer { try? input.close() }
+                do {
+                    while let block = try input.read(upToCount: 1 << 20), !block.isEmpty { try output.write(contentsOf: block) }
+                    try output.write(contentsOf: Data([10]))
+                } catch {
+                    throw TaskError.cannotRead(path: path, reason: "copying it into \(joined.path) failed: \(error.localizedDescription)")
+                }
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: joined)
+            throw error
+        }
+        return joined
     }
 }
