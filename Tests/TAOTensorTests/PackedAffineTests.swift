@@ -88,10 +88,15 @@ func linearUsesPackedWeightsInEvaluation() {
     let layer = Linear(inFeatures: 30, outFeatures: 20, rng: &rng)
     let x = randomTensor([4, 30], rng: &rng)
     let training = withNoGrad { layer(x) }.scalars
+    // The packed path runs at one compute thread only (the suite runs with two).
+    let saved = BLAS.threadCount
+    defer { BLAS.setThreadCount(saved) }
+    BLAS.setThreadCount(1)
     layer.setTraining(false)
     // (Without AVX-512 the layer keeps OpenBLAS; the results must agree either way.)
     let evaluation = withNoGrad { layer(x) }.scalars
     #expect(zip(evaluation, training).allSatisfy { abs($0 - $1) <= 1e-5 })
+    #expect(layer.packedCache.holdsPackedWeights == (GEMMKernel.inference != nil))
     // An in-place update of every weight (as an optimizer or a checkpoint load makes) is seen.
     for i in 0..<layer.weight.count { layer.weight.pointer[i] *= 2 }
     let doubled = withNoGrad { layer(x) }.scalars
@@ -101,4 +106,6 @@ func linearUsesPackedWeightsInEvaluation() {
     let recorded = layer(x)
     recorded.sum().backward()
     #expect(layer.weight.grad != nil)
+    layer.setTraining(true)
+    #expect(!layer.packedCache.holdsPackedWeights)
 }

@@ -6,7 +6,7 @@ public final class Linear: Layer {
     public let bias: Tensor?
     private var isTraining = true
     /// The weight packed for inference, while in evaluation mode.
-    private let packedCache = PackedAffineCache()
+    let packedCache = PackedAffineCache()
 
     /// A linear layer; biases start uniform in +-1 / sqrt(inFeatures) as in PyTorch.
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, rng: inout RandomGenerator) {

@@ -32,6 +32,13 @@ public final class PackedAffineCache: @unchecked Sendable {
         return fresh
     }
 
+    /// Whether a packed copy is held (the packed path has run since the last `clear`).
+    var holdsPackedWeights: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return packed != nil
+    }
+
     /// Drops the packed copy and its memory.
     public func clear() {
         lock.lock()

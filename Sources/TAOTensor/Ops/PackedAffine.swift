@@ -41,7 +41,7 @@ public final class PackedAffine: @unchecked Sendable {
     public let outFeatures: Int, inFeatures: Int
     public let kernel: GEMMKernel
     private let panels: TensorStorage
-    private let bias: TensorStorage?
+    private let bias: Tensor?
     /// Sampled bits of the weights and biases this was packed from (see `matches`).
     private let fingerprint: [UInt32]
 
@@ -60,17 +60,8 @@ public final class PackedAffine: @unchecked Sendable {
         let values = stacked.contiguousValues()
         tao_gemm_pack(kernel.raw, values.pointer, Int32(n), Int32(k), Int32(k), panels.base)
         withExtendedLifetime(values) {}
-        if biases.isEmpty {
-            bias = nil
-        } else {
-            let storage = TensorStorage(count: n, zeroed: false)
-            var written = 0
-            for part in biases {
-                copyStrided(from: part, to: storage.base + written)
-                written += part.count
-            }
-            bias = storage
-        }
+        // A copy, not a view of the live biases: the packed form must keep the values it was packed from.
+        bias = biases.isEmpty ? nil : concatenatedRows(biases)
         fingerprint = PackedAffine.fingerprint(weights + biases)
     }
 
@@ -104,7 +95,7 @@ public final class PackedAffine: @unchecked Sendable {
         // About 2 MFLOP per thread at least, or the hand-off costs more than it saves.
         let panelFlops = 2 * rows * inFeatures * panelWidth
         let (m, n, k) = (Int32(rows), Int32(outFeatures), Int32(inFeatures))
-        let packed = UnsafePointer(panels.base), shift = bias.map { UnsafePointer($0.base) }
+        let packed = UnsafePointer(panels.base), shift = bias.map { UnsafePointer($0.pointer) }
         Parallel.forEachChunk(panelCount, minimumChunk: Swift.max(1, 2_000_000 / Swift.max(panelFlops, 1)), threads: threads) { range in
             tao_gemm_packed(kernel.raw, m, n, k, input, k, packed, shift, out, n, Int32(range.lowerBound), Int32(range.upperBound))
         }
