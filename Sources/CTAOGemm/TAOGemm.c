@@ -5,6 +5,7 @@
 // (with the bias as the accumulators' start). Rows are taken in blocks sized for the L2 cache, and within a
 // block every panel is reused by all row tiles while it is cache-hot.
 #include "CTAOGemm.h"
+#include "TAOSpinPool.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -253,4 +254,26 @@ void tao_gemm_packed(tao_gemm_kernel kernel, int m, int n, int k, const float *a
                     c + (size_t)first * ldc + column, ldc, columns);
         }
     }
+}
+
+/// One call's arguments, shared by the parts of a parallel section.
+typedef struct {
+    tao_gemm_kernel kernel;
+    int m, n, k, lda, ldc, panels;
+    const float *a, *packed, *bias;
+    float *c;
+} packed_call;
+
+static void packed_part(void *context, int part, int parts) {
+    const packed_call *call = context;
+    int begin = (int)((long)call->panels * part / parts), end = (int)((long)call->panels * (part + 1) / parts);
+    tao_gemm_packed(call->kernel, call->m, call->n, call->k, call->a, call->lda, call->packed, call->bias, call->c,
+                    call->ldc, begin, end);
+}
+
+void tao_gemm_packed_threads(tao_gemm_kernel kernel, int m, int n, int k, const float *a, int lda, const float *packed,
+                             const float *bias, float *c, int ldc, int threads) {
+    packed_call call = {kernel, m, n, k, lda, ldc, tao_gemm_panel_count(kernel, n), a, packed, bias, c};
+    if (threads > call.panels) threads = call.panels;
+    if (threads < 2 || !tao_pool_run(threads, packed_part, &call)) packed_part(&call, 0, 1);
 }

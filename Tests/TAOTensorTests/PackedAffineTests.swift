@@ -88,10 +88,6 @@ func linearUsesPackedWeightsInEvaluation() {
     let layer = Linear(inFeatures: 30, outFeatures: 20, rng: &rng)
     let x = randomTensor([4, 30], rng: &rng)
     let training = withNoGrad { layer(x) }.scalars
-    // The packed path runs at one compute thread only (the suite runs with two).
-    let saved = BLAS.threadCount
-    defer { BLAS.setThreadCount(saved) }
-    BLAS.setThreadCount(1)
     layer.setTraining(false)
     // (Without AVX-512 the layer keeps OpenBLAS; the results must agree either way.)
     let evaluation = withNoGrad { layer(x) }.scalars

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "TAOSpinPool.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,6 +43,11 @@ void tao_gemm_pack(tao_gemm_kernel kernel, const float *w, int n, int k, int ldw
 /// same kernel, n and k.
 void tao_gemm_packed(tao_gemm_kernel kernel, int m, int n, int k, const float *a, int lda, const float *packed,
                      const float *bias, float *c, int ldc, int panel_begin, int panel_end);
+
+/// The whole product C = A W^T + bias, its panels split over `threads` parts run on tao's spinning worker pool
+/// (TAOSpinPool.h); on the calling thread alone when `threads` < 2 or the pool is busy.
+void tao_gemm_packed_threads(tao_gemm_kernel kernel, int m, int n, int k, const float *a, int lda, const float *packed,
+                             const float *bias, float *c, int ldc, int threads);
 
 #ifdef __cplusplus
 }

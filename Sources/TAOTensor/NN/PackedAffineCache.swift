@@ -11,14 +11,11 @@ public final class PackedAffineCache: @unchecked Sendable {
 
     /// x W^T + b through the packed kernel (W the `weights` stacked, b the `biases`), or nil where it does not
     /// apply: a gradient would be recorded, x has more than `packedAffineRowLimit` rows (OpenBLAS's own blocking
-    /// is as fast there), more than one compute thread is allowed, or the CPU has no kernel faster than OpenBLAS
-    /// (`GEMMKernel.inference`).
+    /// is as fast there), or the CPU has no kernel faster than OpenBLAS (`GEMMKernel.inference`).
     public func callAsFunction(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor? {
         let rows = x.count / Swift.max(x.shape.last ?? 1, 1)
         let recording = GradMode.isEnabled && ([x] + weights + biases).contains { $0.needsGrad }
-        // One compute thread only: split over 2 threads by Dispatch, MiniLM at batch 1 x 32 took 12.4-13.9 ms
-        // against 10.7-11.7 ms on OpenBLAS's own threads (whose hand-off is faster), so BLAS keeps that case.
-        guard !recording, rows <= packedAffineRowLimit, BLAS.threadCount == 1, let kernel = GEMMKernel.inference else { return nil }
+        guard !recording, rows <= packedAffineRowLimit, let kernel = GEMMKernel.inference else { return nil }
         return packed(weights: weights, biases: biases, kernel: kernel)(x)
     }
 

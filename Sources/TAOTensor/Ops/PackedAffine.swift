@@ -87,18 +87,17 @@ public final class PackedAffine: @unchecked Sendable {
     }
 
     /// out `[rows, outFeatures]` = input `[rows, inFeatures]` W^T + b, the panels split over `threads` (BLAS's
-    /// thread count unless given).
+    /// thread count unless given) on tao's spinning worker pool.
     public func apply(_ input: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>, threads: Int? = nil) {
         guard rows > 0 else { return }
-        let panelCount = Int(tao_gemm_panel_count(kernel.raw, Int32(outFeatures)))
         let panelWidth = Int(tao_gemm_panel_width(kernel.raw))
-        // About 2 MFLOP per thread at least, or the hand-off costs more than it saves.
+        // At least about 0.5 MFLOP per part: below that a part is over before the workers have seen it.
         let panelFlops = 2 * rows * inFeatures * panelWidth
+        let panelsPerPart = Swift.max(1, 500_000 / Swift.max(panelFlops, 1))
+        let panelCount = Int(tao_gemm_panel_count(kernel.raw, Int32(outFeatures)))
+        let parts = Swift.min(threads ?? BLAS.threadCount, Swift.max(1, panelCount / panelsPerPart))
         let (m, n, k) = (Int32(rows), Int32(outFeatures), Int32(inFeatures))
-        let packed = UnsafePointer(panels.base), shift = bias.map { UnsafePointer($0.pointer) }
-        Parallel.forEachChunk(panelCount, minimumChunk: Swift.max(1, 2_000_000 / Swift.max(panelFlops, 1)), threads: threads) { range in
-            tao_gemm_packed(kernel.raw, m, n, k, input, k, packed, shift, out, n, Int32(range.lowerBound), Int32(range.upperBound))
-        }
+        tao_gemm_packed_threads(kernel.raw, m, n, k, input, k, panels.base, bias?.pointer, out, n, Int32(parts))
         withExtendedLifetime(self) {}
     }
 
