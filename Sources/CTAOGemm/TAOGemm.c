@@ -73,6 +73,20 @@ void tao_gemm_pack(tao_gemm_kernel kernel, const float *w, int n, int k, int ldw
     }
 }
 
+void tao_gemm_pack_transposed(tao_gemm_kernel kernel, const float *wt, int n, int k, int ldwt, float *packed) {
+    int width = tao_gemm_panel_width(kernel), panels = tao_gemm_panel_count(kernel, n);
+    for (int p = 0; p < panels; p++) {
+        float *panel = packed + (size_t)p * k * width;
+        int column = p * width, columns = n - column < width ? n - column : width;
+        for (int kk = 0; kk < k; kk++) {
+            const float *source = wt + (size_t)kk * ldwt + column;
+            float *row = panel + (size_t)kk * width;
+            for (int j = 0; j < columns; j++) row[j] = source[j];
+            for (int j = columns; j < width; j++) row[j] = 0;
+        }
+    }
+}
+
 /// Rows per block: as many whole tiles of `tile` rows as fit ROW_BLOCK_BYTES of A, at least one tile.
 static int row_block(int k, int tile) {
     long rows = ROW_BLOCK_BYTES / ((long)(k > 0 ? k : 1) * (long)sizeof(float));

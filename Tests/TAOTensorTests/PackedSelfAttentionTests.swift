@@ -21,6 +21,18 @@ func packedAttentionMatchesReference() {
     #expect(maxAbsDifference(packed.scalars, reference.scalars) < 1e-6)
 }
 
+@Test("without a tape, attention on the packed kernel split over threads equals the taped path, with padding")
+func inferenceAttentionMatchesTapedPath() {
+    // 3 items x 4 heads of 37 tokens: enough work for two parts on the spinning pool; one item has a single valid key.
+    let values = randomTensor([3, 37, 3 * 64], seed: 5)
+    let lengths = [37, 20, 1]
+    let inference = withNoGrad { packedSelfAttention(values, heads: 4, lengths: lengths) }
+    let taped = Tensor(values.scalars, shape: values.shape, requiresGrad: true)
+    let reference = packedSelfAttention(taped, heads: 4, lengths: lengths)
+    #expect(reference.needsGrad)
+    #expect(maxAbsDifference(inference.scalars, reference.scalars) < 1e-5)
+}
+
 @Test("packed self-attention gradient matches finite differences (with and without padding)")
 func packedAttentionGradient() {
     let qkv = randomTensor([2, 4, 3 * 6], seed: 2)

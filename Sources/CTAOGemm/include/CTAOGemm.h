@@ -38,6 +38,10 @@ size_t tao_gemm_packed_count(tao_gemm_kernel kernel, int n, int k);
 /// Packs W [n, k] (row stride `ldw`) for `kernel` into `packed` (tao_gemm_packed_count floats, best 64-byte aligned).
 void tao_gemm_pack(tao_gemm_kernel kernel, const float *w, int n, int k, int ldw, float *packed);
 
+/// Packs W [n, k] given as its transpose W^T [k, n] (row stride `ldwt`), as tao_gemm_pack packs W, so that
+/// C = A B needs no copy of B = W^T first (attention's probabilities times values).
+void tao_gemm_pack_transposed(tao_gemm_kernel kernel, const float *wt, int n, int k, int ldwt, float *packed);
+
 /// C[m, n] (row stride ldc) = A[m, k] (row stride lda) W^T + bias (bias [n] or NULL) for the output columns of
 /// panels panel_begin..<panel_end only (threads split the panels). `packed` comes from tao_gemm_pack with the
 /// same kernel, n and k.

@@ -1,3 +1,4 @@
+import CTAOGemm
 import Dispatch
 
 /// Splits loops of the non-BLAS kernels over the cores BLAS is allowed to use, so tao never runs more
@@ -34,6 +35,27 @@ extension Parallel {
         let chunk = (count + threads - 1) / threads
         for worker in 0..<threads where worker * chunk < count {
             body(worker, (worker * chunk)..<Swift.min((worker + 1) * chunk, count))
+        }
+    }
+}
+
+extension Parallel {
+    /// Calls `body(part)` for every part in `0..<parts` on tao's spinning worker pool (`TAOSpinPool.h`), the
+    /// calling thread taking part 0, for sections too short to wake a sleeping thread for each (a few tens of
+    /// microseconds). When the pool is busy with another caller the parts run here, one after another.
+    static func onSpinningPool(parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1 else {
+            if parts == 1 { body(0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var task = body
+            let accepted = withUnsafeMutablePointer(to: &task) { pointer in
+                tao_pool_run(Int32(parts), { context, part, _ in
+                    context?.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(part))
+                }, pointer)
+            }
+            if accepted == 0 { for part in 0..<parts { body(part) } }
         }
     }
 }

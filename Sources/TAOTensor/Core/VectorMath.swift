@@ -19,9 +19,9 @@ enum VectorMath {
                 * rawB.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
             i += 16
         }
-        var total = (acc0 + acc1).sum()
-        while i < count { total += a[i] * b[i]; i += 1 }
-        return total
+        var result = total(acc0 + acc1)
+        while i < count { result += a[i] * b[i]; i += 1 }
+        return result
     }
 
     /// The four dot products sum_i a[i] b[i + j spacing] for j = 0...3, sharing each load of `a`
@@ -39,7 +39,7 @@ enum VectorMath {
             acc3 += va * rawB.loadUnaligned(fromByteOffset: i * 4 + 3 * step, as: SIMD16<Float>.self)
             i += 16
         }
-        var sums = (acc0.sum(), acc1.sum(), acc2.sum(), acc3.sum())
+        var sums = (total(acc0), total(acc1), total(acc2), total(acc3))
         while i < count {
             sums.0 += a[i] * b[i]
             sums.1 += a[i] * b[i + spacing]
@@ -61,9 +61,9 @@ enum VectorMath {
             acc1 += raw.loadUnaligned(fromByteOffset: i * 4 + 64, as: SIMD16<Float>.self)
             i += 32
         }
-        var total = (acc0 + acc1).sum()
-        while i < count { total += a[i]; i += 1 }
-        return total
+        var result = total(acc0 + acc1)
+        while i < count { result += a[i]; i += 1 }
+        return result
     }
 
     /// sum_i (a[i] - center)^2 over `count` elements.
@@ -79,8 +79,27 @@ enum VectorMath {
             acc1 += d1 * d1
             i += 32
         }
-        var total = (acc0 + acc1).sum()
-        while i < count { let d = a[i] - center; total += d * d; i += 1 }
-        return total
+        var result = total(acc0 + acc1)
+        while i < count { let d = a[i] - center; result += d * d; i += 1 }
+        return result
+    }
+
+    /// The sum of 16 lanes, by halving in registers (SIMD's own `sum()` and `max()` go lane by lane through
+    /// memory; in the attention softmax that took longer than the exponentials).
+    @inline(__always)
+    static func total(_ v: SIMD16<Float>) -> Float {
+        let eight = v.lowHalf + v.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+
+    /// The largest of 16 lanes, by halving in registers.
+    @inline(__always)
+    static func largest(_ v: SIMD16<Float>) -> Float {
+        let eight = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let four = eight.lowHalf.replacing(with: eight.highHalf, where: eight.highHalf .> eight.lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return Swift.max(two[0], two[1])
     }
 }

@@ -1,3 +1,5 @@
+import CTAOGemm
+
 /// Multi-head self-attention read straight from a fused query/key/value projection: heads are column blocks
 /// of the `[batch, tokens, 3 * hidden]` input, so no split, permute or merge is ever copied. Per batch item
 /// and head: one GEMM for the scores (leading dimension 3 * hidden), a masked row softmax in place, optional
@@ -25,6 +27,9 @@ public func packedSelfAttention(_ qkv: Tensor, heads: Int, lengths: [Int]? = nil
     let square = tokens * tokens
     // The gradient needs every item's probabilities; without a tape one item's worth of scratch is enough.
     let recording = GradMode.isEnabled && qkv.needsGrad
+    if !recording, drop == nil, let kernel = GEMMKernel.inference {
+        return inferenceSelfAttention(input, heads: heads, valid: valid, kernel: kernel)
+    }
     let probabilities = Tensor(uninitialized: recording ? [batch, heads, tokens, tokens] : [tokens, tokens])
     let out = Tensor(uninitialized: [batch, tokens, hidden])
     let dropped = drop.map { _ in TensorStorage(count: square, zeroed: false) }
@@ -87,6 +92,43 @@ public func packedSelfAttention(_ qkv: Tensor, heads: Int, lengths: [Int]? = nil
     }
 }
 
+/// Self-attention without a tape on tao's packed GEMM kernel, the batch items and heads split over the compute
+/// threads on the spinning pool. Per item and head, single-threaded: K (scaled by 1 / sqrt(d)) and V packed as the
+/// kernel's weights, scores for the valid keys only, the masked softmax, and the context written into its column
+/// block. OpenBLAS took these small products one after another, on one thread, with its per-call overhead.
+private func inferenceSelfAttention(_ input: Tensor, heads: Int, valid: [Int], kernel: GEMMKernel) -> Tensor {
+    let (batch, tokens, width) = (input.shape[0], input.shape[1], input.shape[2])
+    let hidden = width / 3, depth = hidden / heads, items = batch * heads
+    let scale = 1 / Float(depth).squareRoot()
+    let out = Tensor(uninitialized: [batch, tokens, hidden])
+    let (source, destination) = (UnsafePointer(input.pointer), out.pointer)
+    let keysCount = tao_gemm_packed_count(kernel.raw, Int32(tokens), Int32(depth))
+    let valuesCount = tao_gemm_packed_count(kernel.raw, Int32(depth), Int32(tokens))
+    // Parts of at least about 0.2 MFLOP (4 tokens^2 depth per item).
+    let itemsPerPart = Swift.max(1, 200_000 / Swift.max(4 * tokens * tokens * depth, 1))
+    let parts = Swift.max(1, Swift.min(BLAS.threadCount, items / itemsPerPart))
+    Parallel.onSpinningPool(parts: parts) { part in
+        let keys = TensorStorage(count: keysCount, zeroed: false), values = TensorStorage(count: valuesCount, zeroed: false)
+        let scores = TensorStorage(count: tokens * tokens, zeroed: false)
+        for item in (items * part / parts)..<(items * (part + 1) / parts) {
+            let (b, h) = item.quotientAndRemainder(dividingBy: heads)
+            let q = source + b * tokens * width + h * depth, k = q + hidden, v = q + 2 * hidden
+            let n = Int32(valid[b])
+            tao_gemm_pack(kernel.raw, k, n, Int32(depth), Int32(width), keys.base)
+            let packedKeys = Int(tao_gemm_packed_count(kernel.raw, n, Int32(depth)))
+            VectorFunctions.map(keys.base, keys.base, count: packedKeys) { $0 * scale }
+            tao_gemm_packed(kernel.raw, Int32(tokens), n, Int32(depth), q, Int32(width), keys.base, nil, scores.base,
+                            Int32(tokens), 0, Int32.max)
+            maskedSoftmaxRows(scores.base, rows: tokens, width: tokens, valid: valid[b])
+            tao_gemm_pack_transposed(kernel.raw, v, Int32(depth), n, Int32(width), values.base)
+            tao_gemm_packed(kernel.raw, Int32(tokens), Int32(depth), n, scores.base, Int32(tokens), values.base, nil,
+                            destination + b * tokens * hidden + h * depth, Int32(hidden), 0, Int32.max)
+        }
+    }
+    withExtendedLifetime(input) {}
+    return out
+}
+
 /// The dropout mask of attention probabilities, recreated from a seed per batch item and head so the
 /// gradient sees the same mask without storing it.
 private struct AttentionDropout {
@@ -102,15 +144,34 @@ private struct AttentionDropout {
     }
 }
 
-/// Softmax in place over the first `valid` entries of each row of `width`; the rest become 0.
+/// Softmax in place over the first `valid` entries of each row of `width`; the rest become 0. Sixteen lanes at a
+/// time, with the tail padded by -infinity (whose exp is 0).
 func maskedSoftmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, valid: Int) {
+    typealias Lanes = SIMD16<Float>
+    let whole = valid - valid % 16
+    var tail = Lanes(repeating: -.infinity)
     for row in 0..<rows {
-        let r = values + row * width
-        var largest = -Float.infinity
-        for j in 0..<valid { largest = Swift.max(largest, r[j]) }
-        VectorFunctions.map(r, r, count: valid) { VectorFunctions.exp($0 - largest) }
-        let inverse = 1 / VectorMath.sum(r, count: valid)
-        for j in 0..<valid { r[j] *= inverse }
+        let r = values + row * width, raw = UnsafeMutableRawPointer(r)
+        for j in whole..<valid { tail[j - whole] = r[j] }
+        var largest = tail
+        for j in stride(from: 0, to: whole, by: 16) {
+            let lanes = raw.loadUnaligned(fromByteOffset: j * 4, as: Lanes.self)
+            largest.replace(with: lanes, where: lanes .> largest)
+        }
+        let shift = Lanes(repeating: VectorMath.largest(largest))
+        var sums = Lanes()
+        for j in stride(from: 0, to: whole, by: 16) {
+            let e = VectorFunctions.exp(raw.loadUnaligned(fromByteOffset: j * 4, as: Lanes.self) - shift)
+            raw.storeBytes(of: e, toByteOffset: j * 4, as: Lanes.self)
+            sums += e
+        }
+        let tailExp = VectorFunctions.exp(tail - shift)
+        let inverse = Lanes(repeating: 1 / VectorMath.total(sums + tailExp))
+        for j in stride(from: 0, to: whole, by: 16) {
+            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: j * 4, as: Lanes.self) * inverse, toByteOffset: j * 4, as: Lanes.self)
+        }
+        let scaledTail = tailExp * inverse
+        for j in whole..<valid { r[j] = scaledTail[j - whole] }
         if valid < width { (r + valid).update(repeating: 0, count: width - valid) }
     }
 }
