@@ -6,6 +6,7 @@
 #include "TAOSpinPool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -44,7 +45,12 @@ static uint64_t next_section(uint64_t seen) {
         uint64_t section = atomic_load_explicit(&pool.section, memory_order_acquire);
         if (section != seen) return section;
         relax();
-        if (polls % 64 == 0 && now_nanoseconds() >= deadline) break;
+        if (polls % 16 == 0) {
+            // Give the core away if another thread wants it (OpenBLAS's workers share these cores): a poller that
+            // never yields made them wait for the scheduler to preempt it.
+            sched_yield();
+            if (now_nanoseconds() >= deadline) break;
+        }
     }
     pthread_mutex_lock(&pool.lock);
     atomic_fetch_add(&pool.sleepers, 1);

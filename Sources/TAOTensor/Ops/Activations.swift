@@ -39,17 +39,23 @@ extension Tensor {
     public func gelu() -> Tensor {
         let input = contiguousValues()
         let out = Tensor(uninitialized: shape)
-        VectorFunctions.map(input.pointer, out.pointer, count: count) { x in
-            0.5 * x * (1 + VectorFunctions.erf(x * 0.70710678))
+        let (source, destination) = (input.pointer, out.pointer)
+        forEachVectorChunk(count) { start, length in
+            VectorFunctions.map(source + start, destination + start, count: length) { x in
+                0.5 * x * (1 + VectorFunctions.erf(x * 0.70710678))
+            }
         }
         return out.recording([self]) { g in
             // d/dx = Phi(x) + x phi(x).
             let gradient = g.contiguousValues()
             let result = Tensor(uninitialized: input.shape)
-            VectorFunctions.zipMap(gradient.pointer, input.pointer, result.pointer, count: result.count) { g, x in
-                let cdf = 0.5 * (1 + VectorFunctions.erf(x * 0.70710678))
-                let pdf = 0.39894228 * VectorFunctions.exp(-0.5 * x * x)
-                return g * (cdf + x * pdf)
+            let (upstream, values, written) = (gradient.pointer, input.pointer, result.pointer)
+            forEachVectorChunk(result.count) { start, length in
+                VectorFunctions.zipMap(upstream + start, values + start, written + start, count: length) { g, x in
+                    let cdf = 0.5 * (1 + VectorFunctions.erf(x * 0.70710678))
+                    let pdf = 0.39894228 * VectorFunctions.exp(-0.5 * x * x)
+                    return g * (cdf + x * pdf)
+                }
             }
             withExtendedLifetime(gradient) {}
             return [result]
@@ -88,5 +94,15 @@ extension Tensor {
             for i in 0..<result.count { r[i] = s[i] > minimum && s[i] < maximum ? gp[i] : 0 }
             return [result]
         }
+    }
+}
+
+/// Splits `0..<count` elements over the compute threads in chunks of whole 16-lane vectors (at least 64k
+/// elements each, about 50 microseconds of GELU), calling `body(start, length)` per chunk.
+func forEachVectorChunk(_ count: Int, _ body: (Int, Int) -> Void) {
+    let vectors = (count + 15) / 16
+    Parallel.forEachChunk(vectors, minimumChunk: 4096) { range in
+        let start = range.lowerBound * 16, end = Swift.min(range.upperBound * 16, count)
+        if start < end { body(start, end - start) }
     }
 }

@@ -28,7 +28,9 @@ func binaryMap<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _: K.Type) -> Tensor {
     let o = out.pointer
     if a.shape == shape && b.shape == shape && a.isContiguous && b.isContiguous {
         let pa = a.pointer, pb = b.pointer
-        for i in 0..<out.count { o[i] = K.apply(pa[i], pb[i]) }
+        Parallel.forEachChunk(out.count, minimumChunk: 65536) { range in
+            for i in range { o[i] = K.apply(pa[i], pb[i]) }
+        }
         return out
     }
     let sa = broadcastStrides(a, to: shape), sb = broadcastStrides(b, to: shape)

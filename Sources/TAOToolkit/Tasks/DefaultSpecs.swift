@@ -189,7 +189,10 @@ public enum DefaultSpecs {
                         "Storage of the weights: float16 halves the file; int8 (matrices, a scale per row) quarters it. They load as float32."),
             ])
         case .datasetConvert:
-            return CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])
+            let convert = CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])
+            guard task == .punctuationAndCapitalization else { return convert }
+            return convert.replacing(.int("max_words", 64,
+                "The most words in one example: paragraphs are cut after the last sentence end that keeps a piece under it."))
         case .createTokenizer, .downloadSpecs:
             return SpecSection([])
         }

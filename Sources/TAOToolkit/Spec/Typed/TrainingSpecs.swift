@@ -65,6 +65,8 @@ public struct DatasetConvertSpec: Codable, Equatable, Sendable {
     public var targetDataDir: String
     /// Rate in Hz of converted audio (speech tasks only).
     public var sampleRate: Int?
+    /// The most words in one punctuation_and_capitalization example.
+    public var maxWords: Int?
 }
 
 /// `infer`'s spec for text tasks and n-gram scoring: sentences given inline or in a file.

@@ -285,8 +285,11 @@ enum TextTask {
             summary = try CoNLLConverter.toTokenClassification(files: try splitFiles(source, extensions: nil), target: target)
         case (.punctuationAndCapitalization, "text"):
             let files = try splitFiles(source, extensions: ["txt"])
+            var options = PunctuationTextConverter.Options()
+            if let maxWords = spec.maxWords { options.maxWords = maxWords }
             summary = try PunctuationTextConverter.toPunctuationCapitalization(
-                train: files.filter { $0.split == "train" }.map(\.file), test: files.filter { $0.split == "test" }.map(\.file), target: target)
+                train: files.filter { $0.split == "train" }.map(\.file), test: files.filter { $0.split == "test" }.map(\.file),
+                target: target, options: options)
         default:
             throw SpecError.invalid(path: "dataset_name", reason: "'\(spec.datasetName)' cannot be converted for \(task.rawValue)")
         }
