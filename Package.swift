@@ -78,7 +78,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tao",
-            dependencies: ["TAOServer", "TAOToolkit", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TAOServer", "TAOToolkit", "TAOTensor", "TAOAudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "tao-bench", dependencies: ["TAOToolkit", "TAOSpeech", "TAONLP", "TAOTensor", "TAOAudio", "TAOServer"]),
 

@@ -1,5 +1,6 @@
 // tao-bench: release-build benchmarks. `tao-bench <area> [options]` prints one JSON object per line.
 import Foundation
+import TAOTensor
 
 /// The benchmark areas, each implemented in its own file.
 let areas: [String: ([String]) throws -> Void] = [
@@ -11,6 +12,7 @@ let areas: [String: ([String]) throws -> Void] = [
     "serve": ServeBench.run,
 ]
 
+AllocatorTuning.keepLargeBuffers()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let requested = arguments.first ?? "all"
 let selected = requested == "all" ? areas.keys.sorted() : [requested]

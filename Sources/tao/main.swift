@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TAOTensor
 import TAOToolkit
 
 /// The root of the command tree.
@@ -48,6 +49,7 @@ func fail(_ error: Error, verbose: Bool) -> Never {
     exit(ExitStatus.code(for: error))
 }
 
+AllocatorTuning.keepLargeBuffers()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let verbose = arguments.contains("--verbose")
 do {

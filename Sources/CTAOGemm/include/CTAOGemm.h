@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "TAOAllocator.h"
 #include "TAOSpinPool.h"
 
 #ifdef __cplusplus
