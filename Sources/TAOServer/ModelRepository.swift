@@ -20,15 +20,17 @@ public protocol ModelLoader: Sendable {
     func load(_ url: URL, name: String, key: String?) throws -> (any ServedModel)?
 }
 
-/// The models of a folder: every `.tao` in it, speech models with the n-gram LM named after them
-/// (`NAME_lm.tao` or `NAME-lm.tao` beside `NAME.tao`).
+/// The models of a folder: every `.tao` in it and in its subfolders one level down (so `tao serve --models models`
+/// serves every model shipped in this repository), speech models with the n-gram LM named after them
+/// (`NAME_lm.tao` or `NAME-lm.tao`).
 public final class ModelRepository: Sendable {
     public let directory: URL
     /// Every model, by name order.
     public let models: [any ServedModel]
 
-    /// Loads every `.tao` in `directory` (not recursive) with the first loader that accepts it. A file no loader
-    /// accepts is skipped with a warning; a file that fails to load fails the whole repository (fix or move it).
+    /// Loads every `.tao` in `directory` and its immediate subfolders with the first loader that accepts it. A file
+    /// no loader accepts is skipped with a warning; a file that fails to load, or two files of one name, fail the
+    /// whole repository (fix or move them).
     public init(directory: URL, key: String? = nil, loaders: [any ModelLoader] = ModelRepository.defaultLoaders,
                 logger: Logger = Logger(label: "tao.serve")) throws {
         self.directory = directory
@@ -36,12 +38,9 @@ public final class ModelRepository: Sendable {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ServerError.repository(path: directory.path, reason: "not a folder (give --models the folder that holds the .tao files)")
         }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-            .filter { $0.hasSuffix(".tao") }.sorted()
         var loaded: [any ServedModel] = []
-        for file in files {
-            let url = directory.appendingPathComponent(file)
-            let name = String(file.dropLast(4))
+        for url in try Self.modelFiles(in: directory) {
+            let name = String(url.lastPathComponent.dropLast(4))
             var model: (any ServedModel)?
             for loader in loaders where model == nil {
                 do {
@@ -62,6 +61,29 @@ public final class ModelRepository: Sendable {
         self.directory = directory
         self.models = models.sorted { $0.name < $1.name }
         Self.attachLanguageModels(self.models)
+    }
+
+    /// The `.tao` files of `directory` and of its immediate subfolders, by name; two of one name are an error.
+    private static func modelFiles(in directory: URL) throws -> [URL] {
+        let manager = FileManager.default
+        func taoFiles(_ folder: URL) -> [URL] {
+            ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasSuffix(".tao") }.map { folder.appendingPathComponent($0) }
+        }
+        var files = taoFiles(directory)
+        for entry in ((try? manager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !entry.hasPrefix(".") {
+            var isFolder: ObjCBool = false
+            let folder = directory.appendingPathComponent(entry)
+            if manager.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue { files += taoFiles(folder) }
+        }
+        var byName: [String: URL] = [:]
+        for file in files {
+            if let other = byName[file.lastPathComponent] {
+                throw ServerError.repository(path: file.path, reason: "a second model named '\(file.lastPathComponent)' (the other is \(other.path)); rename one")
+            }
+            byName[file.lastPathComponent] = file
+        }
+        return files.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
     private static func attachLanguageModels(_ loaded: [any ServedModel]) {

@@ -16,7 +16,7 @@ struct ServeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Folder of .tao models: speech models (NAME_lm.tao is NAME's language model) and text-task models.")
+    @Option(help: "Folder of .tao models, and its subfolders one level down: speech models (NAME_lm.tao is NAME's language model) and text-task models.")
     var models: String
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"

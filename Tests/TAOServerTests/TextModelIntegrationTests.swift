@@ -70,3 +70,35 @@ struct TextModelIntegrationTests {
         }
     }
 }
+
+@Suite("the model folder and its subfolders")
+struct ModelFolderTests {
+    @Test("a model in a subfolder is served (as in the repository's models/ folder), one two levels down is not")
+    func subfolderModels() throws {
+        let source = try tinyIntentModelFolder()
+        defer { try? FileManager.default.removeItem(at: source) }
+        let root = source.appendingPathComponent("root")
+        let sub = root.appendingPathComponent("atis_model"), deeper = sub.appendingPathComponent("old")
+        try FileManager.default.createDirectory(at: deeper, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: source.appendingPathComponent("atis.tao"), to: sub.appendingPathComponent("atis.tao"))
+        try FileManager.default.copyItem(at: source.appendingPathComponent("atis.tao"), to: deeper.appendingPathComponent("older.tao"))
+        let repository = try ModelRepository(directory: root)
+        #expect(repository.models.map(\.name) == ["atis"])
+        #expect(repository.textModel(for: .analyzeIntent)?.name == "atis")
+    }
+
+    @Test("two models of one name in different subfolders are an error naming both")
+    func duplicateNames() throws {
+        let folder = try tinyIntentModelFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sub = folder.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("atis.tao"), to: sub.appendingPathComponent("atis.tao"))
+        #expect {
+            try ModelRepository(directory: folder)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("second model named 'atis.tao'") && message.contains(sub.path)
+        }
+    }
+}
