@@ -63,7 +63,7 @@ public enum BertCheckpoint {
 
 extension Tensor {
     /// Overwrites this (contiguous) tensor's values with `source`'s, which has the same shape; no gradient.
-    func assign(_ source: Tensor) {
+    public func assign(_ source: Tensor) {
         precondition(source.shape == shape && isContiguous, "assign: \(source.shape) into \(shape)")
         let values = source.contiguous()
         pointer.update(from: values.pointer, count: count)

@@ -21,7 +21,7 @@ private func metrics(_ folder: URL) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as? [String: Any])
 }
 
-@Test("intent_slot_classification: dataset_convert from ATIS, train overfits a few sentences, evaluate, infer, export with -k and float16")
+@Test("intent_slot_classification: dataset_convert from ATIS, train overfits a few sentences, evaluate, infer, export with -k, float16 and a cut vocabulary")
 func intentSlotEndToEnd() throws {
     let folder = TAOProcess.temporaryDirectory("intent"), home = TAOProcess.temporaryDirectory("home")
     defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
@@ -79,6 +79,26 @@ func intentSlotEndToEnd() throws {
 
     let wrongTask = try run(["text_classification", "infer", "-r", folder.appendingPathComponent("i3").path, "-m", model])
     #expect(wrongTask.status == 1 && wrongTask.stderr.contains("intent_slot_classification model, not a text_classification one"))
+
+    // vocabulary_size keeps the first tokens: cutting the last word ("what") leaves every other sentence's output as it was.
+    let full = try #require(try tarMember("vocab.txt", of: URL(fileURLWithPath: model)).map { String(decoding: $0, as: UTF8.self) })
+    let tokens = full.split(separator: "\n").map(String.init)
+    let cutAt = try #require(tokens.firstIndex(of: "what"))
+    let cut = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("cut").path, "-m", model,
+                       "vocabulary_size=\(cutAt)"])
+    #expect(cut.status == 0 && cut.stdout.contains("vocabulary cut from \(tokens.count) to \(tokens.count - 1)"), "\(cut.stdout)\(cut.stderr)")
+    let smaller = folder.appendingPathComponent("cut/exported-model.tao")
+    let cutTokens = try #require(try tarMember("vocab.txt", of: smaller).map { String(decoding: $0, as: UTF8.self) }).split(separator: "\n")
+    #expect(cutTokens.map(String.init) == tokens.filter { $0 != "what" })
+    let query = "input_batch=[show flights from boston to denver, list flights to dallas, what is the fare to boston]"
+    let before = try run(["intent_slot_classification", "infer", "-r", folder.appendingPathComponent("i4").path, "-m", model, query])
+    let after = try run(["intent_slot_classification", "infer", "-r", folder.appendingPathComponent("i5").path, "-m", smaller.path, query])
+    let printedLines = { (result: TAOProcess.Result) in result.stdout.split(separator: "\n").filter { $0.contains("\t") } }
+    #expect(before.status == 0 && after.status == 0 && printedLines(after).count == 3, "\(after.stderr)")
+    #expect(Array(printedLines(before).prefix(2)) == Array(printedLines(after).prefix(2)))
+    let negative = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("cut2").path, "-m", model,
+                            "vocabulary_size=-3"])
+    #expect(negative.status != 0 && negative.stderr.contains("vocabulary_size"), "\(negative.stderr)")
 }
 
 @Test("token_classification and text_classification train, overfit and evaluate; a bad data line is named with file and line")

@@ -187,6 +187,9 @@ public enum DefaultSpecs {
             return SpecSection(export.fields + [
                 .choice("weights_dtype", WeightStorage.allCases.map(\.rawValue), "float32",
                         "Storage of the weights: float16 halves the file; int8 (matrices, a scale per row) quarters it. They load as float32."),
+                .int("vocabulary_size", 0,
+                     "Keep only the first N WordPiece tokens (BERT vocabularies list them from most to least frequent), plus the special "
+                     + "tokens and every single character, for a smaller file; rarer words then split into smaller pieces. 0 keeps all."),
             ])
         case .datasetConvert:
             let convert = CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])

@@ -54,8 +54,10 @@ public struct ExportSpec: Codable, Equatable, Sendable {
     public var exportTo: String
     /// Speech models: an n-gram LM to carry inside the export.
     public var lmPath: String?
-    /// Text models: `float32` or `float16` weights.
+    /// Text models: `float32`, `float16` or `int8` weights.
     public var weightsDtype: String?
+    /// Text models: keep the first this many WordPiece tokens (0: all).
+    public var vocabularySize: Int?
 }
 
 /// `dataset_convert`'s spec for tasks with named dataset layouts.

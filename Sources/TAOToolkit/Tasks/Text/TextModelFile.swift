@@ -60,6 +60,26 @@ struct TextModelFile {
         }
     }
 
+    /// The same model with its WordPiece vocabulary cut to the first `count` tokens (BERT vocabularies list them from
+    /// most to least frequent), plus the special tokens and every single character with its `##` form, so that a word
+    /// losing its piece splits into smaller ones instead of becoming `[UNK]`. Heads and the rest of the encoder are
+    /// copied; only the word embedding rows of dropped tokens go.
+    func keepingFirstTokens(_ count: Int) throws -> (model: any TextTaskModel, tokenizer: BertTokenizer) {
+        let pretrained = PretrainedBert(model: model.bertModel, tokenizer: tokenizer)
+        let smaller = try pretrained.keepingTokens(Set(0..<min(max(count, 0), tokenizer.vocabulary.count)))
+        let cut = try TextTaskModels.make(task, encoder: smaller.model, labels: labels, settings: settings, seed: 0)
+        let old = Dictionary(uniqueKeysWithValues: model.stateTensors())
+        let encoderTensors = Set(smaller.model.stateTensors().map { ObjectIdentifier($0.1) })
+        for (name, tensor) in cut.stateTensors() where !encoderTensors.contains(ObjectIdentifier(tensor)) {
+            guard let source = old[name], source.shape == tensor.shape else {
+                throw TaskError.badCheckpoint(path: url.path, reason: "tensor \(name) does not carry over to the smaller vocabulary")
+            }
+            tensor.assign(source)
+        }
+        cut.setTraining(false)
+        return (cut, smaller.tokenizer)
+    }
+
     /// Opens a text model written by `save`; `expected` (the task being run), when given, must match the archive's task.
     static func load(_ url: URL, key: String?, expected: TaskName?) throws -> TextModelFile {
         let archive = try ModelArchive.read(from: url, key: key)

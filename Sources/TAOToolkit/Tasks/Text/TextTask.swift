@@ -265,7 +265,14 @@ enum TextTask {
         let file = try TextModelFile.load(url, key: key, expected: task)
         let output = recorder.resultsFile(spec.exportTo)
         let storage = WeightStorage(rawValue: spec.weightsDtype ?? "float32") ?? .float32
-        try TextModelFile.save(file.model, task: task, tokenizer: file.tokenizer, labels: file.labels, settings: file.settings,
+        var (model, tokenizer) = (file.model, file.tokenizer)
+        let size = spec.vocabularySize ?? 0
+        guard size >= 0 else { throw SpecError.invalid(path: "vocabulary_size", reason: "must be 0 (keep all) or more, got \(size)") }
+        if size > 0 && size < tokenizer.vocabulary.count {
+            (model, tokenizer) = try file.keepingFirstTokens(size)
+            recorder.log("vocabulary cut from \(file.tokenizer.vocabulary.count) to \(tokenizer.vocabulary.count) WordPiece tokens", echo: true)
+        }
+        try TextModelFile.save(model, task: task, tokenizer: tokenizer, labels: file.labels, settings: file.settings,
                                trainingSpec: file.trainingSpec, to: output, key: key, storage: storage)
         try recorder.recordArtifact(output, kind: "export")
         return "exported to \(output.path)" + (storage == .float32 ? "" : " with \(storage.rawValue) weights") + (key == nil ? "" : " (encrypted)")
