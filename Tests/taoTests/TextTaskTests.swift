@@ -96,6 +96,10 @@ func intentSlotEndToEnd() throws {
     let printedLines = { (result: TAOProcess.Result) in result.stdout.split(separator: "\n").filter { $0.contains("\t") } }
     #expect(before.status == 0 && after.status == 0 && printedLines(after).count == 3, "\(after.stderr)")
     #expect(Array(printedLines(before).prefix(2)) == Array(printedLines(after).prefix(2)))
+    // With data_dir the training text's pieces stay, whatever their rank.
+    let keeping = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("cut3").path, "-m", model,
+                           "vocabulary_size=\(cutAt)", "data_dir=\(data.path)"])
+    #expect(keeping.status == 0 && keeping.stdout.contains("vocabulary cut from \(tokens.count) to \(tokens.count) "), "\(keeping.stdout)\(keeping.stderr)")
     let negative = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("cut2").path, "-m", model,
                             "vocabulary_size=-3"])
     #expect(negative.status != 0 && negative.stderr.contains("vocabulary_size"), "\(negative.stderr)")

@@ -190,6 +190,8 @@ public enum DefaultSpecs {
                 .int("vocabulary_size", 0,
                      "Keep only the first N WordPiece tokens (BERT vocabularies list them from most to least frequent), plus the special "
                      + "tokens and every single character, for a smaller file; rarer words then split into smaller pieces. 0 keeps all."),
+                .string("data_dir", nil, "With vocabulary_size: a data folder (as training read it) whose training text's pieces are kept too.",
+                        nullable: true),
             ])
         case .datasetConvert:
             let convert = CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])

@@ -58,6 +58,8 @@ public struct ExportSpec: Codable, Equatable, Sendable {
     public var weightsDtype: String?
     /// Text models: keep the first this many WordPiece tokens (0: all).
     public var vocabularySize: Int?
+    /// Text models, with `vocabularySize`: a data folder whose training text's pieces are kept too.
+    public var dataDir: String?
 }
 
 /// `dataset_convert`'s spec for tasks with named dataset layouts.

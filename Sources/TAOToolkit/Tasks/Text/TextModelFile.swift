@@ -60,13 +60,11 @@ struct TextModelFile {
         }
     }
 
-    /// The same model with its WordPiece vocabulary cut to the first `count` tokens (BERT vocabularies list them from
-    /// most to least frequent), plus the special tokens and every single character with its `##` form, so that a word
-    /// losing its piece splits into smaller ones instead of becoming `[UNK]`. Heads and the rest of the encoder are
-    /// copied; only the word embedding rows of dropped tokens go.
-    func keepingFirstTokens(_ count: Int) throws -> (model: any TextTaskModel, tokenizer: BertTokenizer) {
-        let pretrained = PretrainedBert(model: model.bertModel, tokenizer: tokenizer)
-        let smaller = try pretrained.keepingTokens(Set(0..<min(max(count, 0), tokenizer.vocabulary.count)))
+    /// The same model with its WordPiece vocabulary cut to the tokens `ids`, plus the special tokens and every single
+    /// character with its `##` form, so that a word losing its piece splits into smaller ones instead of becoming
+    /// `[UNK]`. Heads and the rest of the encoder are copied; only the word embedding rows of dropped tokens go.
+    func keepingTokens(_ ids: Set<Int>) throws -> (model: any TextTaskModel, tokenizer: BertTokenizer) {
+        let smaller = try PretrainedBert(model: model.bertModel, tokenizer: tokenizer).keepingTokens(ids)
         let cut = try TextTaskModels.make(task, encoder: smaller.model, labels: labels, settings: settings, seed: 0)
         let old = Dictionary(uniqueKeysWithValues: model.stateTensors())
         let encoderTensors = Set(smaller.model.stateTensors().map { ObjectIdentifier($0.1) })

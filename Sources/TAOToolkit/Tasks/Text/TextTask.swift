@@ -23,9 +23,7 @@ enum TextTask {
             pretrained = try pretrained.keepingLayers(layers)
         }
         if settings.languageModel.trimVocabulary {
-            let encoder = try TextEncoder(tokenizer: pretrained.tokenizer, maxSequenceLength: Int.max / 4)
-            let used = Set(training.texts.flatMap { encoder.wordPieceIDs($0.words).flatMap { $0 } })
-            pretrained = try pretrained.keepingTokens(used)
+            pretrained = try pretrained.keepingTokens(try pieceIDs(of: training, tokenizer: pretrained.tokenizer))
         }
         recorder.log("encoder: \(pretrained.config.numHiddenLayers) layers, hidden \(pretrained.config.hiddenSize), "
                      + "\(pretrained.tokenizer.vocabulary.count) WordPiece tokens", echo: true)
@@ -269,7 +267,13 @@ enum TextTask {
         let size = spec.vocabularySize ?? 0
         guard size >= 0 else { throw SpecError.invalid(path: "vocabulary_size", reason: "must be 0 (keep all) or more, got \(size)") }
         if size > 0 && size < tokenizer.vocabulary.count {
-            (model, tokenizer) = try file.keepingFirstTokens(size)
+            var kept = Set(0..<size)
+            if let dataDir = spec.dataDir {
+                let training = try TextDataFiles.read(task, dataDir: dataDir, dataset: try datasetSpec(task, file.trainingSpec, at: "training_ds"),
+                                                      settings: file.settings, labels: file.labels)
+                kept.formUnion(try pieceIDs(of: training, tokenizer: tokenizer))
+            }
+            (model, tokenizer) = try file.keepingTokens(kept)
             recorder.log("vocabulary cut from \(file.tokenizer.vocabulary.count) to \(tokenizer.vocabulary.count) WordPiece tokens", echo: true)
         }
         try TextModelFile.save(model, task: task, tokenizer: tokenizer, labels: file.labels, settings: file.settings,
@@ -339,6 +343,12 @@ enum TextTask {
                                           settings: settings, labels: training.labels)
         }
         return (training, validation)
+    }
+
+    /// The WordPiece ids the words of `data` are cut into.
+    private static func pieceIDs(of data: TextDataset, tokenizer: BertTokenizer) throws -> Set<Int> {
+        let encoder = try TextEncoder(tokenizer: tokenizer, maxSequenceLength: Int.max / 4)
+        return Set(data.texts.flatMap { encoder.wordPieceIDs($0.words).flatMap { $0 } })
     }
 
     private static func datasetSpec(_ task: TaskName, _ resolved: ResolvedSpec, at path: String) throws -> any TextDatasetSpec {
