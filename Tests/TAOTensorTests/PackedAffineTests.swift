@@ -59,6 +59,15 @@ func kernelsAvailable() {
     #expect(GEMMKernel.best.isSupported)
 }
 
+@Test("TAO_INFERENCE_GEMM picks OpenBLAS or a kernel this CPU runs; anything else keeps the default")
+func inferenceKernelOverride() {
+    #expect(GEMMKernel.inferenceKernel(named: "blas") == nil)
+    #expect(GEMMKernel.inferenceKernel(named: "avx2") == (GEMMKernel.avx2.isSupported ? .avx2 : nil))
+    #expect(GEMMKernel.inferenceKernel(named: "avx512") == (GEMMKernel.avx512.isSupported ? .avx512 : nil))
+    #expect(GEMMKernel.inferenceKernel(named: nil) == GEMMKernel.inferenceKernel(named: "anything else"))
+    #expect(GEMMKernel.inferenceKernel(named: nil).map(\.isSupported) ?? true)
+}
+
 @Test("splitting the panels over 2 threads gives the same bits as 1 thread", arguments: GEMMKernel.allCases.filter(\.isSupported))
 func packedGEMMThreadsAgree(kernel: GEMMKernel) {
     var rng = RandomGenerator(seed: 12)

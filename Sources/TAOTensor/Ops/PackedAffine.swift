@@ -1,4 +1,5 @@
 import CTAOGemm
+import Foundation
 
 /// An inference-only affine map y = x W^T + b whose weight is packed once into the panel layout of tao's GEMM
 /// micro-kernel (Sources/CTAOGemm). OpenBLAS repacks the weight on every call; for a short sentence through
@@ -19,9 +20,22 @@ public enum GEMMKernel: Sendable, CaseIterable {
     /// The fastest kernel this CPU runs.
     public static let best: GEMMKernel = allCases.last { $0.isSupported } ?? .scalar
 
-    /// The kernel inference layers use, or nil to keep OpenBLAS: only AVX-512 measured faster than OpenBLAS (at
-    /// 32 rows, 0.6-0.76x its time); the AVX2 kernel took 1.0-1.5x, so it serves tests and explicit use only.
-    public static let inference: GEMMKernel? = GEMMKernel.avx512.isSupported ? .avx512 : nil
+    /// The kernel inference layers use, or nil to keep OpenBLAS: the widest this CPU runs. Each beats OpenBLAS
+    /// built for the same instructions: AVX-512 took 0.6-0.76x its time at 32 rows (Xeon, OpenBLAS's SkylakeX
+    /// kernels); on an AVX2-only CPU (Zen 3, OpenBLAS's Haswell kernels) MiniLM batch 1 x 32 took 0.70-0.75x
+    /// OpenBLAS's time at 1 thread and 0.6-0.7x at 2. (Beside AVX-512 OpenBLAS, the AVX2 kernel took 1.0-1.5x.)
+    /// `TAO_INFERENCE_GEMM=blas|avx2|avx512` overrides the choice (a kernel this CPU lacks means OpenBLAS).
+    public static let inference: GEMMKernel? = inferenceKernel(named: getenv("TAO_INFERENCE_GEMM").map { String(cString: $0) })
+
+    /// The inference kernel for a `TAO_INFERENCE_GEMM` value (nil: the default choice).
+    static func inferenceKernel(named name: String?) -> GEMMKernel? {
+        switch name {
+        case "blas": nil
+        case "avx2": GEMMKernel.avx2.isSupported ? .avx2 : nil
+        case "avx512": GEMMKernel.avx512.isSupported ? .avx512 : nil
+        default: GEMMKernel.avx512.isSupported ? .avx512 : GEMMKernel.avx2.isSupported ? .avx2 : nil
+        }
+    }
 
     var raw: tao_gemm_kernel {
         switch self {

@@ -64,6 +64,10 @@ struct TextModelFile {
     /// character with its `##` form, so that a word losing its piece splits into smaller ones instead of becoming
     /// `[UNK]`. Heads and the rest of the encoder are copied; only the word embedding rows of dropped tokens go.
     func keepingTokens(_ ids: Set<Int>) throws -> (model: any TextTaskModel, tokenizer: BertTokenizer) {
+        guard tokenizer.vocabulary.count <= model.bertModel.config.vocabSize else {
+            throw TaskError.badCheckpoint(path: url.path, reason: "\(Self.vocabularyMember) has \(tokenizer.vocabulary.count) tokens for "
+                                          + "\(model.bertModel.config.vocabSize) embeddings")
+        }
         let smaller = try PretrainedBert(model: model.bertModel, tokenizer: tokenizer).keepingTokens(ids)
         let cut = try TextTaskModels.make(task, encoder: smaller.model, labels: labels, settings: settings, seed: 0)
         let old = Dictionary(uniqueKeysWithValues: model.stateTensors())
