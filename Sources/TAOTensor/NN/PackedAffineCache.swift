@@ -10,12 +10,12 @@ public final class PackedAffineCache: @unchecked Sendable {
     public init() {}
 
     /// x W^T + b through the packed kernel (W the `weights` stacked, b the `biases`), or nil where it does not
-    /// apply: a gradient would be recorded, x has more than `packedAffineRowLimit` rows (OpenBLAS's own blocking
-    /// is as fast there), or the CPU has no kernel faster than OpenBLAS (`GEMMKernel.inference`).
+    /// apply: a gradient would be recorded, x has more than the kernel's `packedRowLimit` rows (OpenBLAS's own
+    /// blocking is as fast there), or the CPU has no kernel faster than OpenBLAS (`GEMMKernel.inference`).
     public func callAsFunction(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor? {
         let rows = x.count / Swift.max(x.shape.last ?? 1, 1)
         let recording = GradMode.isEnabled && ([x] + weights + biases).contains { $0.needsGrad }
-        guard !recording, rows <= packedAffineRowLimit, let kernel = GEMMKernel.inference else { return nil }
+        guard !recording, let kernel = GEMMKernel.inference, rows <= kernel.packedRowLimit else { return nil }
         return packed(weights: weights, biases: biases, kernel: kernel)(x)
     }
 

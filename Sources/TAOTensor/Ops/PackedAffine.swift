@@ -46,9 +46,13 @@ public enum GEMMKernel: Sendable, CaseIterable {
     }
 }
 
-/// Rows up to which the packed kernel is used. Measured one GEMM at a time on MiniLM's shapes (AVX-512, 1 thread,
-/// busy machine): 0.42-0.53x OpenBLAS's time at 32 rows, 0.97x at 128, 0.87-1.06x at 4096, so BLAS keeps the rest.
-public let packedAffineRowLimit = 128
+extension GEMMKernel {
+    /// Rows up to which inference layers use this kernel; OpenBLAS takes larger inputs. AVX-512 (Xeon, one GEMM
+    /// at a time on MiniLM's shapes, 1 thread, busy machine): 0.42-0.53x OpenBLAS's time at 32 rows, 0.97x at 128,
+    /// 0.87-1.06x at 4096, so BLAS keeps the rest. AVX2 (Zen 3, against OpenBLAS's Haswell kernels): MiniLM batch
+    /// 32 x 128 (4096 rows) took 0.94-0.96x the time at 1 thread and 0.76-0.96x at 2 with every GEMM on the kernel.
+    public var packedRowLimit: Int { self == .avx2 ? Int.max : 128 }
+}
 
 /// The weights `[outFeatures, inFeatures]` and bias of an affine map packed for one GEMM kernel.
 public final class PackedAffine: @unchecked Sendable {
