@@ -22,8 +22,8 @@ public enum GEMMKernel: Sendable, CaseIterable {
 
     /// The kernel inference layers use, or nil to keep OpenBLAS: the widest this CPU runs. Each beats OpenBLAS
     /// built for the same instructions: AVX-512 took 0.6-0.76x its time at 32 rows (Xeon, OpenBLAS's SkylakeX
-    /// kernels); on an AVX2-only CPU (Zen 3, OpenBLAS's Haswell kernels) MiniLM batch 1 x 32 took 0.70-0.75x
-    /// OpenBLAS's time at 1 thread and 0.6-0.7x at 2. (Beside AVX-512 OpenBLAS, the AVX2 kernel took 1.0-1.5x.)
+    /// kernels); on an AVX2-only CPU (Zen 3, OpenBLAS's Haswell kernels) MiniLM batch 1 x 32 took 0.69-0.73x
+    /// OpenBLAS's time at 1 thread and 0.48-0.68x at 2. (Beside AVX-512 OpenBLAS, the AVX2 kernel took 1.0-1.5x.)
     /// `TAO_INFERENCE_GEMM=blas|avx2|avx512` overrides the choice (a kernel this CPU lacks means OpenBLAS).
     public static let inference: GEMMKernel? = inferenceKernel(named: getenv("TAO_INFERENCE_GEMM").map { String(cString: $0) })
 
