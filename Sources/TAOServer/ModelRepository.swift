@@ -66,15 +66,17 @@ public final class ModelRepository: Sendable {
     /// The `.tao` files of `directory` and of its immediate subfolders, by name; two of one name are an error.
     private static func modelFiles(in directory: URL) throws -> [URL] {
         let manager = FileManager.default
-        func taoFiles(_ folder: URL) -> [URL] {
-            ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? [])
-                .filter { $0.hasSuffix(".tao") }.map { folder.appendingPathComponent($0) }
+        func entries(_ folder: URL) -> [URL] {
+            ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.map { folder.appendingPathComponent($0) }
         }
-        var files = taoFiles(directory)
-        for entry in ((try? manager.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !entry.hasPrefix(".") {
+        var files: [URL] = []
+        for entry in entries(directory) {
             var isFolder: ObjCBool = false
-            let folder = directory.appendingPathComponent(entry)
-            if manager.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue { files += taoFiles(folder) }
+            if entry.pathExtension == "tao" {
+                files.append(entry)
+            } else if manager.fileExists(atPath: entry.path, isDirectory: &isFolder), isFolder.boolValue {
+                files += entries(entry).filter { $0.pathExtension == "tao" }
+            }
         }
         var byName: [String: URL] = [:]
         for file in files {

@@ -103,6 +103,10 @@ func intentSlotEndToEnd() throws {
     let negative = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("cut2").path, "-m", model,
                             "vocabulary_size=-3"])
     #expect(negative.status != 0 && negative.stderr.contains("vocabulary_size"), "\(negative.stderr)")
+    let dataAlone = try run(["intent_slot_classification", "export", "-r", folder.appendingPathComponent("cut4").path, "-m", model,
+                             "data_dir=\(data.path)"])
+    #expect(dataAlone.status != 0 && dataAlone.stderr.contains("data_dir") && dataAlone.stderr.contains("set vocabulary_size=N too"),
+            "\(dataAlone.stderr)")
 }
 
 @Test("token_classification and text_classification train, overfit and evaluate; a bad data line is named with file and line")

@@ -64,10 +64,6 @@ struct TextModelFile {
     /// character with its `##` form, so that a word losing its piece splits into smaller ones instead of becoming
     /// `[UNK]`. Heads and the rest of the encoder are copied; only the word embedding rows of dropped tokens go.
     func keepingTokens(_ ids: Set<Int>) throws -> (model: any TextTaskModel, tokenizer: BertTokenizer) {
-        guard tokenizer.vocabulary.count <= model.bertModel.config.vocabSize else {
-            throw TaskError.badCheckpoint(path: url.path, reason: "\(Self.vocabularyMember) has \(tokenizer.vocabulary.count) tokens for "
-                                          + "\(model.bertModel.config.vocabSize) embeddings")
-        }
         let smaller = try PretrainedBert(model: model.bertModel, tokenizer: tokenizer).keepingTokens(ids)
         let cut = try TextTaskModels.make(task, encoder: smaller.model, labels: labels, settings: settings, seed: 0)
         let old = Dictionary(uniqueKeysWithValues: model.stateTensors())
@@ -103,6 +99,10 @@ struct TextModelFile {
         let tokens = vocabulary.split(separator: "\n", omittingEmptySubsequences: false).dropLast(vocabulary.hasSuffix("\n") ? 1 : 0)
         let tokenizer = try BertTokenizer(vocabulary: Vocabulary(tokens: tokens.map(String.init), source: name + "!" + vocabularyMember),
                                           lowercase: description.lowercase)
+        guard tokenizer.vocabulary.count <= bertConfig.vocabSize else {
+            throw TaskError.badCheckpoint(path: name, reason: "\(vocabularyMember) has \(tokenizer.vocabulary.count) tokens for the "
+                                          + "\(bertConfig.vocabSize) embeddings of \(bertConfigMember); re-export the model")
+        }
         var rng = RandomGenerator(seed: 0)
         let encoder = BertModel(config: bertConfig, pooler: description.pooler, rng: &rng)
         let model = try TextTaskModels.make(task, encoder: encoder, labels: description.labels, settings: settings, seed: 0)

@@ -266,6 +266,10 @@ enum TextTask {
         var (model, tokenizer) = (file.model, file.tokenizer)
         let size = spec.vocabularySize ?? 0
         guard size >= 0 else { throw SpecError.invalid(path: "vocabulary_size", reason: "must be 0 (keep all) or more, got \(size)") }
+        guard size > 0 || spec.dataDir == nil else {
+            throw SpecError.invalid(path: "data_dir", reason: "is read only to keep its pieces when vocabulary_size cuts the vocabulary; "
+                                    + "set vocabulary_size=N too, or drop data_dir")
+        }
         if size > 0 && size < tokenizer.vocabulary.count {
             var kept = Set(0..<size)
             if let dataDir = spec.dataDir {
