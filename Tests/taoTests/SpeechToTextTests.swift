@@ -122,6 +122,23 @@ func speechToTextEndToEnd() throws {
     #expect(rightKey.status == 0, "\(rightKey.stderr)")
 }
 
+@Test("an epoch cut short by max_steps reports the mean loss of the steps it ran as train_loss")
+func speechTrainLossOfShortEpoch() throws {
+    let folder = TAOProcess.temporaryDirectory("asr-steps"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let (spec, _) = try smallSetup(in: folder)
+    // Batches of 2 over 4 utterances: 2 steps per epoch, of which max_steps lets 1 run.
+    let train = try TAOProcess.run(["speech_to_text", "train", "-e", spec.path, "-r", folder.appendingPathComponent("train").path,
+                                    "trainer.max_steps=1"], environment: ["TAO_HOME": home.path])
+    #expect(train.status == 0, "\(train.stderr)")
+    let lines = try String(contentsOf: folder.appendingPathComponent("train/status.json"), encoding: .utf8).split(separator: "\n")
+    let records = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    let stepLosses = records.compactMap { $0["loss"] as? Double }
+    let epochLosses = records.compactMap { ($0["metrics"] as? [String: Any])?["train_loss"] as? Double }
+    let stepLoss = try #require(stepLosses.first), epochLoss = try #require(epochLosses.first)
+    #expect(abs(epochLoss - stepLoss) <= 1e-6 * abs(stepLoss), "train_loss \(epochLoss), the one step's loss \(stepLoss)")
+}
+
 @Test("infer names a file that is not audio, and evaluate without -m asks for it")
 func speechErrors() throws {
     let folder = TAOProcess.temporaryDirectory("asr-errors"), home = TAOProcess.temporaryDirectory("home")

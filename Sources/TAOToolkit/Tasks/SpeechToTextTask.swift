@@ -147,7 +147,7 @@ enum SpeechToTextTask {
                 prefetcher.start { try loader.load(batchEntries, training: true, seed: batchSeed) }
             }
             if !plan.isEmpty { startLoading(0) }
-            var epochLoss = 0.0
+            var epochLoss = 0.0, batches = 0
             for index in plan.indices {
                 let batch = try prefetcher.take()
                 if index + 1 < plan.count { startLoading(index + 1) }
@@ -166,13 +166,14 @@ enum SpeechToTextTask {
                 items += batch.entries.count
                 let value = Double(loss.scalars[0])
                 epochLoss += value
+                batches += 1
                 if step % max(trainer.logEveryNSteps, 1) == 0 || index == plan.count - 1 {
                     try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: value,
                                           learningRate: Double(rate), items: items)
                 }
                 if step >= totalSteps { break }
             }
-            var metrics = ["train_loss": epochLoss / Double(max(plan.count, 1))]
+            var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
             if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {
                 let result = try evaluate(model, entries: validationData.entries, loader: validationLoader,
                                           batchSize: run.validationDs?.batchSize ?? batchSize)
