@@ -2,7 +2,7 @@
 """Stream a WAV file to `tao serve` over WebSocket and print the interim and final results.
 
     pip install websockets
-    tao serve --models models/quartznet_small &
+    tao serve --models models/citrinet_char &
     python3 examples/stream_asr.py audio-fixtures/espeak_us_fox.wav --realtime
 
 The protocol (GET /v1/asr:stream): a text message {"streaming_config": {...}} first, then binary messages of

@@ -13,7 +13,7 @@ browser="$(command -v chromium || command -v chromium-browser || true)"
 [ -x "$tao" ] || { echo "error: $tao not found (swift build first, or set TAO=path/to/tao)" >&2; exit 1; }
 
 log="$(mktemp)"
-"$tao" serve --models models/quartznet_small --port 0 >"$log" 2>&1 &
+"$tao" serve --models models/citrinet_char --port 0 >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 300); do
@@ -28,7 +28,7 @@ flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=110
 "$browser" "${flags[@]}" --screenshot="$output" "$url/" >/dev/null 2>&1
 dom="$("$browser" "${flags[@]}" --dump-dom "$url/" 2>/dev/null)"
 [ -s "$output" ] || { echo "error: no screenshot written" >&2; exit 1; }
-echo "$dom" | grep -q "<td>quartznet_small</td>" || { echo "error: the page did not list the models" >&2; exit 1; }
+echo "$dom" | grep -q "<td>citrinet_char</td>" || { echo "error: the page did not list the models" >&2; exit 1; }
 echo "$dom" | grep -q "health: ok" || { echo "error: the page did not show the health" >&2; exit 1; }
 kill -TERM $server
 wait $server

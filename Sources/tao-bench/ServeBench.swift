@@ -12,12 +12,12 @@ import TAOServer
 ///    `--stagger` (default 1) x i/N s after the first (0: all at once, the worst case for the eof latency). A stream keeps up when it ends within 1 s of its audio's duration, with no error. Reported per N: the median and p95 latency from eof to the final result,
 ///    and whether every stream kept up; the largest N that kept up is the last line. Stops after the first N
 ///    that fails or when `--budget` seconds (default 240) are spent.
-/// First, what one utterance costs (forward pass, decoding). Options: `--models DIR` (default models/quartznet_small),
+/// First, what one utterance costs (forward pass, decoding). Options: `--models DIR` (default models/citrinet_char),
 /// `--threads N`, `--components-only`. With `--nlp-models DIR`, the NLP figure instead (`NLPServeBench`).
 enum ServeBench {
     static func run(_ arguments: [String]) throws {
         if let models = value(of: "--nlp-models", in: arguments) { return try NLPServeBench.run(arguments, models: models) }
-        let models = value(of: "--models", in: arguments) ?? "models/quartznet_small"
+        let models = value(of: "--models", in: arguments) ?? "models/citrinet_char"
         let threads = value(of: "--threads", in: arguments).flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         let seconds = value(of: "--seconds", in: arguments).flatMap(Double.init) ?? 10
         let clients = value(of: "--clients", in: arguments).flatMap(Int.init) ?? 4

@@ -6,7 +6,7 @@ import TAOToolkit
 /// `tao-bench speech`: the speech_to_text models as `tao` trains and runs them (issue 5), the workload of
 /// ../shared/anchors/asr_model_bench.py: a training step (batch 8 x 8 s of 64-mel features, CTC with blank last and
 /// mean_batch reduction, backward, Novograd) and inference on one 60 s utterance (evaluation mode, no gradients,
-/// front end excluded). Models: QuartzNet 5x5 (the shipped architecture spec), the shipped default model, Citrinet-256
+/// front end excluded). Models: QuartzNet 5x5 (the shipped architecture spec), the shipped default model (models/citrinet_char), Citrinet-256
 /// (speech_to_text_citrinet's train spec: 80 mels, 256 subwords + blank, 8x subsampling, as the anchor's
 /// `citrinet256`) and Citrinet small (models/citrinet_small/train.yaml, 128 subwords).
 /// Options: `--runs N` (default 3), `--threads 1,2`, `--models qn5x5,shipped,c256,citrinet_small`, `--repository DIR` (default: .).
@@ -38,7 +38,7 @@ enum SpeechBench {
             }
             (yaml, schema) = ("{}", variant.schema)
         case "shipped", "citrinet_small":
-            let file = repository.appendingPathComponent(name == "shipped" ? "models/quartznet_small/train.yaml" : "models/citrinet_small/train.yaml")
+            let file = repository.appendingPathComponent(name == "shipped" ? "models/citrinet_char/train.yaml" : "models/citrinet_small/train.yaml")
             let task: TaskName = name == "shipped" ? .speechToText : .speechToTextCitrinet
             guard let text = try? String(contentsOf: file, encoding: .utf8), let train = DefaultSpecs.schema(task, .train) else {
                 throw BenchUnavailable(reason: "\(file.path) not found (run from the repository or pass --repository)")

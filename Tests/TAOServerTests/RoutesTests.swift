@@ -27,11 +27,11 @@ struct RoutesTests {
             try await client.execute(uri: "/v1/models", method: .get) { response in
                 #expect(response.status == .ok)
                 let models = jsonObject(response.body)["models"] as? [[String: Any]] ?? []
-                let speech = models.first { $0["name"] as? String == "quartznet_small" }
+                let speech = models.first { $0["name"] as? String == "citrinet_char" }
                 #expect(speech?["task"] as? String == "speech_to_text")
                 #expect(speech?["sample_rate_hertz"] as? Int == 16000)
                 #expect((speech?["labels"] as? [String])?.count == 28)
-                #expect(speech?["language_model"] as? String == "quartznet_small_lm")
+                #expect(speech?["language_model"] as? String == "citrinet_char_lm")
                 #expect((speech?["decoding"] as? [String: Any])?["default"] as? String == "beam")
                 #expect(models.contains { $0["task"] as? String == "n_gram" })
             }

@@ -12,9 +12,9 @@ let audioFixtures = repositoryRoot.appendingPathComponent("audio-fixtures")
 /// The shipped speech model and its LM, loaded once for every test.
 let sharedRepository: ModelRepository = {
     do {
-        return try ModelRepository(directory: repositoryRoot.appendingPathComponent("models/quartznet_small"))
+        return try ModelRepository(directory: repositoryRoot.appendingPathComponent("models/citrinet_char"))
     } catch {
-        preconditionFailure("models/quartznet_small cannot be loaded: \(error)")
+        preconditionFailure("models/citrinet_char cannot be loaded: \(error)")
     }
 }()
 

@@ -13,7 +13,7 @@ func serveStopsOnSIGTERM() throws {
     let output = try FileHandle(forWritingTo: log)
     let process = Process()
     process.executableURL = TAOProcess.executable
-    process.arguments = ["serve", "--models", checkout.appendingPathComponent("models/quartznet_small").path, "--port", "0", "--threads", "1"]
+    process.arguments = ["serve", "--models", checkout.appendingPathComponent("models/citrinet_char").path, "--port", "0", "--threads", "1"]
     process.standardOutput = output
     process.standardError = output
     try process.run()
