@@ -66,8 +66,10 @@ public final class ModelRepository: Sendable {
     /// The `.tao` files of `directory` and of its immediate subfolders, by name; two of one name are an error.
     private static func modelFiles(in directory: URL) throws -> [URL] {
         let manager = FileManager.default
+        // Sorted, so that which of two same-named files the error calls the second does not depend on the file system.
         func entries(_ folder: URL) -> [URL] {
-            ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.map { folder.appendingPathComponent($0) }
+            ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+                .map { folder.appendingPathComponent($0) }
         }
         var files: [URL] = []
         for entry in entries(directory) {
