@@ -55,13 +55,20 @@ public final class TextModelRunner: @unchecked Sendable {
     }
 
     private func tag(_ texts: [String], words: [[String]], predictions: TextPredictions, top: Int) -> [[WordLabels]] {
-        guard let names = tokenLabels.first else { return texts.map { _ in [] } }
+        guard let names = tokenLabels.first, let decoded = predictions.tokens.first else { return texts.map { _ in [] } }
         return texts.indices.map { index in
-            zip(zip(words[index], Self.offsets(of: words[index], in: texts[index])), predictions.tokenDistributions[0][index]).map { pair, distribution in
-                WordLabels(word: pair.0, range: pair.1, labels: best(distribution, names: names, top: top))
+            let words = zip(words[index], Self.offsets(of: words[index], in: texts[index]))
+            return zip(words, zip(predictions.tokenDistributions[0][index], decoded[index])).map { word, prediction in
+                let (distribution, chosen) = prediction
+                // The decoded label first (for IOB2 tags, the best valid sequence's), then the next most probable.
+                let others = best(distribution, names: names, top: top + 1).filter { $0.name != name(chosen.label, in: names) }
+                let labels = [(name(chosen.label, in: names), Double(chosen.probability))] + others.prefix(max(top, 1) - 1)
+                return WordLabels(word: word.0, range: word.1, labels: labels)
             }
         }
     }
+
+    private func name(_ label: Int, in names: [String]) -> String { names.indices.contains(label) ? names[label] : "?" }
 
     /// An utterance's intent with its probability, and the words its slots tag (labels other than `O`).
     public typealias IntentAndSlots = (intent: (name: String, probability: Double), slots: [WordLabels])
@@ -102,13 +109,13 @@ public final class TextModelRunner: @unchecked Sendable {
     }
 
     private func predict(_ words: [[String]]) throws -> TextPredictions {
-        try TextPredictions.predict(file.model, texts: words.map { LabelledText(words: $0) }, encoder: encoder, heads: file.labels.tokens.count,
+        try TextPredictions.predict(file.model, texts: words.map { LabelledText(words: $0) }, encoder: encoder, tokenLabels: file.labels.tokens,
                                     segmenting: task == .punctuationAndCapitalization, batchSize: 32)
     }
 
     private func best(_ distribution: [Float], names: [String], top: Int) -> [(name: String, probability: Double)] {
         distribution.indices.sorted { distribution[$0] > distribution[$1] }.prefix(max(top, 1))
-            .map { (names.indices.contains($0) ? names[$0] : "?", Double(distribution[$0])) }
+            .map { (name($0, in: names), Double(distribution[$0])) }
     }
 
     private static func words(_ text: String) -> [String] { DataFile.words(text) }

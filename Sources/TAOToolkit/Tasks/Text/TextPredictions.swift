@@ -8,14 +8,24 @@ struct TextPredictions {
     var sequenceDistributions: [[Float]]
     /// Per token head, per text, per word, every class's probability (empty for words a truncation dropped).
     var tokenDistributions: [[[[Float]]]]
+    /// Per token head, the decoder of its IOB2 tag set (nil for other heads, e.g. punctuation).
+    let tagDecoders: [IOBTagDecoder?]
 
     /// Per text: the most probable sequence label and its probability (nil for token tasks).
     var sequence: [(label: Int, probability: Float)?] { sequenceDistributions.map { $0.isEmpty ? nil : Self.best($0) } }
 
-    /// Per token head, per text, per word: the most probable label and its probability (label 0, probability 0 for
-    /// words a truncation dropped).
+    /// Per token head, per text, per word: the predicted label and its probability (label 0, probability 0 for
+    /// words a truncation dropped). A head with IOB2 tags gets the most probable valid tag sequence of each text;
+    /// any other head, each word's most probable label.
     var tokens: [[[(label: Int, probability: Float)]]] {
-        tokenDistributions.map { head in head.map { text in text.map { $0.isEmpty ? (0, 0) : Self.best($0) } } }
+        zip(tokenDistributions, tagDecoders).map { head, decoder in
+            head.map { text in
+                guard let decoder else { return text.map { $0.isEmpty ? (0, 0) : Self.best($0) } }
+                return zip(text, decoder.decode(text)).map { distribution, label in
+                    (label, distribution.indices.contains(label) ? distribution[label] : 0)
+                }
+            }
+        }
     }
 
     private static func best(_ distribution: [Float]) -> (label: Int, probability: Float) {
@@ -23,14 +33,16 @@ struct TextPredictions {
         return (label, distribution[label])
     }
 
-    /// Runs `model` over `texts` in batches, in order; long texts are cut into segments when `segmenting`, so
-    /// every word gets a prediction, else truncated as in training.
-    static func predict(_ model: any TextTaskModel, texts: [LabelledText], encoder: TextEncoder, heads: Int,
+    /// Runs `model` over `texts` in batches, in order (one token head per `tokenLabels` entry); long texts are cut
+    /// into segments when `segmenting`, so every word gets a prediction, else truncated as in training.
+    static func predict(_ model: any TextTaskModel, texts: [LabelledText], encoder: TextEncoder, tokenLabels: [LabelVocabulary],
                         segmenting: Bool, batchSize: Int) throws -> TextPredictions {
         let rows = encoder.encode(texts, splitting: segmenting)
         let batcher = try TextBatcher(rows: rows, batchSize: max(batchSize, 1), padID: encoder.tokenizer.padID)
+        let heads = tokenLabels.count
         var result = TextPredictions(sequenceDistributions: Array(repeating: [], count: texts.count),
-                                     tokenDistributions: Array(repeating: texts.map { Array(repeating: [], count: $0.words.count) }, count: heads))
+                                     tokenDistributions: Array(repeating: texts.map { Array(repeating: [], count: $0.words.count) }, count: heads),
+                                     tagDecoders: tokenLabels.map { IOBTagDecoder(labels: $0.labels) })
         for indices in batcher.orderedBatchIndices() {
             let prediction = model.predict(batcher.batch(indices))
             for (row, index) in indices.enumerated() {

@@ -150,7 +150,7 @@ enum TextTask {
         let data = try TextDataFiles.read(task, dataDir: common.dataDir, dataset: dataset, settings: file.settings, labels: file.labels)
         let encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
         let start = Date()
-        let predictions = try TextPredictions.predict(file.model, texts: data.texts, encoder: encoder, heads: data.labels.tokens.count,
+        let predictions = try TextPredictions.predict(file.model, texts: data.texts, encoder: encoder, tokenLabels: data.labels.tokens,
                                                       segmenting: task == .punctuationAndCapitalization, batchSize: dataset.batchSize)
         let evaluation = TextEvaluation.score(task, data: data, predictions: predictions)
         let seconds = Date().timeIntervalSince(start)
@@ -174,7 +174,7 @@ enum TextTask {
     }
 
     static func evaluate(_ model: any TextTaskModel, task: TaskName, data: TextDataset, encoder: TextEncoder, batchSize: Int) throws -> TextEvaluation {
-        let predictions = try TextPredictions.predict(model, texts: data.texts, encoder: encoder, heads: data.labels.tokens.count,
+        let predictions = try TextPredictions.predict(model, texts: data.texts, encoder: encoder, tokenLabels: data.labels.tokens,
                                                       segmenting: task == .punctuationAndCapitalization, batchSize: batchSize)
         return TextEvaluation.score(task, data: data, predictions: predictions)
     }
@@ -199,7 +199,7 @@ enum TextTask {
                                                                        : DataFile.words(query))
         }
         let encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
-        let predictions = try TextPredictions.predict(file.model, texts: texts, encoder: encoder, heads: file.labels.tokens.count,
+        let predictions = try TextPredictions.predict(file.model, texts: texts, encoder: encoder, tokenLabels: file.labels.tokens,
                                                       segmenting: task == .punctuationAndCapitalization, batchSize: 32)
         let results = rows(task, texts: texts, predictions: predictions, labels: file.labels, references: false)
         for (query, result) in zip(queries, results) { say(query + "\t" + (result["summary"] as? String ?? "")) }
