@@ -155,10 +155,12 @@ public final class SpeechModelEntry: ServedModel, @unchecked Sendable {
     func attach(_ languageModel: LanguageModelEntry) { state.withLock { $0 = languageModel } }
 
     /// The decoding a request gets unless its `custom_configuration` says otherwise: beam search with the LM when
-    /// there is one, greedy otherwise.
+    /// there is one (with the settings the model was tuned with, else the standard ones), greedy otherwise.
     public var defaultDecoding: SpeechDecodingOptions {
         guard let lm = languageModel else { return SpeechDecodingOptions(strategy: .greedy) }
-        return SpeechDecodingOptions(strategy: .beam, beamWidth: 32, alpha: 0.5, beta: 1.0, languageModel: lm.model)
+        let tuned = recognizer.tunedDecoding ?? .standard
+        return SpeechDecodingOptions(strategy: .beam, beamWidth: 32, tokenMinLogp: Float(tuned.tokenMinLogp), alpha: tuned.alpha, beta: tuned.beta,
+                                     languageModel: lm.model)
     }
 
     public var details: [String: Any] {
@@ -168,6 +170,7 @@ public final class SpeechModelEntry: ServedModel, @unchecked Sendable {
             options["beam_width"] = decoding.beamWidth
             options["alpha"] = decoding.alpha
             options["beta"] = decoding.beta
+            options["token_min_logp"] = Double(decoding.tokenMinLogp)
         }
         var entry: [String: Any] = [
             "sample_rate_hertz": recognizer.sampleRate,

@@ -21,7 +21,7 @@ struct RoutesTests {
         }
     }
 
-    @Test("GET /v1/models lists the speech model with its rate, labels, decoding and LM")
+    @Test("GET /v1/models lists the speech model with its rate, labels, decoding (its own tuned settings) and LM")
     func models() async throws {
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/models", method: .get) { response in
@@ -32,7 +32,11 @@ struct RoutesTests {
                 #expect(speech?["sample_rate_hertz"] as? Int == 16000)
                 #expect((speech?["labels"] as? [String])?.count == 28)
                 #expect(speech?["language_model"] as? String == "citrinet_char_lm")
-                #expect((speech?["decoding"] as? [String: Any])?["default"] as? String == "beam")
+                let decoding = speech?["decoding"] as? [String: Any]
+                #expect(decoding?["default"] as? String == "beam")
+                // The settings the shipped model was exported with, not the standard alpha 0.5, beta 1.0, -5.
+                #expect(decoding?["alpha"] as? Double == 0.6 && decoding?["beta"] as? Double == 0, "\(decoding ?? [:])")
+                #expect(decoding?["token_min_logp"] as? Double == -8, "\(decoding ?? [:])")
                 #expect(models.contains { $0["task"] as? String == "n_gram" })
             }
         }

@@ -99,6 +99,33 @@ func speechToTextEndToEnd() throws {
     #expect(!predictions[0].isEmpty && predictions[0] == predictions[1])
     #expect(try String(contentsOf: folder.appendingPathComponent("carried/evaluate.log"), encoding: .utf8).contains("LM carried by"))
 
+    // Decoding settings given to export are the model's from then on: decoding without decoding.alpha and
+    // decoding.token_min_logp uses them, and a later export keeps them.
+    let tuned = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export-tuned").path, "-m",
+                                    folder.appendingPathComponent("export-lm/exported-model.tao").path, "decoding.alpha=2.0",
+                                    "decoding.token_min_logp=-7"],
+                                   environment: environment)
+    #expect(tuned.status == 0 && tuned.stdout.contains("alpha 2, beta 1, token_min_logp -7"), "\(tuned.stdout)\(tuned.stderr)")
+    let again = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export-again").path, "-m",
+                                    folder.appendingPathComponent("export-tuned/exported-model.tao").path], environment: environment)
+    #expect(again.status == 0, "\(again.stderr)")
+    let weighted = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("weighted").path, "-m",
+                                       folder.appendingPathComponent("export-again/exported-model.tao").path,
+                                       "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8"],
+                                      environment: environment)
+    #expect(weighted.status == 0, "\(weighted.stderr)")
+    let weightedMetrics = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("weighted/metrics.json")))
+    #expect((weightedMetrics as? [String: Any])?["alpha"] as? Double == 2.0)
+    #expect((weightedMetrics as? [String: Any])?["beta"] as? Double == 1.0)
+    #expect((weightedMetrics as? [String: Any])?["token_min_logp"] as? Double == -7.0)
+    let explicit = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("explicit-tuned").path, "-m", model.path,
+                                       "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8",
+                                       "decoding.lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)", "decoding.alpha=2.0",
+                                       "decoding.token_min_logp=-7"], environment: environment)
+    #expect(explicit.status == 0, "\(explicit.stderr)")
+    #expect(try String(contentsOf: folder.appendingPathComponent("weighted/predictions.jsonl"), encoding: .utf8)
+        == String(contentsOf: folder.appendingPathComponent("explicit-tuned/predictions.jsonl"), encoding: .utf8))
+
     let evaluate = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model.path,
                                        "test_ds.manifest_filepath=\(manifest.path)"], environment: environment)
     #expect(evaluate.status == 0, "\(evaluate.stderr)")

@@ -101,6 +101,12 @@ public enum DefaultSpecs {
             let export = CommonSections.export(format: ["tao"], defaultFormat: "tao", to: "exported-model.tao")
             return SpecSection(export.fields + [
                 .string("lm_path", nil, "An n-gram LM (.tao, ARPA or binary) to carry inside the exported model; beam search uses it when decoding.lm_path is null."),
+                section("decoding", SpecSection([
+                    .float("alpha", nil, "LM weight tuned for this model and its LM (e.g. by evaluate's decoding.alpha_grid); null: keep the model's.",
+                           nullable: true),
+                    .float("beta", nil, "Word bonus tuned with it (decoding.beta_grid); null: keep the model's.", nullable: true),
+                    .float("token_min_logp", nil, "Label log-probability threshold tuned with them; null: keep the model's.", nullable: true),
+                ]), doc: "Beam-search settings stored in the model: evaluate, infer and tao serve use them where a spec or request sets none."),
             ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: ["librispeech", "an4", "folder"], defaultName: "folder")

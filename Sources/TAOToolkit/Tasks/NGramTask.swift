@@ -158,7 +158,7 @@ enum NGramTask {
             // the key opens it wherever an LM is read.
             var archive = ModelArchive()
             archive[spec.exportFormat == "binary" ? binaryMember : arpaMember] = spec.exportFormat == "binary"
-                ? try binaryData(model) : Data(try ARPAWriter.text(model).utf8)
+                ? try binaryData(model) : Data(ARPAWriter.text(model).utf8)
             try archive.write(to: output, key: key)
         } else {
             switch spec.exportFormat {

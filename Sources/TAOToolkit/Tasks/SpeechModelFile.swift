@@ -24,6 +24,9 @@ struct SpeechModelFile {
     /// The n-gram LM exported inside the model (`export` with `lm_path`), nil when it carries none.
     func carriedLanguageModel() throws -> NGramModel? { try NGramTask.languageModel(in: archive, name: url.path) }
 
+    /// The beam-search settings the model was exported with (`export`'s `decoding` block), nil when none.
+    let tunedDecoding: TunedDecoding?
+
     /// Writes the model with its spec, its tokenizer's files (and `extras`, e.g. training state), atomically;
     /// encrypted with `key` when given.
     static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, tokenizer: SpeechTokenizer, to url: URL, key: String?,
@@ -77,6 +80,7 @@ struct SpeechModelFile {
         try archive.required(ModelArchive.weightsName, archive: url.path).write(to: weights)
         try model.loadSafetensors(from: weights)
         model.setTraining(false)
-        return SpeechModelFile(model: model, spec: modelSpec, tokenizer: tokenizer, trainingSpec: spec, url: url, archive: archive)
+        return SpeechModelFile(model: model, spec: modelSpec, tokenizer: tokenizer, trainingSpec: spec, url: url, archive: archive,
+                               tunedDecoding: try TunedDecoding.read(from: archive, name: url.path))
     }
 }

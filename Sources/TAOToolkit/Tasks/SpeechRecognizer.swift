@@ -21,6 +21,8 @@ public final class SpeechRecognizer: @unchecked Sendable {
     public let architecture: String
     /// The tao task that trains such a model: `speech_to_text` (characters) or `speech_to_text_citrinet` (subwords).
     public let task: String
+    /// The beam-search settings the model was exported with, nil when it carries none (then `.standard`).
+    public let tunedDecoding: TunedDecoding?
     private let model: CTCModel
     private let featurizer: LogMelFeaturizer
     private let lock = NSLock()
@@ -38,6 +40,7 @@ public final class SpeechRecognizer: @unchecked Sendable {
         let characters = file.tokenizer.kind == .characters
         architecture = characters ? "QuartzNet/Jasper CTC" : "Citrinet CTC (\(file.tokenizer.kind.rawValue) subwords)"
         task = (characters ? TaskName.speechToText : TaskName.speechToTextCitrinet).rawValue
+        tunedDecoding = file.tunedDecoding
     }
 
     /// Whether `url` is a speech_to_text model archive (its config describes an encoder), without loading weights.
@@ -131,7 +134,8 @@ public struct SpeechDecodingOptions: Sendable {
 
     /// Greedy unless told otherwise; beam defaults as `tao speech_to_text` specs.
     public init(strategy: Strategy = .greedy, maxAlternatives: Int = 1, beamWidth: Int = 32, beamPruneLogp: Double = -10,
-                tokenMinLogp: Float = -5, alpha: Double = 0.5, beta: Double = 1.0, languageModel: NGramModel? = nil,
+                tokenMinLogp: Float = Float(TunedDecoding.standard.tokenMinLogp), alpha: Double = TunedDecoding.standard.alpha,
+                beta: Double = TunedDecoding.standard.beta, languageModel: NGramModel? = nil,
                 hotwords: [String] = [], hotwordWeight: Double = 10) {
         self.strategy = strategy
         self.maxAlternatives = maxAlternatives

@@ -217,12 +217,14 @@ enum SpeechToTextTask {
             decoding = try gridSearch(decoding, model: file, outputs: outputs, key: key, recorder: recorder, say: say)
         }
         let decoder = try TranscriptDecoder(model: file.model, spec: decoding, key: key, recorder: recorder, carried: file)
+        let settings = decoding.settings(tuned: file.tunedDecoding)
         let result = score(outputs, classes: file.model.decoder.classes, decoder: decoder)
         let elapsed = Date().timeIntervalSince(start)
         let metrics: [String: Any] = [
             "wer": result.wer.rate, "cer": result.cer.rate, "num_utterances": data.entries.count,
             "audio_seconds": data.duration, "real_time_factor": data.duration > 0 ? elapsed / data.duration : 0,
-            "decoding": decoding.strategy, "alpha": decoding.alpha, "beta": decoding.beta,
+            "decoding": decoding.strategy, "alpha": settings.alpha, "beta": settings.beta,
+            "token_min_logp": settings.tokenMinLogp,
         ]
         try writeJSON(metrics, to: recorder.resultsDir.appendingPathComponent("metrics.json"))
         try writeJSONLines(result.predictions, to: recorder.resultsDir.appendingPathComponent("predictions.jsonl"))
@@ -246,21 +248,23 @@ enum SpeechToTextTask {
         }
         let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) } ?? file.carriedLanguageModel()
         let model = file.model
-        var best = decoding, bestWER = Double.infinity, rows: [[String: Any]] = []
-        for alpha in decoding.alphaGrid.isEmpty ? [decoding.alpha] : decoding.alphaGrid {
-            for beta in decoding.betaGrid.isEmpty ? [decoding.beta] : decoding.betaGrid {
+        let settings = decoding.settings(tuned: file.tunedDecoding)
+        var best = decoding, bestSettings = settings, bestWER = Double.infinity, rows: [[String: Any]] = []
+        for alpha in decoding.alphaGrid.isEmpty ? [settings.alpha] : decoding.alphaGrid {
+            for beta in decoding.betaGrid.isEmpty ? [settings.beta] : decoding.betaGrid {
                 var candidate = decoding
+                candidate.tokenMinLogp = settings.tokenMinLogp
                 candidate.alpha = alpha
                 candidate.beta = beta
                 let decoder = try TranscriptDecoder(model: model, spec: candidate, key: key, recorder: recorder, languageModel: languageModel)
                 let wer = score(outputs, classes: model.decoder.classes, decoder: decoder).wer.rate
                 rows.append(["alpha": alpha, "beta": beta, "wer": wer])
                 say(String(format: "alpha %.3g, beta %.3g: WER %.2f%%", alpha, beta, wer * 100))
-                if wer < bestWER { bestWER = wer; best = candidate }
+                if wer < bestWER { (bestWER, best, bestSettings) = (wer, candidate, settings.replacing(alpha: alpha, beta: beta, tokenMinLogp: nil)) }
             }
         }
         try writeJSONLines(rows, to: recorder.resultsDir.appendingPathComponent("grid_search.jsonl"))
-        recorder.log(String(format: "grid search: best alpha %.3g, beta %.3g (WER %.2f%%)", best.alpha, best.beta, bestWER * 100))
+        recorder.log(String(format: "grid search: best alpha %.3g, beta %.3g (WER %.2f%%)", bestSettings.alpha, bestSettings.beta, bestWER * 100))
         return best
     }
 
@@ -366,6 +370,13 @@ enum SpeechToTextTask {
         } else if let own = file.archive[NGramTask.binaryMember] {
             extras.append((NGramTask.binaryMember, own))
             carried = " with the LM it carried"
+        }
+        if let given = spec.decoding, given.alpha != nil || given.beta != nil || given.tokenMinLogp != nil {
+            let tuned = (file.tunedDecoding ?? .standard).replacing(alpha: given.alpha, beta: given.beta, tokenMinLogp: given.tokenMinLogp)
+            extras.append((TunedDecoding.member, try tuned.encoded()))
+            carried += String(format: ", decoding alpha %g, beta %g, token_min_logp %g", tuned.alpha, tuned.beta, tuned.tokenMinLogp)
+        } else if let own = file.archive[TunedDecoding.member] {
+            extras.append((TunedDecoding.member, own))
         }
         try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, tokenizer: file.tokenizer, to: output, key: key, extras: extras)
         try recorder.recordArtifact(output, kind: "export")

@@ -19,7 +19,8 @@ struct TranscriptDecoder {
 
     /// - Parameters:
     ///   - languageModel: an LM already loaded (grid searches reuse one); else `spec.lm_path` is loaded.
-    ///   - carried: the model file, whose own LM (if it carries one) is used when `spec.lm_path` is null.
+    ///   - carried: the model file, whose own LM (if it carries one) is used when `spec.lm_path` is null, and whose
+    ///     tuned settings are used where `spec.alpha`, `spec.beta` or `spec.token_min_logp` is null.
     init(model: CTCModel, spec: DecodingSpec, key: String?, recorder: RunRecorder, languageModel loaded: NGramModel? = nil,
          carried: SpeechModelFile? = nil) throws {
         self.model = model
@@ -36,8 +37,9 @@ struct TranscriptDecoder {
             languageModel = own
             recorder.log("LM carried by \(carried.url.path): order \(own.order), \(own.counts) n-grams")
         }
-        let options = BeamSearchOptions(beamWidth: spec.beamWidth, beamPruneLogp: spec.beamPruneLogp, tokenMinLogp: Float(spec.tokenMinLogp),
-                                        alpha: spec.alpha, beta: spec.beta, unkScoreOffset: spec.unkScoreOffset)
+        let settings = spec.settings(tuned: carried?.tunedDecoding)
+        let options = BeamSearchOptions(beamWidth: spec.beamWidth, beamPruneLogp: spec.beamPruneLogp, tokenMinLogp: Float(settings.tokenMinLogp),
+                                        alpha: settings.alpha, beta: settings.beta, unkScoreOffset: spec.unkScoreOffset)
         let search = CTCBeamSearchDecoder(labels: model.ctcLabels, languageModel: languageModel, options: options)
         if search.fusesTokens {
             recorder.log("the LM is a subword (token-level) LM: each emitted token is scored as one LM word")

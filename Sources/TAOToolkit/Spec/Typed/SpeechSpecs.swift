@@ -142,15 +142,24 @@ public struct DecodingSpec: Codable, Equatable, Sendable {
     public var strategy: String
     public var beamWidth: Int
     public var beamPruneLogp: Double
-    public var tokenMinLogp: Double
+    /// nil: the model's tuned value (`TunedDecoding`).
+    public var tokenMinLogp: Double?
     public var lmPath: String?
-    public var alpha: Double
-    public var beta: Double
+    /// LM weight and word bonus; nil: the model's tuned ones (`TunedDecoding`).
+    public var alpha: Double?
+    public var beta: Double?
     public var unkScoreOffset: Double
     public var hotwords: [String]
     public var hotwordWeight: Double
     public var alphaGrid: [Double]
     public var betaGrid: [Double]
+}
+
+extension DecodingSpec {
+    /// The settings to decode with: the spec's, else those the model was tuned with, else the standard ones.
+    func settings(tuned: TunedDecoding?) -> TunedDecoding {
+        (tuned ?? .standard).replacing(alpha: alpha, beta: beta, tokenMinLogp: tokenMinLogp)
+    }
 }
 
 /// `evaluate` of the speech tasks.

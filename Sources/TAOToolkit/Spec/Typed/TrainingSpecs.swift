@@ -54,12 +54,22 @@ public struct ExportSpec: Codable, Equatable, Sendable {
     public var exportTo: String
     /// Speech models: an n-gram LM to carry inside the export.
     public var lmPath: String?
+    /// Speech models: beam-search settings tuned for the model (`decoding.alpha`, ...), carried for decoding.
+    public var decoding: ExportDecodingSpec?
     /// Text models: `float32`, `float16` or `int8` weights.
     public var weightsDtype: String?
     /// Text models: keep the first this many WordPiece tokens (0: all).
     public var vocabularySize: Int?
     /// Text models, with `vocabularySize`: a data folder whose training text's pieces are kept too.
     public var dataDir: String?
+}
+
+/// `export`'s `decoding` block of the speech tasks: tuned beam-search settings to store in the model (null: keep
+/// what it has).
+public struct ExportDecodingSpec: Codable, Equatable, Sendable {
+    public var alpha: Double?
+    public var beta: Double?
+    public var tokenMinLogp: Double?
 }
 
 /// `dataset_convert`'s spec for tasks with named dataset layouts.
