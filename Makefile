@@ -53,7 +53,7 @@ DEMO_LM ?= models/citrinet_char/citrinet_char_lm.tao
 demo: release
 	@set -e; TAO="$$($(SWIFT) build $(RELEASE) --show-bin-path)/tao"; rm -rf $(DEMO_DIR); \
 	echo "== tao speech_to_text evaluate -m $(DEMO_MODEL) on audio-fixtures/ (real and synthetic speech, WAV/FLAC/OGG, 8-44.1 kHz),"; \
-	echo "   beam search with the model's 4-gram word LM ($(DEMO_LM)) and the LM weights the model was tuned with"; \
+	echo "   beam search with the model's 4-gram word LM ($(DEMO_LM)) and the beam-search settings the model was tuned with"; \
 	TAO_HOME=$(DEMO_DIR)/home $(BLAS_ENV) $$TAO speech_to_text evaluate -r $(DEMO_DIR)/evaluate -m $(DEMO_MODEL) \
 		test_ds.manifest_filepath=audio-fixtures/manifest.json decoding.strategy=beam decoding.lm_path=$(DEMO_LM); \
 	echo; echo "Results, predictions and the run log are in $(DEMO_DIR)/evaluate; 'TAO_HOME=$(DEMO_DIR)/home $$TAO runs list' shows the run."
