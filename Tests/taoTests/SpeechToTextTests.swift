@@ -100,15 +100,18 @@ func speechToTextEndToEnd() throws {
     #expect(try String(contentsOf: folder.appendingPathComponent("carried/evaluate.log"), encoding: .utf8).contains("LM carried by"))
 
     // Decoding settings given to export are the model's from then on: decoding without decoding.alpha and
-    // decoding.token_min_logp uses them, and a later export keeps them.
+    // decoding.token_min_logp uses them, and a later export keeps them (warning when it brings another LM).
     let tuned = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export-tuned").path, "-m",
                                     folder.appendingPathComponent("export-lm/exported-model.tao").path, "decoding.alpha=2.0",
                                     "decoding.token_min_logp=-7"],
                                    environment: environment)
     #expect(tuned.status == 0 && tuned.stdout.contains("alpha 2, beta 1, token_min_logp -7"), "\(tuned.stdout)\(tuned.stderr)")
     let again = try TAOProcess.run(["speech_to_text", "export", "-r", folder.appendingPathComponent("export-again").path, "-m",
-                                    folder.appendingPathComponent("export-tuned/exported-model.tao").path], environment: environment)
+                                    folder.appendingPathComponent("export-tuned/exported-model.tao").path,
+                                    "lm_path=\(folder.appendingPathComponent("lm/trained-lm.tao").path)"], environment: environment)
     #expect(again.status == 0, "\(again.stderr)")
+    #expect(try String(contentsOf: folder.appendingPathComponent("export-again/export.log"), encoding: .utf8)
+        .contains("keeps the decoding settings it was tuned with for its previous LM"))
     let weighted = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.appendingPathComponent("weighted").path, "-m",
                                        folder.appendingPathComponent("export-again/exported-model.tao").path,
                                        "test_ds.manifest_filepath=\(manifest.path)", "decoding.strategy=beam", "decoding.beam_width=8"],

@@ -377,6 +377,10 @@ enum SpeechToTextTask {
             carried += String(format: ", decoding alpha %g, beta %g, token_min_logp %g", tuned.alpha, tuned.beta, tuned.tokenMinLogp)
         } else if let own = file.archive[TunedDecoding.member] {
             extras.append((TunedDecoding.member, own))
+            if spec.lmPath != nil {
+                recorder.warn("the model keeps the decoding settings it was tuned with for its previous LM; tune them for this one "
+                              + "(evaluate's decoding.alpha_grid and decoding.beta_grid) and give them as decoding.alpha and decoding.beta")
+            }
         }
         try SpeechModelFile.save(file.model, trainingSpec: file.trainingSpec, tokenizer: file.tokenizer, to: output, key: key, extras: extras)
         try recorder.recordArtifact(output, kind: "export")
