@@ -4,19 +4,22 @@ import Foundation
 /// word's class probabilities (Viterbi). A word-by-word argmax can give `B-depart_time.end_time I-arrive_time.time`,
 /// which span readers split into two wrong spans; the decoder weighs the whole sequence instead.
 public struct IOBTagDecoder: Sendable {
-    /// Per label: the entity type an `I-` label continues, nil for every other label.
-    private let continues: [String?]
+    /// Per label: the entity type (an index into the `B-` labels' types) an `I-` label continues, nil otherwise.
+    private let continues: [Int?]
     /// Per label: the entity type a `B-` or `I-` label belongs to, nil for `O` and other labels.
-    private let types: [String?]
+    private let types: [Int?]
+    private let typeCount: Int
 
     /// nil unless `labels` is an IOB2 tag set: it has `I-` labels, and each `I-x` has its `B-x`.
     public init?(labels: [String]) {
         func type(_ label: String, prefix: String) -> String? { label.hasPrefix(prefix) ? String(label.dropFirst(prefix.count)) : nil }
+        var typeIndex: [String: Int] = [:]
+        for label in labels { if let type = type(label, prefix: "B-"), typeIndex[type] == nil { typeIndex[type] = typeIndex.count } }
         let inside = labels.map { type($0, prefix: "I-") }
-        let beginnings = Set(labels.compactMap { type($0, prefix: "B-") })
-        guard inside.contains(where: { $0 != nil }), inside.allSatisfy({ $0.map(beginnings.contains) ?? true }) else { return nil }
-        continues = inside
-        types = labels.map { type($0, prefix: "B-") ?? type($0, prefix: "I-") }
+        guard inside.contains(where: { $0 != nil }), inside.allSatisfy({ $0.map { typeIndex[$0] != nil } ?? true }) else { return nil }
+        continues = inside.map { $0.flatMap { typeIndex[$0] } }
+        types = labels.map { (type($0, prefix: "B-") ?? type($0, prefix: "I-")).flatMap { typeIndex[$0] } }
+        typeCount = typeIndex.count
     }
 
     /// The best valid labels for one sequence of words, `distributions[word][label]` (probabilities). A word without
@@ -45,7 +48,7 @@ public struct IOBTagDecoder: Sendable {
         var backPointers: [[Int]] = []
         for word in words.dropFirst() {
             let bestAny = scores.indices.max { scores[$0] < scores[$1] } ?? 0
-            var bestOfType: [String: Int] = [:]
+            var bestOfType = [Int?](repeating: nil, count: typeCount)
             for label in 0..<count {
                 guard let type = types[label], scores[label] > impossible else { continue }
                 if let current = bestOfType[type], scores[current] >= scores[label] { continue }

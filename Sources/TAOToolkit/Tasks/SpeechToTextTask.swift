@@ -239,8 +239,8 @@ enum SpeechToTextTask {
         return String(format: "WER %.2f%%, CER %.2f%% on %d utterances", result.wer.rate * 100, result.cer.rate * 100, data.entries.count)
     }
 
-    /// Decodes with every (alpha, beta) of the grids (the spec's value where a grid is empty), writes
-    /// `grid_search.json` and returns the decoding settings with the lowest WER.
+    /// Decodes with every (alpha, beta) of the grids (the spec's or the model's tuned value where a grid is empty),
+    /// writes `grid_search.jsonl` and returns the decoding spec with the lowest WER.
     private static func gridSearch(_ decoding: DecodingSpec, model file: SpeechModelFile, outputs: [UtteranceOutput], key: String?,
                                    recorder: RunRecorder, say: (String) -> Void) throws -> DecodingSpec {
         guard decoding.strategy == "beam" else {
@@ -249,22 +249,23 @@ enum SpeechToTextTask {
         let languageModel = try decoding.lmPath.map { try NGramTask.load(URL(fileURLWithPath: $0), key: key) } ?? file.carriedLanguageModel()
         let model = file.model
         let settings = decoding.settings(tuned: file.tunedDecoding)
-        var best = decoding, bestSettings = settings, bestWER = Double.infinity, rows: [[String: Any]] = []
+        var best = decoding, bestWER = Double.infinity, rows: [[String: Any]] = []
         for alpha in decoding.alphaGrid.isEmpty ? [settings.alpha] : decoding.alphaGrid {
             for beta in decoding.betaGrid.isEmpty ? [settings.beta] : decoding.betaGrid {
                 var candidate = decoding
-                candidate.tokenMinLogp = settings.tokenMinLogp
                 candidate.alpha = alpha
                 candidate.beta = beta
-                let decoder = try TranscriptDecoder(model: model, spec: candidate, key: key, recorder: recorder, languageModel: languageModel)
+                let decoder = try TranscriptDecoder(model: model, spec: candidate, key: key, recorder: recorder, languageModel: languageModel,
+                                                    carried: file)
                 let wer = score(outputs, classes: model.decoder.classes, decoder: decoder).wer.rate
                 rows.append(["alpha": alpha, "beta": beta, "wer": wer])
                 say(String(format: "alpha %.3g, beta %.3g: WER %.2f%%", alpha, beta, wer * 100))
-                if wer < bestWER { (bestWER, best, bestSettings) = (wer, candidate, settings.replacing(alpha: alpha, beta: beta, tokenMinLogp: nil)) }
+                if wer < bestWER { (bestWER, best) = (wer, candidate) }
             }
         }
         try writeJSONLines(rows, to: recorder.resultsDir.appendingPathComponent("grid_search.jsonl"))
-        recorder.log(String(format: "grid search: best alpha %.3g, beta %.3g (WER %.2f%%)", bestSettings.alpha, bestSettings.beta, bestWER * 100))
+        recorder.log(String(format: "grid search: best alpha %.3g, beta %.3g (WER %.2f%%)", best.alpha ?? settings.alpha, best.beta ?? settings.beta,
+                            bestWER * 100))
         return best
     }
 

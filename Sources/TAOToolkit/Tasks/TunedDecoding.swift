@@ -10,12 +10,6 @@ public struct TunedDecoding: Codable, Equatable, Sendable {
     public var beta: Double
     public var tokenMinLogp: Double
 
-    public init(alpha: Double, beta: Double, tokenMinLogp: Double) {
-        self.alpha = alpha
-        self.beta = beta
-        self.tokenMinLogp = tokenMinLogp
-    }
-
     /// What decoding uses when neither the spec nor the model says otherwise.
     public static let standard = TunedDecoding(alpha: 0.5, beta: 1.0, tokenMinLogp: -5)
 
@@ -42,7 +36,8 @@ public struct TunedDecoding: Codable, Equatable, Sendable {
         do {
             return try decoder.decode(TunedDecoding.self, from: data)
         } catch {
-            throw ArchiveError.damaged(path: name, reason: "\(member) is not {\"alpha\", \"beta\", \"token_min_logp\"} with numbers")
+            throw ArchiveError.damaged(path: name, reason: "\(member) is not {\"alpha\", \"beta\", \"token_min_logp\"} with numbers; "
+                                  + "export the model that train or finetune wrote again, giving decoding.alpha, decoding.beta and decoding.token_min_logp")
         }
     }
 }
