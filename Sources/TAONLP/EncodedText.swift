@@ -7,8 +7,8 @@ public struct EncodedText: Sendable, Equatable {
     public var wordStarts: [Int]
     /// The source example's label id, if any.
     public var sequenceLabel: Int?
-    /// Per token head, one label per piece (`tokenIDs.count`): the word's label on its first piece,
-    /// `TextBatch.ignoreIndex` on other pieces and on `[CLS]`/`[SEP]`.
+    /// Per token head, one label per piece (`tokenIDs.count`): the word's label on its first piece; on its other pieces
+    /// and on `[CLS]`/`[SEP]` a label or `TextBatch.ignoreIndex`, as the encoder's `PieceLabelling` says.
     public var tokenLabels: [[Int]]
     /// Index of the source example in the list that was encoded.
     public var example: Int

@@ -10,6 +10,9 @@ public enum PunctuationTextConverter {
         public var maxWords: Int = 64
         /// One sentence per example (still cut at `maxWords`) instead of packing sentences up to `maxWords`.
         public var oneSentencePerExample: Bool = false
+        /// The training split gets an example starting at every sentence of its paragraphs (packed up to `maxWords`)
+        /// instead of consecutive pieces, so each sentence is seen in several contexts; dev and test are unchanged.
+        public var sentenceWindows: Bool = false
         /// The fraction of the training examples held out, at random, as the `dev` split (0 for none).
         public var devFraction: Double = 0.1
         /// Seed of the dev split's draw.
@@ -31,9 +34,10 @@ public enum PunctuationTextConverter {
             throw NLPDataError.badOption(name: "dev_split", value: "\(options.devFraction)", expected: "a fraction in [0, 1)")
         }
         var summary = ConversionSummary()
-        var trainExamples: [PunctuationCapitalizationExample] = [], testExamples: [PunctuationCapitalizationExample] = []
-        for path in train { trainExamples += try examples(inFile: path, options: options, summary: &summary) }
-        for path in test { testExamples += try examples(inFile: path, options: options, summary: &summary) }
+        var trainParagraphs: [[PunctuationCapitalizationExample]] = [], testExamples: [PunctuationCapitalizationExample] = []
+        for path in train { trainParagraphs += try paragraphExamples(inFile: path, options: options, summary: &summary) }
+        for path in test { testExamples += try paragraphExamples(inFile: path, options: options, summary: &summary).joined() }
+        let trainExamples = Array(trainParagraphs.joined())
         guard !trainExamples.isEmpty else { throw NLPDataError.emptyDataset(path: train.first ?? target) }
 
         var generator = RandomGenerator(seed: options.seed)
@@ -41,9 +45,10 @@ public enum PunctuationTextConverter {
         order.shuffle(using: &generator)
         let devCount = Int((Double(trainExamples.count) * options.devFraction).rounded())
         let devIndices = Set(order.prefix(devCount))
-        var splits: [(String, [PunctuationCapitalizationExample])] = [
-            ("train", trainExamples.indices.filter { !devIndices.contains($0) }.map { trainExamples[$0] }),
-        ]
+        let training = options.sentenceWindows
+            ? windows(trainParagraphs, leavingOut: devIndices, maxWords: options.maxWords)
+            : trainExamples.indices.filter { !devIndices.contains($0) }.map { trainExamples[$0] }
+        var splits: [(String, [PunctuationCapitalizationExample])] = [("train", training)]
         if devCount > 0 { splits.append(("dev", trainExamples.indices.filter(devIndices.contains).map { trainExamples[$0] })) }
         if !test.isEmpty { splits.append(("test", testExamples)) }
         for (split, examples) in splits {
@@ -59,12 +64,12 @@ public enum PunctuationTextConverter {
         return summary
     }
 
-    /// The examples of one raw text file.
-    static func examples(inFile path: String, options: Options, summary: inout ConversionSummary) throws
-        -> [PunctuationCapitalizationExample] {
+    /// The examples of one raw text file, grouped by paragraph.
+    static func paragraphExamples(inFile path: String, options: Options, summary: inout ConversionSummary) throws
+        -> [[PunctuationCapitalizationExample]] {
         let lines = try DataFile.lines(path, expected: "a raw text file with punctuation")
         let labeler = PunctuationCapitalizationLabeler()
-        var examples: [PunctuationCapitalizationExample] = []
+        var examples: [[PunctuationCapitalizationExample]] = []
         for (line, paragraph) in paragraphs(withoutGutenbergFrame: lines) {
             let all = labeler.example(from: paragraph)
             guard !all.words.isEmpty else { continue }
@@ -76,9 +81,57 @@ public enum PunctuationTextConverter {
                 summary.skip(path, line: line, "fragment '\(NLPDataError.clip(paragraph))' is not a sentence")
                 continue
             }
-            examples += cut(all, maxWords: options.maxWords, atEverySentence: options.oneSentencePerExample)
+            examples.append(cut(all, maxWords: options.maxWords, atEverySentence: options.oneSentencePerExample))
         }
         return examples
+    }
+
+    /// Training examples starting at every sentence: each run of consecutive pieces of a paragraph that are not in
+    /// `left` (indices into the paragraphs' pieces in order, the dev split) is joined again and cut, from each of its
+    /// sentence starts, into one piece of at most `maxWords` words as `cut` makes them.
+    static func windows(_ paragraphs: [[PunctuationCapitalizationExample]], leavingOut left: Set<Int>, maxWords: Int)
+        -> [PunctuationCapitalizationExample] {
+        var result: [PunctuationCapitalizationExample] = []
+        var index = 0
+        for pieces in paragraphs {
+            var words: [String] = [], labels: [PunctuationCapitalizationLabel] = []
+            for (offset, piece) in pieces.enumerated() {
+                if !left.contains(index + offset) {
+                    words += piece.words
+                    labels += piece.labels
+                }
+                let runEnds = offset + 1 == pieces.count || left.contains(index + offset + 1)
+                if runEnds, !words.isEmpty {
+                    result += windows(of: PunctuationCapitalizationExample(words: words, labels: labels), maxWords: maxWords)
+                    words = []
+                    labels = []
+                }
+            }
+            index += pieces.count
+        }
+        return result
+    }
+
+    /// One piece from each sentence start of `run` (its first word, and each word after a `.` or `?`), and after each
+    /// piece cut inside a sentence longer than `maxWords`, so that every word is in some piece.
+    private static func windows(of run: PunctuationCapitalizationExample, maxWords: Int) -> [PunctuationCapitalizationExample] {
+        func endsSentence(_ label: PunctuationCapitalizationLabel) -> Bool { label.punctuation == "." || label.punctuation == "?" }
+        var result: [PunctuationCapitalizationExample] = []
+        var start = 0
+        while start < run.words.count {
+            // One word past the limit, so that `cut` sees a full piece rather than the end of the run.
+            let end = min(start + maxWords + 1, run.words.count)
+            let rest = PunctuationCapitalizationExample(words: Array(run.words[start..<end]), labels: Array(run.labels[start..<end]))
+            guard let piece = cut(rest, maxWords: maxWords, atEverySentence: false).first else { break }
+            result.append(piece)
+            if let last = piece.labels.last, endsSentence(last),
+               let sentenceEnd = run.labels[start...].firstIndex(where: endsSentence) {
+                start = sentenceEnd + 1
+            } else {
+                start += piece.words.count
+            }
+        }
+        return result
     }
 
     /// Cuts a paragraph after sentence ends (`.` or `?`) into pieces of at most `maxWords` words: after every sentence,

@@ -1,21 +1,24 @@
 import TAOText
 
 /// Turns words (with labels) into `EncodedText` rows for BERT: WordPiece each word, `[CLS] ... [SEP]`, each word's
-/// labels on its first piece. Long texts are either truncated to `maxSequenceLength` pieces (keeping `[CLS]` and
+/// labels on its first piece (and, as `labelling` says, on its other pieces and on `[CLS]`/`[SEP]`). Long texts are either truncated to `maxSequenceLength` pieces (keeping `[CLS]` and
 /// `[SEP]`, as NeMo does) or split into segments of at most `maxSequenceLength` pieces at word boundaries.
 public struct TextEncoder: Sendable {
     public let tokenizer: BertTokenizer
     /// The most pieces a row may have, `[CLS]` and `[SEP]` included (`max_seq_length`).
     public let maxSequenceLength: Int
+    /// The pieces that carry labels (training rows).
+    public let labelling: PieceLabelling
 
     /// Throws `badOption` when `maxSequenceLength` leaves no room for a word (less than 3).
-    public init(tokenizer: BertTokenizer, maxSequenceLength: Int = 128) throws {
+    public init(tokenizer: BertTokenizer, maxSequenceLength: Int = 128, labelling: PieceLabelling = .firstPieces) throws {
         guard maxSequenceLength >= 3 else {
             throw NLPDataError.badOption(name: "max_seq_length", value: "\(maxSequenceLength)",
                                          expected: "at least 3 ([CLS], one piece, [SEP])")
         }
         self.tokenizer = tokenizer
         self.maxSequenceLength = maxSequenceLength
+        self.labelling = labelling
     }
 
     /// One row per text, truncated at the end to `maxSequenceLength` (words whose first piece does not fit are
@@ -74,22 +77,26 @@ public struct TextEncoder: Sendable {
         return result
     }
 
-    /// `[CLS] words [SEP]` for words `firstWord ..< firstWord + words.count` of `text`, labels on first pieces.
+    /// `[CLS] words [SEP]` for words `firstWord ..< firstWord + words.count` of `text`, labelled as `labelling` says.
     private func row(_ words: [[Int]], of text: LabelledText, firstWord: Int, example: Int,
                      droppedWords: Int) -> EncodedText {
         var ids = [tokenizer.clsID]
         var starts: [Int] = []
-        var labels = Array(repeating: [TextBatch.ignoreIndex], count: text.wordLabels.count)
+        let startEnd = text.wordLabels.indices.map { head in
+            labelling.startEnd.flatMap { $0.indices.contains(head) ? $0[head] : nil } ?? TextBatch.ignoreIndex
+        }
+        var labels = startEnd.map { [$0] }
         for (offset, pieces) in words.enumerated() {
             starts.append(ids.count)
             ids += pieces
             for head in labels.indices {
-                labels[head].append(text.wordLabels[head][firstWord + offset])
-                labels[head] += Array(repeating: TextBatch.ignoreIndex, count: pieces.count - 1)
+                let label = text.wordLabels[head][firstWord + offset]
+                labels[head].append(label)
+                labels[head] += Array(repeating: labelling.extraPieces ? label : TextBatch.ignoreIndex, count: pieces.count - 1)
             }
         }
         ids.append(tokenizer.sepID)
-        for head in labels.indices { labels[head].append(TextBatch.ignoreIndex) }
+        for head in labels.indices { labels[head].append(startEnd[head]) }
         return EncodedText(tokenIDs: ids, wordStarts: starts, sequenceLabel: text.sequenceLabel, tokenLabels: labels,
                            example: example, firstWord: firstWord, droppedWords: droppedWords)
     }

@@ -106,6 +106,30 @@ import TAOText
         #expect(try lines(target + "/capit_label_ids.csv") == ["O", "U"])
     }
 
+    @Test("sentence windows: a piece from every sentence start and after every cut inside a long sentence; dev pieces left out")
+    func sentenceWindows() throws {
+        /// Words w0... labelled `.` at `ends`, `,` elsewhere.
+        func example(_ count: Int, ends: Set<Int>, name: String = "w") throws -> PunctuationCapitalizationExample {
+            let labels = try (0..<count).map { index in
+                try #require(PunctuationCapitalizationLabel(punctuation: ends.contains(index) ? "." : ",", capitalized: false))
+            }
+            return PunctuationCapitalizationExample(words: (0..<count).map { "\(name)\($0)" }, labels: labels)
+        }
+        func words(_ pieces: [PunctuationCapitalizationExample]) -> [String] { pieces.map { $0.words.joined(separator: " ") } }
+        let paragraph = try example(10, ends: [2, 6, 9])
+        let pieces = PunctuationTextConverter.cut(paragraph, maxWords: 8, atEverySentence: false)
+        #expect(words(pieces) == ["w0 w1 w2 w3 w4 w5 w6", "w7 w8 w9"])
+        #expect(words(PunctuationTextConverter.windows([pieces], leavingOut: [], maxWords: 8))
+            == ["w0 w1 w2 w3 w4 w5 w6", "w3 w4 w5 w6 w7 w8 w9", "w7 w8 w9"])
+        let long = PunctuationTextConverter.cut(try example(12, ends: [11], name: "u"), maxWords: 5, atEverySentence: false)
+        #expect(words(PunctuationTextConverter.windows([long], leavingOut: [], maxWords: 5))
+            == ["u0 u1 u2 u3 u4", "u5 u6 u7 u8 u9", "u10 u11"])
+        // Piece 1 of the first paragraph is dev: the runs on either side of it are windowed apart.
+        let three = PunctuationTextConverter.cut(try example(9, ends: [2, 5, 8]), maxWords: 3, atEverySentence: false)
+        #expect(words(PunctuationTextConverter.windows([three, long], leavingOut: [1], maxWords: 5))
+            == ["w0 w1 w2", "w6 w7 w8", "u0 u1 u2 u3 u4", "u5 u6 u7 u8 u9", "u10 u11"])
+    }
+
     @Test("punctuation conversion: examples stay within max words, sentence mode, seeded dev split, test files")
     func punctuationOptions() throws {
         var options = PunctuationTextConverter.Options()
@@ -133,6 +157,14 @@ import TAOText
             train: [fixture("raw/novel.txt")], test: [fixture("raw/novel.txt")], target: again, options: options)
         #expect(summary.examples == ["train": 2, "dev": 1, "test": 3])
         #expect(try lines(split + "/text_dev.txt") == lines(again + "/text_dev.txt"))
+        options.sentenceWindows = true
+        let windowed = try temporaryFolder()
+        let windowedSummary = try PunctuationTextConverter.toPunctuationCapitalization(
+            train: [fixture("raw/novel.txt")], test: [fixture("raw/novel.txt")], target: windowed, options: options)
+        #expect(windowedSummary.examples == ["train": 3, "dev": 1, "test": 3])
+        #expect(try lines(windowed + "/text_dev.txt") == lines(split + "/text_dev.txt"))
+        #expect(try lines(windowed + "/labels_test.txt") == lines(split + "/labels_test.txt"))
+        options.sentenceWindows = false
         options.devFraction = 1
         #expect(dataError {
             _ = try PunctuationTextConverter.toPunctuationCapitalization(train: [fixture("raw/novel.txt")], target: split, options: options)

@@ -20,6 +20,22 @@ import TAOText
         #expect(row.wordValues(row.tokenLabels[0]) == [1, 2, 3])
     }
 
+    @Test("ignore_extra_tokens and ignore_start_end false: every piece carries its word's label, [CLS]/[SEP] the pad label")
+    func labelsOnEveryPiece() throws {
+        let tokenizer = try testTokenizer()
+        let every = try TextEncoder(tokenizer: tokenizer, labelling: PieceLabelling(extraPieces: true, startEnd: nil)).encode(text)
+        #expect(every.tokenLabels[0] == [ignore, 1, 2, 2, 3, 3, 3, ignore])
+        #expect(every.tokenLabels[1] == [ignore, 0, 1, 1, 0, 0, 0, ignore])
+        let ends = try TextEncoder(tokenizer: tokenizer, labelling: PieceLabelling(extraPieces: false, startEnd: [7, 8])).encode(text)
+        #expect(ends.tokenLabels[0] == [7, 1, 2, ignore, 3, ignore, ignore, 7])
+        #expect(ends.tokenLabels[1] == [8, 0, 1, ignore, 0, ignore, ignore, 8])
+        // Predictions are read at first pieces whatever the labelling; an unlabelled query gets no label rows.
+        #expect(every.wordStarts == [1, 2, 4] && every.wordValues(every.tokenLabels[0]) == [1, 2, 3])
+        let query = try TextEncoder(tokenizer: tokenizer, labelling: PieceLabelling(extraPieces: true, startEnd: [7, 8]))
+            .encode(query: "play songs")
+        #expect(query.tokenLabels.isEmpty)
+    }
+
     @Test("truncation keeps [CLS] ... [SEP] within max_seq_length and counts dropped words")
     func truncation() throws {
         let five = try TextEncoder(tokenizer: testTokenizer(), maxSequenceLength: 5).encode(text)

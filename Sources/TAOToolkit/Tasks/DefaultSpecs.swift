@@ -202,8 +202,10 @@ public enum DefaultSpecs {
         case .datasetConvert:
             let convert = CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])
             guard task == .punctuationAndCapitalization else { return convert }
-            return convert.replacing(.int("max_words", 64,
-                "The most words in one example: paragraphs are cut after the last sentence end that keeps a piece under it."))
+            return convert.replacing(
+                .int("max_words", 64, "The most words in one example: paragraphs are cut after the last sentence end that keeps a piece under it."),
+                .bool("sentence_windows", false,
+                      "Training split only: an example from every sentence start (packed up to max_words), so each sentence is seen in several contexts."))
         case .createTokenizer, .downloadSpecs:
             return SpecSection([])
         }
@@ -254,7 +256,7 @@ public enum DefaultSpecs {
                     .string("slot_labels_file", "dict.slots.csv", "Slot names, one per line, O last (in data_dir)."),
                 ]), doc: "Label names."),
                 .float("intent_loss_weight", 0.6, "Weight of the intent loss; the slot loss gets the rest."),
-                .int("pad_label", -1, "Slot label of padding (-1: the O label)."),
+                .int("pad_label", -1, "Slot id [CLS] and [SEP] are trained on when ignore_start_end is false (-1: the O label)."),
                 .bool("ignore_extra_tokens", false, "Leave the loss out for the 2nd and later pieces of a word."),
                 .bool("ignore_start_end", true, "Leave the loss out for [CLS] and [SEP]."),
                 .choice("class_balancing", ["weighted_loss"], nil, "weighted_loss: weigh classes by inverse frequency."),

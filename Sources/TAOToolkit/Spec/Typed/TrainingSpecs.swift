@@ -81,6 +81,8 @@ public struct DatasetConvertSpec: Codable, Equatable, Sendable {
     public var sampleRate: Int?
     /// The most words in one punctuation_and_capitalization example.
     public var maxWords: Int?
+    /// punctuation_and_capitalization: a training example from every sentence start.
+    public var sentenceWindows: Bool?
 }
 
 /// `infer`'s spec for text tasks and n-gram scoring: sentences given inline or in a file.

@@ -18,6 +18,18 @@ struct TextModelSettings {
     var labelFiles: [String] = []
     /// token_classification: a label-to-id map given in the spec (`model.label_ids`).
     var labelIDs: [String: Int]?
+    /// Token tasks: the 2nd and later pieces of a word are trained on the word's label (`ignore_extra_tokens` false).
+    var labelExtraPieces = false
+    /// Token tasks: `[CLS]` and `[SEP]` are trained on the pad label (`ignore_start_end` false).
+    var labelStartEnd = false
+    /// The pad label: a label name, or (intent_slot_classification) a slot id, -1 for `O`.
+    var padLabel: PadLabel = .name("O")
+
+    /// `pad_label` as the tasks spell it.
+    enum PadLabel: Equatable {
+        case name(String)
+        case id(Int)
+    }
 
     /// The spec key of the sequence length, which differs between the tasks.
     static func sequenceLengthKey(_ task: TaskName) -> String {
@@ -31,6 +43,34 @@ struct TextModelSettings {
                                     reason: "\(maxSequenceLength) is more than the encoder's \(config.maxPositionEmbeddings) positions")
         }
         return try TextEncoder(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength)
+    }
+
+    /// The training-row encoder: `textEncoder` with the labelling of pieces the spec asks for, the pad label looked up
+    /// in each token head's labels.
+    func trainingEncoder(_ task: TaskName, tokenizer: BertTokenizer, config: BertConfig, labels: TextLabels) throws -> TextEncoder {
+        let plain = try textEncoder(task, tokenizer: tokenizer, config: config)
+        guard labelExtraPieces || labelStartEnd else { return plain }
+        let startEnd = labelStartEnd ? try labels.tokens.map { try padID(in: $0) } : nil
+        return try TextEncoder(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength,
+                               labelling: PieceLabelling(extraPieces: labelExtraPieces, startEnd: startEnd))
+    }
+
+    /// The id of the pad label in one token head's labels.
+    private func padID(in labels: LabelVocabulary) throws -> Int {
+        switch padLabel {
+        case .name(let name):
+            guard let id = labels.id(of: name) else {
+                throw SpecError.invalid(path: "model.dataset.pad_label",
+                                        reason: "'\(name)' is not one of the labels (\(labels.labels.prefix(8).joined(separator: ", ")), ...)")
+            }
+            return id
+        case .id(let id):
+            if id == -1, let outside = labels.id(of: "O") { return outside }
+            guard labels.labels.indices.contains(id) else {
+                throw SpecError.invalid(path: "model.pad_label", reason: "\(id) is not a slot id (0...\(labels.count - 1), or -1 for O)")
+            }
+            return id
+        }
     }
 
     /// Reads the `model` block of `task`'s train spec.
@@ -57,6 +97,7 @@ struct TextModelSettings {
                                              maxSequenceLength: model.dataset.maxSeqLength,
                                              heads: [try head(model.head.layers, model.head.fcDropout, model.head.activation)])
             settings.labelIDs = model.labelIds
+            settings.setPieceLabelling(model.dataset)
             return settings
         case .intentSlotClassification:
             let model = try spec.decode(IntentSlotModelSpec.self, at: "model")
@@ -66,13 +107,25 @@ struct TextModelSettings {
             settings.intentLossWeight = Float(model.intentLossWeight)
             settings.weightedLoss = model.classBalancing == "weighted_loss"
             settings.labelFiles = [model.classLabels.intentLabelsFile, model.classLabels.slotLabelsFile]
+            settings.labelExtraPieces = !model.ignoreExtraTokens
+            settings.labelStartEnd = !model.ignoreStartEnd
+            settings.padLabel = .id(model.padLabel)
             return settings
         default:
             let model = try spec.decode(PunctuationCapitalizationModelSpec.self, at: "model")
-            return TextModelSettings(languageModel: model.languageModel, tokenizer: model.tokenizer,
-                                     maxSequenceLength: model.dataset.maxSeqLength,
-                                     heads: [try head(model.punctHead.layers, model.punctHead.fcDropout, model.punctHead.activation),
-                                             try head(model.capitHead.layers, model.capitHead.fcDropout, model.capitHead.activation)])
+            var settings = TextModelSettings(languageModel: model.languageModel, tokenizer: model.tokenizer,
+                                             maxSequenceLength: model.dataset.maxSeqLength,
+                                             heads: [try head(model.punctHead.layers, model.punctHead.fcDropout, model.punctHead.activation),
+                                                     try head(model.capitHead.layers, model.capitHead.fcDropout, model.capitHead.activation)])
+            settings.setPieceLabelling(model.dataset)
+            return settings
         }
+    }
+
+    /// `ignore_extra_tokens`, `ignore_start_end` and `pad_label` of a token task's `model.dataset`.
+    private mutating func setPieceLabelling(_ dataset: TokenDatasetSpec) {
+        labelExtraPieces = !dataset.ignoreExtraTokens
+        labelStartEnd = !dataset.ignoreStartEnd
+        padLabel = .name(dataset.padLabel)
     }
 }

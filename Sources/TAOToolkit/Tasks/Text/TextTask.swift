@@ -72,7 +72,8 @@ enum TextTask {
     /// epoch with the best validation headline when `saveBestModel` is set.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
         useComputeThreads(run.trainer.numThreads)
-        let encoder = try run.settings.textEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config)
+        let encoder = try run.settings.trainingEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config,
+                                                       labels: run.training.labels)
         let segmenting = run.task == .punctuationAndCapitalization
         let rows = encoder.encode(run.training.texts, splitting: segmenting)
         guard !rows.isEmpty else { throw TaskError.cannotRead(path: "training data", reason: "no examples") }
@@ -302,6 +303,7 @@ enum TextTask {
             let files = try splitFiles(source, extensions: ["txt"])
             var options = PunctuationTextConverter.Options()
             if let maxWords = spec.maxWords { options.maxWords = maxWords }
+            options.sentenceWindows = spec.sentenceWindows ?? false
             summary = try PunctuationTextConverter.toPunctuationCapitalization(
                 train: files.filter { $0.split == "train" }.map(\.file), test: files.filter { $0.split == "test" }.map(\.file),
                 target: target, options: options)
