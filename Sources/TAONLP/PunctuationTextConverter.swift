@@ -112,10 +112,9 @@ public enum PunctuationTextConverter {
         return result
     }
 
-    /// One piece from each sentence start of `run` (its first word, and each word after a `.` or `?`), and after each
-    /// piece cut inside a sentence longer than `maxWords`, so that every word is in some piece.
+    /// One piece from each sentence start of `run` (its first word, and each word after a sentence end), and after
+    /// each piece cut inside a sentence longer than `maxWords`, so that every word is in some piece.
     private static func windows(of run: PunctuationCapitalizationExample, maxWords: Int) -> [PunctuationCapitalizationExample] {
-        func endsSentence(_ label: PunctuationCapitalizationLabel) -> Bool { label.punctuation == "." || label.punctuation == "?" }
         var result: [PunctuationCapitalizationExample] = []
         var start = 0
         while start < run.words.count {
@@ -124,8 +123,8 @@ public enum PunctuationTextConverter {
             let rest = PunctuationCapitalizationExample(words: Array(run.words[start..<end]), labels: Array(run.labels[start..<end]))
             guard let piece = cut(rest, maxWords: maxWords, atEverySentence: false).first else { break }
             result.append(piece)
-            if let last = piece.labels.last, endsSentence(last),
-               let sentenceEnd = run.labels[start...].firstIndex(where: endsSentence) {
+            if endsSentence(run, at: start + piece.words.count - 1),
+               let sentenceEnd = (start..<run.words.count).first(where: { endsSentence(run, at: $0) }) {
                 start = sentenceEnd + 1
             } else {
                 start += piece.words.count
@@ -134,7 +133,16 @@ public enum PunctuationTextConverter {
         return result
     }
 
-    /// Cuts a paragraph after sentence ends (`.` or `?`) into pieces of at most `maxWords` words: after every sentence,
+    /// Titles written with a period that does not end the sentence (`Mr. Darcy`): a piece is never cut after them.
+    static let titles: Set<String> = ["mr", "mrs", "ms", "messrs", "dr", "st", "rev", "col", "capt", "gen", "prof", "hon", "lt", "sgt"]
+
+    /// Whether word `index` ends a sentence: it is followed by `?`, or by `.` and is not a title.
+    static func endsSentence(_ example: PunctuationCapitalizationExample, at index: Int) -> Bool {
+        let mark = example.labels[index].punctuation
+        return mark == "?" || (mark == "." && !titles.contains(example.words[index]))
+    }
+
+    /// Cuts a paragraph after sentence ends (`.` or `?`, not after a title) into pieces of at most `maxWords` words: after every sentence,
     /// or after the last sentence end that keeps a piece under the limit (a sentence longer than that is cut at the limit).
     static func cut(_ paragraph: PunctuationCapitalizationExample, maxWords: Int, atEverySentence: Bool)
         -> [PunctuationCapitalizationExample] {
@@ -142,7 +150,7 @@ public enum PunctuationTextConverter {
         var start = 0, lastSentenceEnd: Int? = nil
         let count = paragraph.words.count
         for index in 0..<count {
-            let endsSentence = paragraph.labels[index].punctuation == "." || paragraph.labels[index].punctuation == "?"
+            let endsSentence = endsSentence(paragraph, at: index)
             if endsSentence { lastSentenceEnd = index + 1 }
             let full = index + 1 - start == maxWords
             guard index + 1 == count || full || (atEverySentence && endsSentence) else { continue }
