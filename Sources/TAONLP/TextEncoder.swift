@@ -1,8 +1,9 @@
 import TAOText
 
 /// Turns words (with labels) into `EncodedText` rows for BERT: WordPiece each word, `[CLS] ... [SEP]`, each word's
-/// labels on its first piece (and, as `labelling` says, on its other pieces and on `[CLS]`/`[SEP]`). Long texts are either truncated to `maxSequenceLength` pieces (keeping `[CLS]` and
-/// `[SEP]`, as NeMo does) or split into segments of at most `maxSequenceLength` pieces at word boundaries.
+/// labels on its first piece (and, as `labelling` says, on its other pieces and on `[CLS]`/`[SEP]`). Long texts are
+/// either truncated to `maxSequenceLength` pieces (keeping `[CLS]` and `[SEP]`, as NeMo does) or split into segments
+/// of at most `maxSequenceLength` pieces at word boundaries.
 public struct TextEncoder: Sendable {
     public let tokenizer: BertTokenizer
     /// The most pieces a row may have, `[CLS]` and `[SEP]` included (`max_seq_length`).

@@ -37,22 +37,19 @@ struct TextModelSettings {
     }
 
     /// The row encoder for `tokenizer`, checked against the encoder's positions (a longer row cannot be embedded).
-    func textEncoder(_ task: TaskName, tokenizer: BertTokenizer, config: BertConfig) throws -> TextEncoder {
+    func textEncoder(_ task: TaskName, tokenizer: BertTokenizer, config: BertConfig,
+                     labelling: PieceLabelling = .firstPieces) throws -> TextEncoder {
         guard maxSequenceLength <= config.maxPositionEmbeddings else {
             throw SpecError.invalid(path: Self.sequenceLengthKey(task),
                                     reason: "\(maxSequenceLength) is more than the encoder's \(config.maxPositionEmbeddings) positions")
         }
-        return try TextEncoder(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength)
+        return try TextEncoder(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength, labelling: labelling)
     }
 
-    /// The training-row encoder: `textEncoder` with the labelling of pieces the spec asks for, the pad label looked up
-    /// in each token head's labels.
-    func trainingEncoder(_ task: TaskName, tokenizer: BertTokenizer, config: BertConfig, labels: TextLabels) throws -> TextEncoder {
-        let plain = try textEncoder(task, tokenizer: tokenizer, config: config)
-        guard labelExtraPieces || labelStartEnd else { return plain }
-        let startEnd = labelStartEnd ? try labels.tokens.map { try padID(in: $0) } : nil
-        return try TextEncoder(tokenizer: tokenizer, maxSequenceLength: maxSequenceLength,
-                               labelling: PieceLabelling(extraPieces: labelExtraPieces, startEnd: startEnd))
+    /// The pieces training rows label, as `ignore_extra_tokens`, `ignore_start_end` and `pad_label` say, the pad label
+    /// looked up in each token head's labels.
+    func pieceLabelling(for labels: TextLabels) throws -> PieceLabelling {
+        PieceLabelling(extraPieces: labelExtraPieces, startEnd: labelStartEnd ? try labels.tokens.map(padID) : nil)
     }
 
     /// The id of the pad label in one token head's labels.
@@ -60,8 +57,8 @@ struct TextModelSettings {
         switch padLabel {
         case .name(let name):
             guard let id = labels.id(of: name) else {
-                throw SpecError.invalid(path: "model.dataset.pad_label",
-                                        reason: "'\(name)' is not one of the labels (\(labels.labels.prefix(8).joined(separator: ", ")), ...)")
+                let some = labels.labels.prefix(8).joined(separator: ", ") + (labels.count > 8 ? ", ..." : "")
+                throw SpecError.invalid(path: "model.dataset.pad_label", reason: "'\(name)' is not one of the labels (\(some))")
             }
             return id
         case .id(let id):

@@ -72,8 +72,8 @@ enum TextTask {
     /// epoch with the best validation headline when `saveBestModel` is set.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
         useComputeThreads(run.trainer.numThreads)
-        let encoder = try run.settings.trainingEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config,
-                                                       labels: run.training.labels)
+        let encoder = try run.settings.textEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config,
+                                                   labelling: try run.settings.pieceLabelling(for: run.training.labels))
         let segmenting = run.task == .punctuationAndCapitalization
         let rows = encoder.encode(run.training.texts, splitting: segmenting)
         guard !rows.isEmpty else { throw TaskError.cannotRead(path: "training data", reason: "no examples") }
