@@ -120,7 +120,8 @@ public enum PunctuationTextConverter {
         while start < run.words.count {
             // One word past the limit, so that `cut` sees a full piece rather than the end of the run.
             let end = min(start + maxWords + 1, run.words.count)
-            let rest = PunctuationCapitalizationExample(words: Array(run.words[start..<end]), labels: Array(run.labels[start..<end]))
+            let rest = PunctuationCapitalizationExample(words: Array(run.words[start..<end]),
+                                                        labels: Array(run.labels[start..<end]))
             guard let piece = cut(rest, maxWords: maxWords, atEverySentence: false).first else { break }
             result.append(piece)
             if endsSentence(run, at: start + piece.words.count - 1),
@@ -134,7 +135,9 @@ public enum PunctuationTextConverter {
     }
 
     /// Titles written with a period that does not end the sentence (`Mr. Darcy`): a piece is never cut after them.
-    static let titles: Set<String> = ["mr", "mrs", "ms", "messrs", "dr", "st", "rev", "col", "capt", "gen", "prof", "hon", "lt", "sgt"]
+    static let titles: Set<String> = [
+        "mr", "mrs", "ms", "messrs", "dr", "st", "rev", "col", "capt", "gen", "prof", "hon", "lt", "sgt",
+    ]
 
     /// Whether word `index` ends a sentence: it is followed by `?`, or by `.` and is not a title.
     static func endsSentence(_ example: PunctuationCapitalizationExample, at index: Int) -> Bool {
@@ -142,19 +145,20 @@ public enum PunctuationTextConverter {
         return mark == "?" || (mark == "." && !titles.contains(example.words[index]))
     }
 
-    /// Cuts a paragraph after sentence ends (`.` or `?`, not after a title) into pieces of at most `maxWords` words: after every sentence,
-    /// or after the last sentence end that keeps a piece under the limit (a sentence longer than that is cut at the limit).
+    /// Cuts a paragraph after sentence ends (`.` or `?`, not after a title) into pieces of at most `maxWords` words:
+    /// after every sentence, or after the last sentence end that keeps a piece under the limit (a sentence longer than
+    /// that is cut at the limit).
     static func cut(_ paragraph: PunctuationCapitalizationExample, maxWords: Int, atEverySentence: Bool)
         -> [PunctuationCapitalizationExample] {
         var pieces: [PunctuationCapitalizationExample] = []
         var start = 0, lastSentenceEnd: Int? = nil
         let count = paragraph.words.count
         for index in 0..<count {
-            let endsSentence = endsSentence(paragraph, at: index)
-            if endsSentence { lastSentenceEnd = index + 1 }
+            let sentenceEnds = endsSentence(paragraph, at: index)
+            if sentenceEnds { lastSentenceEnd = index + 1 }
             let full = index + 1 - start == maxWords
-            guard index + 1 == count || full || (atEverySentence && endsSentence) else { continue }
-            let end = (index + 1 == count || (atEverySentence && endsSentence)) ? index + 1 : (lastSentenceEnd ?? index + 1)
+            guard index + 1 == count || full || (atEverySentence && sentenceEnds) else { continue }
+            let end = (index + 1 == count || (atEverySentence && sentenceEnds)) ? index + 1 : (lastSentenceEnd ?? index + 1)
             pieces.append(PunctuationCapitalizationExample(
                 words: Array(paragraph.words[start..<end]), labels: Array(paragraph.labels[start..<end])))
             start = end
