@@ -132,7 +132,7 @@ func tokenAndTextClassification() throws {
     #expect(evaluate.status == 0, "\(evaluate.stderr)")
     #expect(try metrics(folder.appendingPathComponent("eval"))["entity_f1"] as? Double == 1.0)
     let badPad = try run(["token_classification", "train", "-r", folder.appendingPathComponent("pad").path, "data_dir=\(folder.path)",
-                          "model.dataset.pad_label=NONE"] + tinyEncoder(vocabulary: vocabulary))
+                          "model.dataset.ignore_start_end=false", "model.dataset.pad_label=NONE"] + tinyEncoder(vocabulary: vocabulary))
     #expect(badPad.status == 2 && badPad.stderr.contains("'model.dataset.pad_label': 'NONE' is not one of the labels"), "\(badPad.stderr)")
 
     try "good film\t1\nbad film\t0\ngood good\t1\nbad bad film\t0\n".write(to: folder.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)

@@ -257,7 +257,7 @@ public enum DefaultSpecs {
                 ]), doc: "Label names."),
                 .float("intent_loss_weight", 0.6, "Weight of the intent loss; the slot loss gets the rest."),
                 .int("pad_label", -1, "Slot id [CLS] and [SEP] are trained on when ignore_start_end is false (-1: the O label)."),
-                .bool("ignore_extra_tokens", false, "Leave the loss out for the 2nd and later pieces of a word."),
+                .bool("ignore_extra_tokens", true, "Leave the loss out for the 2nd and later pieces of a word (NeMo's default is false)."),
                 .bool("ignore_start_end", true, "Leave the loss out for [CLS] and [SEP]."),
                 .choice("class_balancing", ["weighted_loss"], nil, "weighted_loss: weigh classes by inverse frequency."),
                 .int("max_seq_length", 50, "Longest input in subword tokens; longer inputs are cut."),

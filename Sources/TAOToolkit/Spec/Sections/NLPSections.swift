@@ -48,8 +48,9 @@ enum NLPSections {
     static let tokenDataset = SpecSection([
         .int("max_seq_length", 128, "Longest input in subword tokens, [CLS] and [SEP] included; longer inputs are cut."),
         .string("pad_label", "O", "Label [CLS] and [SEP] are trained on when ignore_start_end is false."),
-        .bool("ignore_extra_tokens", false, "Leave the loss out for the 2nd and later pieces of a word."),
-        .bool("ignore_start_end", false, "Leave the loss out for [CLS] and [SEP]."),
+        .bool("ignore_extra_tokens", true,
+              "Leave the loss out for the 2nd and later pieces of a word (NeMo's default is false; models/README.md says why not here)."),
+        .bool("ignore_start_end", true, "Leave the loss out for [CLS] and [SEP] (NeMo's default is false)."),
         .bool("use_cache", false, "Cache tokenized data next to the text files."),
     ])
 
