@@ -10,8 +10,9 @@ public enum PunctuationTextConverter {
         public var maxWords: Int = 64
         /// One sentence per example (still cut at `maxWords`) instead of packing sentences up to `maxWords`.
         public var oneSentencePerExample: Bool = false
-        /// The training split gets an example starting at every sentence of its paragraphs (packed up to `maxWords`)
-        /// instead of consecutive pieces, so each sentence is seen in several contexts; dev and test are unchanged.
+        /// The training split gets an example starting at every sentence of its paragraphs (packed up to `maxWords`,
+        /// or one sentence each with `oneSentencePerExample`) instead of consecutive pieces, so each sentence is seen in
+        /// several contexts; dev and test are unchanged.
         public var sentenceWindows: Bool = false
         /// The fraction of the training examples held out, at random, as the `dev` split (0 for none).
         public var devFraction: Double = 0.1
@@ -46,7 +47,8 @@ public enum PunctuationTextConverter {
         let devCount = Int((Double(trainExamples.count) * options.devFraction).rounded())
         let devIndices = Set(order.prefix(devCount))
         let training = options.sentenceWindows
-            ? windows(trainParagraphs, leavingOut: devIndices, maxWords: options.maxWords)
+            ? windows(trainParagraphs, leavingOut: devIndices, maxWords: options.maxWords,
+                      atEverySentence: options.oneSentencePerExample)
             : trainExamples.indices.filter { !devIndices.contains($0) }.map { trainExamples[$0] }
         var splits: [(String, [PunctuationCapitalizationExample])] = [("train", training)]
         if devCount > 0 { splits.append(("dev", trainExamples.indices.filter(devIndices.contains).map { trainExamples[$0] })) }
@@ -88,9 +90,9 @@ public enum PunctuationTextConverter {
 
     /// Training examples starting at every sentence: each run of consecutive pieces of a paragraph that are not in
     /// `left` (indices into the paragraphs' pieces in order, the dev split) is joined again and cut, from each of its
-    /// sentence starts, into one piece of at most `maxWords` words as `cut` makes them.
-    static func windows(_ paragraphs: [[PunctuationCapitalizationExample]], leavingOut left: Set<Int>, maxWords: Int)
-        -> [PunctuationCapitalizationExample] {
+    /// sentence starts, into one piece as `cut` makes them.
+    static func windows(_ paragraphs: [[PunctuationCapitalizationExample]], leavingOut left: Set<Int>, maxWords: Int,
+                        atEverySentence: Bool = false) -> [PunctuationCapitalizationExample] {
         var result: [PunctuationCapitalizationExample] = []
         var index = 0
         for pieces in paragraphs {
@@ -102,7 +104,8 @@ public enum PunctuationTextConverter {
                 }
                 let runEnds = offset + 1 == pieces.count || left.contains(index + offset + 1)
                 if runEnds, !words.isEmpty {
-                    result += windows(of: PunctuationCapitalizationExample(words: words, labels: labels), maxWords: maxWords)
+                    let run = PunctuationCapitalizationExample(words: words, labels: labels)
+                    result += windows(of: run, maxWords: maxWords, atEverySentence: atEverySentence)
                     words = []
                     labels = []
                 }
@@ -114,7 +117,8 @@ public enum PunctuationTextConverter {
 
     /// One piece from each sentence start of `run` (its first word, and each word after a sentence end), and after
     /// each piece cut inside a sentence longer than `maxWords`, so that every word is in some piece.
-    private static func windows(of run: PunctuationCapitalizationExample, maxWords: Int) -> [PunctuationCapitalizationExample] {
+    private static func windows(of run: PunctuationCapitalizationExample, maxWords: Int, atEverySentence: Bool)
+        -> [PunctuationCapitalizationExample] {
         var result: [PunctuationCapitalizationExample] = []
         var start = 0
         while start < run.words.count {
@@ -122,7 +126,7 @@ public enum PunctuationTextConverter {
             let end = min(start + maxWords + 1, run.words.count)
             let rest = PunctuationCapitalizationExample(words: Array(run.words[start..<end]),
                                                         labels: Array(run.labels[start..<end]))
-            guard let piece = cut(rest, maxWords: maxWords, atEverySentence: false).first else { break }
+            guard let piece = cut(rest, maxWords: maxWords, atEverySentence: atEverySentence).first else { break }
             result.append(piece)
             if endsSentence(run, at: start + piece.words.count - 1),
                let sentenceEnd = (start..<run.words.count).first(where: { endsSentence(run, at: $0) }) {

@@ -128,6 +128,11 @@ import TAOText
         let three = PunctuationTextConverter.cut(try example(9, ends: [2, 5, 8]), maxWords: 3, atEverySentence: false)
         #expect(words(PunctuationTextConverter.windows([three, long], leavingOut: [1], maxWords: 5))
             == ["w0 w1 w2", "w6 w7 w8", "u0 u1 u2 u3 u4", "u5 u6 u7 u8 u9", "u10 u11"])
+        // One sentence per example: the window from each sentence start is that sentence, as the pieces are.
+        let sentences = PunctuationTextConverter.cut(paragraph, maxWords: 8, atEverySentence: true)
+        #expect(words(PunctuationTextConverter.windows([sentences], leavingOut: [], maxWords: 8, atEverySentence: true))
+            == words(sentences))
+        #expect(words(sentences) == ["w0 w1 w2", "w3 w4 w5 w6", "w7 w8 w9"])
     }
 
     @Test("punctuation conversion: examples stay within max words, sentence mode, seeded dev split, test files")

@@ -58,7 +58,8 @@ struct TextModelSettings {
         case .name(let name):
             guard let id = labels.id(of: name) else {
                 let some = labels.labels.prefix(8).joined(separator: ", ") + (labels.count > 8 ? ", ..." : "")
-                throw SpecError.invalid(path: "model.dataset.pad_label", reason: "'\(name)' is not one of the labels (\(some))")
+                throw SpecError.invalid(path: "model.dataset.pad_label",
+                                        reason: "'\(name)' is not one of the labels (\(some)); give one of them, or ignore_start_end=true")
             }
             return id
         case .id(let id):
