@@ -17,6 +17,7 @@ Usage (in the anchors' venv; about 28 minutes for 3 epochs over the four novels 
 import argparse, math, os, random, shutil, time
 import torch
 from transformers import BertForMaskedLM, BertTokenizerFast
+from torch_recipe import adamw_with_linear_schedule, seed_everything
 
 
 def sequences(tokenizer, files, length):
@@ -56,21 +57,12 @@ def main():
     parser.add_argument('--length', type=int, default=128)
     parser.add_argument('--threads', type=int, default=2)
     arguments = parser.parse_args()
-    torch.manual_seed(0)
-    random.seed(0)
-    torch.set_num_threads(arguments.threads)
+    seed_everything(0, arguments.threads)
     tokenizer = BertTokenizerFast.from_pretrained(arguments.encoder)
     model = BertForMaskedLM.from_pretrained(arguments.encoder)
     rows, piece_count = sequences(tokenizer, arguments.texts, arguments.length)
     print(f'{piece_count} pieces, {len(rows)} sequences', flush=True)
-    no_decay = ('bias', 'LayerNorm.weight')
-    groups = [{'params': [p for n, p in model.named_parameters() if not any(x in n for x in no_decay)], 'weight_decay': 0.01},
-              {'params': [p for n, p in model.named_parameters() if any(x in n for x in no_decay)], 'weight_decay': 0.0}]
-    optimizer = torch.optim.AdamW(groups, lr=arguments.lr)
-    steps = arguments.epochs * math.ceil(len(rows) / 32)
-    warmup = int(0.06 * steps)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: s / max(warmup, 1) if s < warmup else max(0.0, (steps - s) / max(steps - warmup, 1)))
+    optimizer, schedule = adamw_with_linear_schedule(model, arguments.lr, arguments.epochs * math.ceil(len(rows) / 32), 0.06)
     started = time.time()
     model.train()
     for epoch in range(arguments.epochs):

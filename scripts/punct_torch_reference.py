@@ -16,6 +16,7 @@ import argparse, math, random, time
 import numpy as np
 import torch
 from transformers import AutoModel, BertTokenizerFast
+from torch_recipe import adamw_with_linear_schedule, seed_everything
 
 PUNCTUATION = {'O': 0, ',': 1, '.': 2, '?': 3}
 CAPITALS = {'O': 0, 'U': 1}
@@ -105,20 +106,11 @@ def main():
     parser.add_argument('--lr', type=float, default=2e-4)
     parser.add_argument('--threads', type=int, default=2)
     arguments = parser.parse_args()
-    torch.manual_seed(42)
-    random.seed(42)
-    torch.set_num_threads(arguments.threads)
+    seed_everything(42, arguments.threads)
     tokenizer = BertTokenizerFast.from_pretrained(arguments.encoder)
     train, dev, test = (encode(tokenizer, *read_split(arguments.data, split), 128) for split in ('train', 'dev', 'test'))
     model = Tagger(arguments.encoder)
-    no_decay = ('bias', 'LayerNorm.weight')
-    groups = [{'params': [p for n, p in model.named_parameters() if not any(x in n for x in no_decay)], 'weight_decay': 0.01},
-              {'params': [p for n, p in model.named_parameters() if any(x in n for x in no_decay)], 'weight_decay': 0.0}]
-    optimizer = torch.optim.AdamW(groups, lr=arguments.lr, betas=(0.9, 0.999), eps=1e-8)
-    steps = arguments.epochs * math.ceil(len(train) / 32)
-    warmup = int(0.1 * steps)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: s / max(warmup, 1) if s < warmup else max(0.0, (steps - s) / max(steps - warmup, 1)))
+    optimizer, schedule = adamw_with_linear_schedule(model, arguments.lr, arguments.epochs * math.ceil(len(train) / 32), 0.1)
     loss_function, started = torch.nn.CrossEntropyLoss(), time.time()
     for epoch in range(arguments.epochs):
         for ids, mask, punctuation, capitals, _ in batches(train, 32, True):
