@@ -49,6 +49,10 @@ func intentSlotEndToEnd() throws {
                          "trainer.max_epochs=60", "training_ds.batch_size=4", "model.max_seq_length=16", "model.head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary))
     #expect(train.status == 0, "\(train.stderr)")
     let model = folder.appendingPathComponent("train/trained-model.tao").path
+    let badPad = try run(["intent_slot_classification", "train", "-r", folder.appendingPathComponent("pad").path, "data_dir=\(data.path)",
+                          "model.ignore_start_end=false", "model.pad_label=7"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(badPad.status == 2 && badPad.stderr.contains("'model.pad_label': 7 is not a slot id (-1 is O); give a slot id 0...2, or ignore_start_end=true"),
+            "\(badPad.stderr)")
 
     let evaluate = try run(["intent_slot_classification", "evaluate", "-r", folder.appendingPathComponent("eval").path, "-m", model,
                             "data_dir=\(data.path)"])

@@ -63,9 +63,15 @@ struct TextModelSettings {
             }
             return id
         case .id(let id):
-            if id == -1, let outside = labels.id(of: "O") { return outside }
+            let choices = "give a slot id 0...\(labels.count - 1), or ignore_start_end=true"
+            if id == -1 {
+                guard let outside = labels.id(of: "O") else {
+                    throw SpecError.invalid(path: "model.pad_label", reason: "-1 stands for the O label, which these slots do not have; \(choices)")
+                }
+                return outside
+            }
             guard labels.labels.indices.contains(id) else {
-                throw SpecError.invalid(path: "model.pad_label", reason: "\(id) is not a slot id (0...\(labels.count - 1), or -1 for O)")
+                throw SpecError.invalid(path: "model.pad_label", reason: "\(id) is not a slot id (-1 is O); \(choices)")
             }
             return id
         }
