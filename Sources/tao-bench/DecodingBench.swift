@@ -17,9 +17,11 @@ enum DecodingBench {
     static let frameSeconds = 0.02
 
     static func run(_ arguments: [String]) throws {
-        let runs = value(of: "--runs", in: arguments).flatMap(Int.init) ?? 5
+        let options = try BenchOptions(arguments, flags: ["--runs", "--corpus", "--arpa"],
+                                       usage: "tao-bench decoding [--runs 5] [--corpus FILE] [--arpa FILE]")
+        let runs = try options.integer("--runs", default: 5)
         let sentences: [String]
-        if let path = value(of: "--corpus", in: arguments) {
+        if let path = options.string("--corpus") {
             sentences = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         } else {
             sentences = try licenseSentences()
@@ -31,7 +33,7 @@ enum DecodingBench {
                 estimate = try KneserNeyEstimator.estimate(sentences: sentences, options: .init(order: order, discountFallback: true))
             }.print()
         }
-        if let path = value(of: "--corpus", in: arguments) {
+        if let path = options.string("--corpus") {
             // the lmplz command's whole job: text file in, ARPA file out
             let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-bench-\(getpid()).arpa").path
             defer { try? FileManager.default.removeItem(atPath: arpa) }
@@ -46,7 +48,7 @@ enum DecodingBench {
             }
         }
         // the peer's exact LM when given (`--arpa ~/.cache/tao-anchors/data/lm3.arpa`), else the one estimated above
-        let arpaPath = value(of: "--arpa", in: arguments)
+        let arpaPath = options.string("--arpa")
         guard let model = try arpaPath.map({ try NGramModel.load(path: $0) }) ?? estimate?.model() else { return }
 
         // LM queries: score(state, word) over ~100k words, as the anchor's kenlm.Model.score loop
@@ -95,11 +97,6 @@ enum DecodingBench {
             sink += Double(decoder.decodeBatch(batch).count)
         }.print()
         if sink.isNaN { print("") }
-    }
-
-    static func value(of flag: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
-        return arguments[index + 1]
     }
 
     /// Sentences of lowercase `[a-z']` words, split on `. ; : ! ?`, 2+ words (the anchor's `norm_sents`).

@@ -50,36 +50,16 @@ enum FrontendBench {
         var runs = 5
 
         init(_ arguments: [String]) throws {
-            var rest = arguments[...]
-            while let flag = rest.popFirst() {
-                guard let value = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
-                switch flag {
-                case "--audio": audio = value
-                case "--seconds": seconds = try number(value, flag)
-                case "--seg": segmentSeconds = try number(value, flag)
-                case "--threads": threads = try value.split(separator: ",").map { try integer(String($0), flag) }
-                case "--mels": mels = try value.split(separator: ",").map { try integer(String($0), flag) }
-                case "--runs": runs = try integer(value, flag)
-                default: throw BenchUsage("unknown option \(flag) (valid: --audio --seconds --seg --threads --mels --runs)")
-                }
-            }
-            guard seconds > 0, segmentSeconds >= 0.2 else { throw BenchUsage("--seconds and --seg must be positive") }
+            let options = try BenchOptions(arguments, flags: ["--audio", "--seconds", "--seg", "--threads", "--mels", "--runs"],
+                                           usage: "tao-bench frontend [--audio FILE] [--seconds 3600] [--seg 20] [--threads 1,2] [--mels 64] [--runs 5]")
+            audio = options.string("--audio")
+            seconds = try options.number("--seconds", default: seconds)
+            segmentSeconds = try options.number("--seg", default: segmentSeconds)
+            threads = try options.integers("--threads", default: threads)
+            mels = try options.integers("--mels", default: mels)
+            runs = try options.integer("--runs", default: runs)
+            guard seconds > 0, segmentSeconds >= 0.2 else { throw BenchUsage("--seconds must be positive and --seg at least 0.2") }
         }
-
-        private func number(_ text: String, _ flag: String) throws -> Double {
-            guard let value = Double(text) else { throw BenchUsage("\(flag): '\(text)' is not a number") }
-            return value
-        }
-
-        private func integer(_ text: String, _ flag: String) throws -> Int {
-            guard let value = Int(text), value > 0 else { throw BenchUsage("\(flag): '\(text)' is not a positive integer") }
-            return value
-        }
-    }
-
-    struct BenchUsage: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
     }
 
     /// The benchmark's 16 kHz signal and where it came from.

@@ -9,11 +9,16 @@ import TAOTensor
 /// `--threads 1,2`, `--only NAME`, `--minilm FOLDER` (real weights; random MiniLM-shaped weights otherwise,
 /// which time the same).
 enum NLPBench {
+    /// The workloads `run` times, by name (for `--only`).
+    static let names = ["minilm_infer_b1x32", "minilm_infer_b32x128", "bert_mini_train_step_b32x64", "minilm_finetune_step_b16x64"]
+
     static func run(_ arguments: [String]) throws {
-        let runs = Int(value(of: "--runs", in: arguments) ?? "") ?? 5
-        let threadCounts = (value(of: "--threads", in: arguments) ?? "1,2").split(separator: ",").compactMap { Int($0) }
-        let only = value(of: "--only", in: arguments)
-        let miniLM = try miniLMEncoder(folder: value(of: "--minilm", in: arguments))
+        let options = try BenchOptions(arguments, flags: ["--runs", "--threads", "--only", "--minilm"],
+                                       usage: "tao-bench nlp [--runs 5] [--threads 1,2] [--only \(names.joined(separator: "|"))] [--minilm FOLDER]")
+        let runs = try options.integer("--runs", default: 5)
+        let threadCounts = try options.integers("--threads", default: [1, 2])
+        let only = try options.choice("--only", among: names)
+        let miniLM = try miniLMEncoder(folder: options.string("--minilm"))
         // (name, timed calls, workload): the latency case runs 20x as often.
         let workloads: [(String, Int, (Int) throws -> BenchReport)] = [
             ("minilm_infer_b1x32", runs * 20, { inference(miniLM, batch: 1, length: 32, threads: $0, runs: runs * 20) }),
@@ -38,11 +43,6 @@ enum NLPBench {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-
-    private static func value(of flag: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
-        return arguments[index + 1]
     }
 
     /// MiniLM-L6 from a Hugging Face folder, or randomly initialized with its shape.

@@ -12,15 +12,14 @@ enum NLPServeBench {
         "flights from new york to miami arriving before noon on the first of july", "how far is the airport from downtown denver",
     ]
 
-    static func run(_ arguments: [String], models: String) throws {
-        let value = { (flag: String) in ServeBench.value(of: flag, in: arguments) }
-        let threads = value("--threads").flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        let seconds = value("--seconds").flatMap(Double.init) ?? 10
-        let clients = value("--clients").flatMap(Int.init) ?? 8
+    static func run(_ options: BenchOptions, models: String) throws {
+        let threads = try options.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount)
+        let seconds = try options.number("--seconds", default: 10)
+        let clients = try options.integer("--clients", default: 8)
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.threads = threads
-        if let batch = value("--max-text-batch").flatMap(Int.init) { configuration.maxTextBatch = batch }
+        configuration.maxTextBatch = try options.integer("--max-text-batch", default: configuration.maxTextBatch)
         let maxTextBatch = configuration.maxTextBatch
         let service = TAOService(configuration: configuration, repository: try ModelRepository(directory: URL(fileURLWithPath: models)))
         try blockingBench {

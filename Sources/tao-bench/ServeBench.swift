@@ -16,15 +16,21 @@ import TAOServer
 /// `--threads N`, `--components-only`. With `--nlp-models DIR`, the NLP figure instead (`NLPServeBench`).
 enum ServeBench {
     static func run(_ arguments: [String]) throws {
-        if let models = value(of: "--nlp-models", in: arguments) { return try NLPServeBench.run(arguments, models: models) }
-        let models = value(of: "--models", in: arguments) ?? "models/citrinet_char"
-        let threads = value(of: "--threads", in: arguments).flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        let seconds = value(of: "--seconds", in: arguments).flatMap(Double.init) ?? 10
-        let clients = value(of: "--clients", in: arguments).flatMap(Int.init) ?? 4
-        let audioSeconds = value(of: "--audio", in: arguments).flatMap(Double.init) ?? 12
-        let budget = value(of: "--budget", in: arguments).flatMap(Double.init) ?? 240
-        let stagger = value(of: "--stagger", in: arguments).flatMap(Double.init) ?? 1
-        let counts = value(of: "--streams", in: arguments)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 4, 8, 12, 16, 20, 24, 32]
+        let options = try BenchOptions(
+            arguments, flags: ["--models", "--threads", "--seconds", "--clients", "--audio", "--budget", "--stagger", "--streams",
+                               "--nlp-models", "--max-text-batch"], switches: ["--components-only"],
+            usage: "tao-bench serve [--models models/citrinet_char] [--threads N] [--seconds 10] [--clients 4] [--audio 12] [--budget 240] "
+                + "[--stagger 1] [--streams 1,2,4,...] [--components-only], or tao-bench serve --nlp-models DIR [--threads N] "
+                + "[--seconds 10] [--clients 8] [--max-text-batch N]")
+        if let models = options.string("--nlp-models") { return try NLPServeBench.run(options, models: models) }
+        let models = options.string("--models") ?? "models/citrinet_char"
+        let threads = try options.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount)
+        let seconds = try options.number("--seconds", default: 10)
+        let clients = try options.integer("--clients", default: 4)
+        let audioSeconds = try options.number("--audio", default: 12)
+        let budget = try options.number("--budget", default: 240)
+        let stagger = try options.number("--stagger", default: 1)
+        let counts = try options.integers("--streams", default: [1, 2, 4, 8, 12, 16, 20, 24, 32])
         let fixtures = URL(fileURLWithPath: models).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("audio-fixtures")
 
         var configuration = ServerConfiguration()
@@ -40,7 +46,7 @@ enum ServeBench {
         let streamAudio = (0..<clips.count).map { longAudio(clips, seconds: audioSeconds, rotation: $0) }
 
         try components(repository, audio: streamAudio[0], threads: threads)
-        if arguments.contains("--components-only") { return }
+        if options.isSet("--components-only") { return }
         try blockingBench {
             let port = Locked(0)
             let server = Task { try await service.runUntilSignalled { port.set($0) } }
@@ -161,11 +167,6 @@ enum ServeBench {
 
     static func json(_ object: [String: Any]) -> String {
         String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
-    }
-
-    static func value(of flag: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
-        return arguments[index + 1]
     }
 }
 

@@ -12,10 +12,12 @@ import TAOToolkit
 /// Options: `--runs N` (default 3), `--threads 1,2`, `--models qn5x5,shipped,c256,citrinet_small`, `--repository DIR` (default: .).
 enum SpeechBench {
     static func run(_ arguments: [String]) throws {
-        let runs = Int(value(of: "--runs", in: arguments) ?? "") ?? 3
-        let threadCounts = (value(of: "--threads", in: arguments) ?? "1,2").split(separator: ",").compactMap { Int($0) }
-        let names = (value(of: "--models", in: arguments) ?? "qn5x5,shipped").split(separator: ",").map(String.init)
-        let repository = URL(fileURLWithPath: value(of: "--repository", in: arguments) ?? ".")
+        let options = try BenchOptions(arguments, flags: ["--runs", "--threads", "--models", "--repository"],
+                                       usage: "tao-bench speech [--runs 3] [--threads 1,2] [--models qn5x5,shipped,c256,citrinet_small] [--repository .]")
+        let runs = try options.integer("--runs", default: 3)
+        let threadCounts = try options.integers("--threads", default: [1, 2])
+        let names = (options.string("--models") ?? "qn5x5,shipped").split(separator: ",").map(String.init)
+        let repository = URL(fileURLWithPath: options.string("--repository") ?? ".")
         for name in names {
             let (model, features) = try build(name, repository: repository)
             let parameters = model.parameters.reduce(0) { $0 + $1.count }
@@ -98,10 +100,5 @@ enum SpeechBench {
         return BenchReport.measure("\(name)_infer_60s", threads: threads, runs: runs, work: 60, unit: "audio-s/s") {
             _ = withNoGrad { model(features, lengths: [6000]) }
         }
-    }
-
-    private static func value(of flag: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
-        return arguments[index + 1]
     }
 }

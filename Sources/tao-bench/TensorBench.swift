@@ -5,14 +5,19 @@ import TAOTensor
 /// Options: `--runs N` (default 3), `--threads 1,2`, `--only NAME` (quartznet_train, quartznet_infer, bert_mini_train,
 /// minilm_infer_b1, minilm_infer_b32). Set OPENBLAS_CORETYPE as the machine environment does (see the warning).
 enum TensorBench {
+    /// The workloads `run` times, by name (for `--only`).
+    static let names = ["quartznet_train", "quartznet_infer", "bert_mini_train", "minilm_infer_b1", "minilm_infer_b32"]
+
     static func run(_ arguments: [String]) throws {
-        let runs = Int(value(of: "--runs", in: arguments) ?? "") ?? 3
-        let threadCounts = (value(of: "--threads", in: arguments) ?? "1,2").split(separator: ",").compactMap { Int($0) }
+        let options = try BenchOptions(arguments, flags: ["--runs", "--threads", "--only"],
+                                       usage: "tao-bench tensor [--runs 3] [--threads 1,2] [--only \(names.joined(separator: "|"))]")
+        let runs = try options.integer("--runs", default: 3)
+        let threadCounts = try options.integers("--threads", default: [1, 2])
+        let only = try options.choice("--only", among: names)
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
             // Unset, OpenBLAS 0.3.21 does not recognize Zen 5 and falls back to its SSE3 (Prescott) kernels: ~4x slower GEMMs.
             FileHandle.standardError.write(Data("tensor bench: warning: OPENBLAS_CORETYPE is not set; GEMMs may use slow generic kernels\n".utf8))
         }
-        let only = value(of: "--only", in: arguments)
         // (name, timed calls per run count, workload): the small MiniLM case runs 10x as often.
         let workloads: [(String, Int, (Int, Int) -> BenchReport)] = [
             ("quartznet_train", 1, quartzNetTrainingStep), ("quartznet_infer", 1, quartzNetInference),
@@ -42,11 +47,6 @@ enum TensorBench {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-
-    private static func value(of flag: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
-        return arguments[index + 1]
     }
 
     /// QuartzNet 5x5 on a batch of 8 x 8 s (64 mels x 800 frames): forward, log-softmax, a stand-in loss

@@ -15,6 +15,10 @@ let areas: [String: ([String]) throws -> Void] = [
 AllocatorTuning.keepLargeBuffers()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let requested = arguments.first ?? "all"
+if requested == "--help" || requested == "-h" {
+    print("usage: tao-bench [all | \(areas.keys.sorted().joined(separator: " | "))] [options]; tao-bench AREA --help lists an area's options")
+    exit(0)
+}
 let selected = requested == "all" ? areas.keys.sorted() : [requested]
 for name in selected {
     guard let run = areas[name] else {
@@ -23,6 +27,11 @@ for name in selected {
     }
     do {
         try run(Array(arguments.dropFirst()))
+    } catch let usage as BenchUsage where usage.isHelp {
+        print("usage: \(usage)")
+    } catch let usage as BenchUsage {
+        FileHandle.standardError.write(Data("error: \(name): \(usage)\n".utf8))
+        exit(2)
     } catch {
         FileHandle.standardError.write(Data("error: \(name): \(error)\n".utf8))
         exit(1)
