@@ -21,7 +21,7 @@ from torch_recipe import adamw_with_linear_schedule, seed_everything
 
 
 def sequences(tokenizer, files, length):
-    """The files' pieces, paragraph after paragraph, cut into [CLS] + length-2 pieces + [SEP]."""
+    """(sequences, piece count): the files' pieces, paragraph after paragraph, cut into [CLS] + length-2 pieces + [SEP]."""
     pieces = []
     for path in files:
         for paragraph in open(path, encoding='utf-8', errors='replace').read().split('\n\n'):
@@ -43,6 +43,7 @@ def mask(batch, tokenizer, vocabulary_size):
     draw = torch.rand(inputs.shape)
     inputs[chosen & (draw < 0.8)] = tokenizer.mask_token_id
     randomized = chosen & (draw >= 0.8) & (draw < 0.9)
+    # random replacements skip ids below 1000: in BERT's uncased vocabulary those are [PAD], [unused*], [UNK], [CLS], [SEP], [MASK]
     inputs[randomized] = torch.randint(1000, vocabulary_size, (int(randomized.sum()),))
     return inputs, targets
 

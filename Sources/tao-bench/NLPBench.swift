@@ -9,15 +9,11 @@ import TAOTensor
 /// `--threads 1,2`, `--only NAME`, `--minilm FOLDER` (real weights; random MiniLM-shaped weights otherwise,
 /// which time the same).
 enum NLPBench {
-    /// The workloads `run` times, by name (for `--only`).
-    static let names = ["minilm_infer_b1x32", "minilm_infer_b32x128", "bert_mini_train_step_b32x64", "minilm_finetune_step_b16x64"]
-
     static func run(_ arguments: [String]) throws {
         let options = try BenchOptions(arguments, flags: ["--runs", "--threads", "--only", "--minilm"],
-                                       usage: "tao-bench nlp [--runs 5] [--threads 1,2] [--only \(names.joined(separator: "|"))] [--minilm FOLDER]")
+                                       usage: "tao-bench nlp [--runs 5] [--threads 1,2] [--only NAME] [--minilm FOLDER]")
         let runs = try options.integer("--runs", default: 5)
         let threadCounts = try options.integers("--threads", default: [1, 2])
-        let only = try options.choice("--only", among: names)
         let miniLM = try miniLMEncoder(folder: options.string("--minilm"))
         // (name, timed calls, workload): the latency case runs 20x as often.
         let workloads: [(String, Int, (Int) throws -> BenchReport)] = [
@@ -26,6 +22,7 @@ enum NLPBench {
             ("bert_mini_train_step_b32x64", runs, { try bertMiniTrainingStep(threads: $0, runs: runs) }),
             ("minilm_finetune_step_b16x64", runs, { try miniLMFineTuningStep(miniLM, threads: $0, runs: runs) }),
         ]
+        let only = try options.choice("--only", among: workloads.map(\.0))
         for threads in threadCounts {
             BLAS.setThreadCount(threads)
             for (name, calls, workload) in workloads where only == nil || only == name {

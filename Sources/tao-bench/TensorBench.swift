@@ -5,15 +5,11 @@ import TAOTensor
 /// Options: `--runs N` (default 3), `--threads 1,2`, `--only NAME` (quartznet_train, quartznet_infer, bert_mini_train,
 /// minilm_infer_b1, minilm_infer_b32). Set OPENBLAS_CORETYPE as the machine environment does (see the warning).
 enum TensorBench {
-    /// The workloads `run` times, by name (for `--only`).
-    static let names = ["quartznet_train", "quartznet_infer", "bert_mini_train", "minilm_infer_b1", "minilm_infer_b32"]
-
     static func run(_ arguments: [String]) throws {
         let options = try BenchOptions(arguments, flags: ["--runs", "--threads", "--only"],
-                                       usage: "tao-bench tensor [--runs 3] [--threads 1,2] [--only \(names.joined(separator: "|"))]")
+                                       usage: "tao-bench tensor [--runs 3] [--threads 1,2] [--only NAME]")
         let runs = try options.integer("--runs", default: 3)
         let threadCounts = try options.integers("--threads", default: [1, 2])
-        let only = try options.choice("--only", among: names)
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
             // Unset, OpenBLAS 0.3.21 does not recognize Zen 5 and falls back to its SSE3 (Prescott) kernels: ~4x slower GEMMs.
             FileHandle.standardError.write(Data("tensor bench: warning: OPENBLAS_CORETYPE is not set; GEMMs may use slow generic kernels\n".utf8))
@@ -25,6 +21,7 @@ enum TensorBench {
             ("minilm_infer_b1", 10, { miniLMInference(batch: 1, tokens: 32, threads: $0, runs: $1 * 10) }),
             ("minilm_infer_b32", 1, { miniLMInference(batch: 32, tokens: 128, threads: $0, runs: $1) }),
         ]
+        let only = try options.choice("--only", among: workloads.map(\.0))
         for threads in threadCounts {
             BLAS.setThreadCount(threads)
             for (name, multiplier, workload) in workloads where only == nil || only == name {
