@@ -4,7 +4,7 @@ import Foundation
 public enum DataFile {
     /// The lines of a UTF-8 text file (a leading byte-order mark and `\r` line ends removed; no trailing empty
     /// line for a final newline). `expected` says what the file should hold, for the missing-file error.
-    static func lines(_ path: String, expected: String) throws -> [String] {
+    public static func lines(_ path: String, expected: String) throws -> [String] {
         let data = try contents(path, expected: expected)
         guard let text = String(data: data, encoding: .utf8) else {
             throw NLPDataError.badEncoding(path: path, line: firstBadUTF8Line(data))

@@ -34,13 +34,27 @@ extension TextTaskModel {
     /// clipping, optimizer step. Returns the loss.
     @discardableResult
     public func trainingStep(_ batch: TextBatch, optimizer: any Optimizer, maxGradientNorm: Float? = nil) -> Float {
+        trainingStep(accumulating: [batch], optimizer: optimizer, maxGradientNorm: maxGradientNorm)
+    }
+
+    /// One optimization step over several batches (`accumulate_grad_batches`): their gradients are summed, each
+    /// loss weighted by 1 / `batches.count` as PyTorch Lightning does, before clipping and the step. Returns the
+    /// mean of the batches' losses.
+    @discardableResult
+    public func trainingStep(accumulating batches: [TextBatch], optimizer: any Optimizer, maxGradientNorm: Float? = nil) -> Float {
+        precondition(!batches.isEmpty, "trainingStep needs at least one batch")
         setTraining(true)
         optimizer.zeroGrad()
-        let value = loss(batch)
-        value.backward()
+        let weight = 1 / Float(batches.count)
+        var total: Float = 0
+        for batch in batches {
+            let value = loss(batch)
+            value.backward(seed: Tensor(repeating: weight, shape: value.shape))
+            total += value.item
+        }
         if let maxGradientNorm { _ = clipGradientNorm(parameters, maxNorm: maxGradientNorm) }
         optimizer.step()
-        return value.item
+        return total / Float(batches.count)
     }
 
     /// Class probabilities of every head in evaluation mode (dropout off), without recording a graph.

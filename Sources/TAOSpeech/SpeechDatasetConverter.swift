@@ -143,6 +143,9 @@ public enum SpeechDatasetConverter {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw SpeechError.badDataset(path: url.path, reason: "cannot be read")
         }
-        return String(decoding: data, as: UTF8.self)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpeechError.badDataset(path: url.path, reason: "not valid UTF-8 text")
+        }
+        return text
     }
 }

@@ -87,6 +87,50 @@ func wrongTypeIsReported() throws {
     }
 }
 
+@Test("a number outside its key's range names the path, the value and the range, from a file line or an override")
+func outOfRangeIsReported() throws {
+    let required = fillRequired(try #require(DefaultSpecs.schema(.speechToText, .train)))
+    func message(_ yaml: String, _ overrides: [String] = []) -> String {
+        do {
+            _ = try load(yaml, overrides: required + overrides)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+    #expect(message("trainer:\n  max_epochs: 0\n").contains("spec.yaml:2:15: 'trainer.max_epochs': '0' is not -1 or an integer of at least 1"))
+    #expect(message("", ["optim.lr=-0.1"]).contains("override 'optim.lr=-0.1': 'optim.lr': '-0.1' is not a number above 0"))
+    #expect(message("", ["optim.lr=nan"]).contains("'optim.lr': 'nan' is not a number"))
+    #expect(message("", ["training_ds.batch_size=0"]).contains("'training_ds.batch_size': '0' is not an integer of at least 1"))
+    #expect(message("", ["model.spec_augment.time_width=inf"]).contains("'model.spec_augment.time_width': 'inf' is not a number"))
+    // Each number of a list is checked, and named by its index.
+    #expect(message("", ["optim.betas=[0.9, 1.5]"]).contains("'optim.betas.1': '1.5' is not a number in [0, 1)"))
+    #expect(message("", ["trainer.val_check_interval=0.5"]).contains("'trainer.val_check_interval': '0.5' is not a number equal to 1"))
+    // Several problems are reported together.
+    let both = message("trainer:\n  log_every_n_steps: 0\n", ["model.preprocessor.features=-4"])
+    #expect(both.contains("'trainer.log_every_n_steps'") && both.contains("'model.preprocessor.features'"), "\(both)")
+    // The sentinels and the ends of closed ranges are accepted.
+    #expect(message("", ["trainer.max_steps=-1", "optim.sched.warmup_ratio=1", "model.preprocessor.dither=0", "trainer.max_epochs=-1"])
+            == "no error")
+}
+
+@Test("the trainer's limits become epochs and steps: a resumed run past max_epochs has none left; accumulation groups batches")
+func trainerSchedule() throws {
+    let spec = try load("", overrides: fillRequired(try #require(DefaultSpecs.schema(.speechToText, .train)))
+                        + ["trainer.max_epochs=3", "trainer.accumulate_grad_batches=4"])
+    var trainer = try spec.decode(TrainerSpec.self, at: "trainer")
+    #expect(trainer.remainingEpochs(after: 1) == 1..<3)
+    #expect(trainer.remainingEpochs(after: 5).isEmpty)
+    #expect(trainer.stepsPerEpoch(batches: 10) == 3)
+    #expect(trainer.stepGroups(Array(0..<10)) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+    #expect(try trainer.plannedSteps(stepsPerEpoch: 3) == 9)
+    trainer.maxEpochs = -1
+    #expect(trainer.remainingEpochs(after: 2).upperBound == Int.max)
+    #expect { try trainer.plannedSteps(stepsPerEpoch: 3) } throws: { "\($0)".contains("needs trainer.max_steps") }
+    trainer.maxSteps = 20
+    #expect(try trainer.plannedSteps(stepsPerEpoch: 3) == 20)
+}
+
 @Test("a choice outside its names lists them and suggests the nearest")
 func wrongChoiceIsReported() throws {
     #expect { try load("model:\n  preprocessor:\n    window: han\n") } throws: { error in

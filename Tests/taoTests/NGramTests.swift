@@ -88,5 +88,10 @@ func nGramEndToEnd() throws {
         #expect(abs((reread["perplexity"] as? Double ?? 0) - perplexity) < 1e-3 * perplexity, "\(format)")
     }
     let missing = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r7").path, "-m", model, "test_ds.data_file=/nonexistent.txt"])
-    #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.txt: cannot read (no such file)"))
+    #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.txt: no such file"), "\(missing.stderr)")
+    // A line that is not UTF-8 is named, not decoded into replacement characters.
+    let latin1 = folder.appendingPathComponent("latin1.txt")
+    try Data("the cat sat\nthe caf\u{E9} sat\n".data(using: .isoLatin1) ?? Data()).write(to: latin1)
+    let badText = try run(["n_gram", "evaluate", "-r", folder.appendingPathComponent("r8").path, "-m", model, "test_ds.data_file=\(latin1.path)"])
+    #expect(badText.status == 1 && badText.stderr.contains("latin1.txt:2: not valid UTF-8"), "\(badText.stderr)")
 }

@@ -83,6 +83,11 @@ func intentSlotEndToEnd() throws {
 
     let wrongTask = try run(["text_classification", "infer", "-r", folder.appendingPathComponent("i3").path, "-m", model])
     #expect(wrongTask.status == 1 && wrongTask.stderr.contains("intent_slot_classification model, not a text_classification one"))
+    let latin1 = folder.appendingPathComponent("queries.txt")
+    try Data("fares to dallas\nfares to m\u{E1}laga\n".data(using: .isoLatin1) ?? Data()).write(to: latin1)
+    let badQueries = try run(["intent_slot_classification", "infer", "-r", folder.appendingPathComponent("i6").path, "-m", model,
+                              "input_file=\(latin1.path)"])
+    #expect(badQueries.status == 1 && badQueries.stderr.contains("queries.txt:2: not valid UTF-8"), "\(badQueries.stderr)")
 
     // vocabulary_size keeps the first tokens: cutting the last word ("what") leaves every other sentence's output as it was.
     let full = try #require(try tarMember("vocab.txt", of: URL(fileURLWithPath: model)).map { String(decoding: $0, as: UTF8.self) })
@@ -157,6 +162,17 @@ func tokenAndTextClassification() throws {
                            "model.dataset.num_classes=2", "model.dataset.max_seq_length=300"] + tinyEncoder(vocabulary: vocabulary))
     #expect(tooLong.status == 2 && tooLong.stderr.contains("'model.dataset.max_seq_length': 300 is more than the encoder's 256 positions"),
             "\(tooLong.stderr)")
+
+    // accumulate_grad_batches: 4 rows in batches of 2, two batches per optimizer step, so one step an epoch.
+    let accumulated = try run(["text_classification", "train", "-r", folder.appendingPathComponent("accumulate").path, "data_dir=\(folder.path)",
+                               "trainer.max_epochs=2", "training_ds.batch_size=2", "training_ds.shuffle=false", "trainer.accumulate_grad_batches=2",
+                               "model.dataset.num_classes=2"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(accumulated.status == 0 && accumulated.stdout.contains("1 steps per epoch") && accumulated.stdout.contains("trained 2 steps"),
+            "\(accumulated.stdout)\(accumulated.stderr)")
+    let dropped = try run(["text_classification", "train", "-r", folder.appendingPathComponent("drop").path, "data_dir=\(folder.path)",
+                           "training_ds.batch_size=8", "training_ds.drop_last=true", "model.dataset.num_classes=2"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(dropped.status == 2 && dropped.stderr.contains("'training_ds.drop_last': the 4 training rows fill no whole batch of 8"),
+            "\(dropped.stderr)")
 
     try "good film\t1\nbad film\tseven\n".write(to: folder.appendingPathComponent("broken.tsv"), atomically: true, encoding: .utf8)
     let broken = try run(["text_classification", "train", "-r", folder.appendingPathComponent("broken").path, "data_dir=\(folder.path)",

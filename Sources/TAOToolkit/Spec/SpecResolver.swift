@@ -181,7 +181,8 @@ struct SpecResolver {
 
     // MARK: Checking
 
-    private mutating func conform(_ value: SpecValue, to type: SpecType, path: String, nullable: Bool) -> SpecValue {
+    private mutating func conform(_ value: SpecValue, to type: SpecType, path: String, nullable: Bool,
+                                  bounds: SpecBounds? = nil) -> SpecValue {
         if value == .missing { return value }
         if value == .null {
             if nullable || { if case .any = type { return true }; return false }() { return .null }
@@ -198,7 +199,7 @@ struct SpecResolver {
             for field in section.fields {
                 let childPath = Self.join(path, field.name)
                 checked[field.name] = conform(map[field.name] ?? field.defaultValue, to: field.type, path: childPath,
-                                              nullable: field.nullable)
+                                              nullable: field.nullable, bounds: field.bounds)
             }
             return .map(checked)
         case let .list(element):
@@ -207,7 +208,7 @@ struct SpecResolver {
                 return value
             }
             return .list(items.enumerated().map { index, item in
-                conform(item, to: element, path: Self.join(path, "\(index)"), nullable: false)
+                conform(item, to: element, path: Self.join(path, "\(index)"), nullable: false, bounds: bounds)
             })
         case let .dictionary(element):
             guard case let .map(map) = value else {
@@ -223,6 +224,10 @@ struct SpecResolver {
             guard let scalar = Self.scalar(value, as: type) else {
                 errors.append(wrongType(path, value.summary, type))
                 return value
+            }
+            if let bounds, let number = scalar.number, !bounds.admits(number) {
+                errors.append(.wrongType(origin: origin(of: path), path: path, value: value.summary,
+                                         expected: bounds.expectation(for: type.phrase)))
             }
             return scalar
         }
@@ -244,8 +249,9 @@ struct SpecResolver {
             return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text).map(SpecValue.int)
         case .float:
             if case let .int(int) = value { return .float(Double(int)) }
-            if case let .float(float) = value { return .float(float) }
-            return Double(text).map(SpecValue.float)
+            // nan and inf parse as numbers but are never a sensible setting.
+            if case let .float(float) = value { return float.isFinite ? .float(float) : nil }
+            return Double(text).flatMap { $0.isFinite ? SpecValue.float($0) : nil }
         case .bool:
             if case let .bool(bool) = value { return .bool(bool) }
             switch text.lowercased() {

@@ -54,13 +54,17 @@ public struct SpecField: Sendable {
     public let defaultValue: SpecValue
     /// Whether `null` is accepted.
     public let nullable: Bool
+    /// The numbers a numeric key (or each number of a list) accepts; nil accepts any finite number.
+    public let bounds: SpecBounds?
     public let doc: String
 
-    public init(_ name: String, _ type: SpecType, _ defaultValue: SpecValue, nullable: Bool = false, doc: String) {
+    public init(_ name: String, _ type: SpecType, _ defaultValue: SpecValue, nullable: Bool = false, bounds: SpecBounds? = nil,
+                doc: String) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.nullable = nullable || defaultValue == .null
+        self.bounds = bounds
         self.doc = doc
     }
 }
@@ -94,7 +98,7 @@ public struct SpecSection: Sendable {
     /// A copy with a field's default value replaced.
     public func withDefault(_ name: String, _ value: SpecValue) -> SpecSection {
         guard let old = field(name) else { preconditionFailure("no field '\(name)' to give a default") }
-        return replacing(SpecField(name, old.type, value, nullable: old.nullable, doc: old.doc))
+        return replacing(SpecField(name, old.type, value, nullable: old.nullable, bounds: old.bounds, doc: old.doc))
     }
 
     /// A copy without the named fields.

@@ -30,6 +30,15 @@ public indirect enum SpecValue: Equatable, Sendable {
         return node
     }
 
+    /// An integer or a real number as a Double; nil for other values.
+    var number: Double? {
+        switch self {
+        case let .int(value): Double(value)
+        case let .float(value): value
+        default: nil
+        }
+    }
+
     /// The value as a plain Swift/Foundation object, for JSON encoding.
     var plain: Any {
         switch self {

@@ -1,4 +1,5 @@
 import Foundation
+import TAONLP
 import TAOSpeech
 import TAOText
 
@@ -90,10 +91,7 @@ enum CreateTokenizerTask {
             return contents.entries.map(\.text).filter { !$0.isEmpty }
         }
         let path = spec.dataFile ?? ""
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TaskError.cannotRead(path: path, reason: "no such file (data_file)")
-        }
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+        return try DataFile.lines(path, expected: "text to learn the tokenizer from, one sentence per line (data_file)")
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 

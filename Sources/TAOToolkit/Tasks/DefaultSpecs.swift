@@ -47,7 +47,7 @@ public enum DefaultSpecs {
                                            trimSilence: shuffle, labels: labels)
         }
         // Blocks outside `model` refer to model.sample_rate and model.labels; evaluation-time specs carry those two.
-        var modelBasics: [SpecField] = [.int("sample_rate", 16000, "Sample rate in Hz the model works at.")]
+        var modelBasics: [SpecField] = [.int("sample_rate", 16000, "Sample rate in Hz the model works at.", in: .atLeast(1))]
         if labels { modelBasics.append(.strings("labels", SpeechSections.englishLabels, "Output characters of the model.")) }
         let basics = section("model", SpecSection(modelBasics), doc: "What the data blocks need to know of the model.")
         var finetuneModel = modelBasics + [
@@ -94,7 +94,7 @@ public enum DefaultSpecs {
             return SpecSection([
                 .strings("file_paths", nil, "Audio files to transcribe (WAV, FLAC, OGG; any rate); or give manifest."),
                 .string("manifest", nil, "A NeMo manifest whose audio files are transcribed (after file_paths)."),
-                .int("batch_size", 8, "Files transcribed together."),
+                .int("batch_size", 8, "Files transcribed together.", in: .atLeast(1)),
                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded."),
             ])
         case .export:
@@ -110,7 +110,7 @@ public enum DefaultSpecs {
             ])
         case .datasetConvert:
             return CommonSections.datasetConvert(names: ["librispeech", "an4", "folder"], defaultName: "folder")
-                .replacing(.int("sample_rate", 16000, "Rate in Hz the converted audio is written at."))
+                .replacing(.int("sample_rate", 16000, "Rate in Hz the converted audio is written at.", in: .atLeast(1)))
         case .createTokenizer, .downloadSpecs:
             return SpecSection([])
         }
@@ -120,12 +120,12 @@ public enum DefaultSpecs {
         .string("manifests", nil, "Manifests whose transcripts train the tokenizer (comma separated)."),
         .string("data_file", nil, "A text file to train on instead of manifests."),
         .required("output_root", .string, "Folder the tokenizer folder is written into."),
-        .int("vocab_size", 256, "Subword vocabulary size."),
+        .int("vocab_size", 256, "Subword vocabulary size.", in: .atLeast(1)),
         .choice("tokenizer", ["spe", "wpe"], "spe", "spe: SentencePiece; wpe: WordPiece."),
         .choice("spe_type", ["bpe", "unigram", "char", "word"], "bpe", "SentencePiece model type."),
-        .float("spe_character_coverage", 1.0, "Fraction of characters the vocabulary covers."),
-        .int("spe_sample_size", -1, "Sentences sampled for training (-1: all)."),
-        .int("spe_max_sentencepiece_length", -1, "Longest piece in characters (-1: no limit)."),
+        .float("spe_character_coverage", 1.0, "Fraction of characters the vocabulary covers.", in: SpecBounds(lower: 0, lowerIncluded: false, upper: 1)),
+        .int("spe_sample_size", -1, "Sentences sampled for training (-1: all).", in: .atLeast(1, or: -1)),
+        .int("spe_max_sentencepiece_length", -1, "Longest piece in characters (-1: no limit).", in: .atLeast(1, or: -1)),
         .bool("spe_split_digits", false, "Split numbers into single digits."),
         .bool("lower_case", true, "Lowercase text before training."),
     ])
@@ -195,7 +195,7 @@ public enum DefaultSpecs {
                         "Storage of the weights: float16 halves the file; int8 (matrices, a scale per row) quarters it. They load as float32."),
                 .int("vocabulary_size", 0,
                      "Keep only the first N WordPiece tokens (BERT vocabularies list them from most to least frequent), plus the special "
-                     + "tokens and every single character, for a smaller file; rarer words then split into smaller pieces. 0 keeps all."),
+                     + "tokens and every single character, for a smaller file; rarer words then split into smaller pieces. 0 keeps all.", in: .atLeast(0)),
                 .string("data_dir", nil, "With vocabulary_size: a data folder (as training read it) whose training text's pieces are kept too.",
                         nullable: true),
             ])
@@ -203,7 +203,7 @@ public enum DefaultSpecs {
             let convert = CommonSections.datasetConvert(names: convertNames(task), defaultName: convertNames(task)[0])
             guard task == .punctuationAndCapitalization else { return convert }
             return convert.replacing(
-                .int("max_words", 64, "The most words in one example: paragraphs are cut after the last sentence end that keeps a piece under it."),
+                .int("max_words", 64, "The most words in one example: paragraphs are cut after the last sentence end that keeps a piece under it.", in: .atLeast(1)),
                 .bool("sentence_windows", false,
                       "Training split only: an example from every sentence start (packed up to max_words), so each sentence is seen in several contexts."))
         case .createTokenizer, .downloadSpecs:
@@ -239,7 +239,7 @@ public enum DefaultSpecs {
                 section("dataset", SpecSection([
                     .required("num_classes", .int, "Number of classes."),
                     .bool("do_lower_case", false, "Lowercase sentences (for cased vocabularies)."),
-                    .int("max_seq_length", 256, "Longest input in subword tokens; longer inputs are cut."),
+                    .int("max_seq_length", 256, "Longest input in subword tokens; longer inputs are cut.", in: .atLeast(3)),
                     .choice("class_balancing", ["weighted_loss"], nil, "weighted_loss: weigh classes by inverse frequency."),
                     .bool("use_cache", false, "Cache tokenized data next to the data files."),
                 ]), doc: "How sentences become model inputs."),
@@ -255,15 +255,15 @@ public enum DefaultSpecs {
                     .string("intent_labels_file", "dict.intents.csv", "Intent names, one per line (in data_dir)."),
                     .string("slot_labels_file", "dict.slots.csv", "Slot names, one per line, O last (in data_dir)."),
                 ]), doc: "Label names."),
-                .float("intent_loss_weight", 0.6, "Weight of the intent loss; the slot loss gets the rest."),
-                .int("pad_label", -1, "Slot id [CLS] and [SEP] are trained on when ignore_start_end is false (-1: the O label)."),
+                .float("intent_loss_weight", 0.6, "Weight of the intent loss; the slot loss gets the rest.", in: .within(0, 1)),
+                .int("pad_label", -1, "Slot id [CLS] and [SEP] are trained on when ignore_start_end is false (-1: the O label).", in: .atLeast(-1)),
                 .bool("ignore_extra_tokens", true, "Leave the loss out for the 2nd and later pieces of a word (NeMo's default is false)."),
                 .bool("ignore_start_end", true, "Leave the loss out for [CLS] and [SEP]."),
                 .choice("class_balancing", ["weighted_loss"], nil, "weighted_loss: weigh classes by inverse frequency."),
-                .int("max_seq_length", 50, "Longest input in subword tokens; longer inputs are cut."),
+                .int("max_seq_length", 50, "Longest input in subword tokens; longer inputs are cut.", in: .atLeast(3)),
                 section("head", SpecSection([
-                    .int("num_output_layers", 2, "Fully connected layers in each head."),
-                    .float("fc_dropout", 0.1, "Dropout before each layer of the heads."),
+                    .int("num_output_layers", 2, "Fully connected layers in each head.", in: .atLeast(1)),
+                    .float("fc_dropout", 0.1, "Dropout before each layer of the heads.", in: .fraction),
                 ]), doc: "Intent and slot heads."),
             ] + encoder)
         default:

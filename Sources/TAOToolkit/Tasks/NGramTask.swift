@@ -1,5 +1,6 @@
 import Foundation
 import TAODecoding
+import TAONLP
 import TAOText
 
 /// `tao n_gram dataset_convert | train | evaluate | infer | export`: KenLM-compatible n-gram language models.
@@ -25,12 +26,8 @@ enum NGramTask {
         let normalizer = TextNormalizer()
         var lines: [String] = [], words = 0
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                recorder.warn("skipped \(file.path): not readable")
-                continue
-            }
-            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-                let text = normalizer.normalize(String(line))
+            for line in try DataFile.lines(file.path, expected: "text") {
+                let text = normalizer.normalize(line)
                 guard !text.isEmpty else { continue }
                 words += text.split(separator: " ").count
                 lines.append(text)
@@ -238,10 +235,7 @@ enum NGramTask {
     }
 
     private static func readLines(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TaskError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
-        }
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        try DataFile.lines(path, expected: "text, one sentence per line").filter { !$0.isEmpty }
     }
 
     private static func folderSentences(_ folder: String) throws -> [String] {

@@ -115,9 +115,9 @@ enum SpeechToTextTask {
                                        trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [])
         let validationLoader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate, specAugment: nil,
                                                  encodeTranscript: tokenizer.encode, trimSilence: run.validationDs?.trimSilence ?? false)
-        let batchSize = max(run.trainingDs.batchSize, 1)
-        let stepsPerEpoch = (trainData.entries.count + batchSize - 1) / batchSize
-        let totalSteps = trainer.maxSteps > 0 ? trainer.maxSteps : trainer.maxEpochs * stepsPerEpoch
+        let batchSize = run.trainingDs.batchSize
+        let stepsPerEpoch = trainer.stepsPerEpoch(batches: (trainData.entries.count + batchSize - 1) / batchSize)
+        let totalSteps = try trainer.plannedSteps(stepsPerEpoch: stepsPerEpoch)
         let optimizer = try OptimizerFactory.optimizer(run.optim, parameters: model.parameters)
         let schedule = try OptimizerFactory.schedule(run.optim, totalSteps: totalSteps)
         let ctc = CTCLoss(blank: model.blank, reduction: .meanBatch, zeroInfinity: true)
@@ -134,8 +134,12 @@ enum SpeechToTextTask {
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+            if trainer.remainingEpochs(after: firstEpoch).isEmpty || step >= totalSteps {
+                recorder.log("nothing left to train (trainer.max_epochs \(trainer.maxEpochs), trainer.max_steps \(trainer.maxSteps))", echo: true)
+            }
         }
-        for epoch in firstEpoch..<max(trainer.maxEpochs, 1) where step < totalSteps {
+        for epoch in trainer.remainingEpochs(after: firstEpoch) {
+            guard step < totalSteps else { break }
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
                                               seed: seed, epoch: epoch)
             let entries = trainData.entries
@@ -148,26 +152,30 @@ enum SpeechToTextTask {
             }
             if !plan.isEmpty { startLoading(0) }
             var epochLoss = 0.0, batches = 0
-            for index in plan.indices {
-                let batch = try prefetcher.take()
-                if index + 1 < plan.count { startLoading(index + 1) }
+            for group in trainer.stepGroups(Array(plan.indices)) {
                 let rate = schedule.learningRate(at: step)
                 optimizer.learningRate = rate
                 model.setTraining(true)
                 optimizer.zeroGrad()
-                let (logProbs, lengths) = model(batch.features, lengths: batch.lengths)
-                let (loss, _) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
-                loss.backward()
+                // accumulate_grad_batches: each batch's loss weighted by 1 / group size, gradients summed.
+                var value = 0.0
+                for index in group {
+                    let batch = try prefetcher.take()
+                    if index + 1 < plan.count { startLoading(index + 1) }
+                    let (logProbs, lengths) = model(batch.features, lengths: batch.lengths)
+                    let (loss, _) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
+                    loss.backward(seed: Tensor(repeating: 1 / Float(group.count), shape: loss.shape))
+                    value += Double(loss.scalars[0]) / Double(group.count)
+                    items += batch.entries.count
+                }
                 if trainer.gradientClipVal > 0 {
                     _ = clipGradientNorm(model.parameters, maxNorm: Float(trainer.gradientClipVal))
                 }
                 optimizer.step()
                 step += 1
-                items += batch.entries.count
-                let value = Double(loss.scalars[0])
                 epochLoss += value
                 batches += 1
-                if step % max(trainer.logEveryNSteps, 1) == 0 || index == plan.count - 1 {
+                if step % trainer.logEveryNSteps == 0 || group.last == plan.count - 1 {
                     try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: value,
                                           learningRate: Double(rate), items: items)
                 }

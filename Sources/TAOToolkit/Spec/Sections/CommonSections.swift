@@ -2,19 +2,19 @@
 enum CommonSections {
     static func trainer(maxEpochs: Int) -> SpecSection {
         SpecSection([
-            .int("max_epochs", maxEpochs, "Passes over the training data."),
-            .int("max_steps", -1, "Stop after this many optimizer steps (-1: no limit)."),
+            .int("max_epochs", maxEpochs, "Passes over the training data (-1: no limit, max_steps ends the run).", in: .atLeast(1, or: -1)),
+            .int("max_steps", -1, "Stop after this many optimizer steps (-1: no limit).", in: .atLeast(1, or: -1)),
             .int("gpus", 0, "Accepted for TAO compatibility; tao trains on the CPU and ignores it."),
-            .int("num_nodes", 1, "Machines to train on (1: this one)."),
+            .int("num_nodes", 1, "Machines to train on; tao trains on this one, so only 1.", in: .only(1)),
             .string("accelerator", nil, "Accepted for TAO compatibility (tao always uses the CPU)."),
-            .int("precision", 32, "Floating-point bits used in training (tao trains in float32)."),
-            .int("num_threads", 0, "CPU threads (0: all cores)."),
+            .int("precision", 32, "Accepted for TAO compatibility; tao trains in float32 whatever it says."),
+            .int("num_threads", 0, "CPU threads (0: all cores).", in: .atLeast(0)),
             .int("seed", 42, "Seed of every random choice (shuffling, augmentation, initialization)."),
-            .int("accumulate_grad_batches", 1, "Batches whose gradients are summed before each optimizer step."),
-            .float("gradient_clip_val", 0.0, "Clip the global gradient norm to this value (0: no clipping)."),
-            .int("log_every_n_steps", 10, "Write metrics every this many steps."),
-            .float("val_check_interval", 1.0, "Validate every this fraction of an epoch (1.0: at the end of each)."),
-            .int("check_val_every_n_epoch", 1, "Validate every this many epochs."),
+            .int("accumulate_grad_batches", 1, "Batches whose gradients are summed before each optimizer step.", in: .atLeast(1)),
+            .float("gradient_clip_val", 0.0, "Clip the global gradient norm to this value (0: no clipping).", in: .atLeast(0)),
+            .int("log_every_n_steps", 10, "Write metrics every this many steps.", in: .atLeast(1)),
+            .float("val_check_interval", 1.0, "Validate every this fraction of an epoch; tao validates at the end of each, so only 1.0.", in: .only(1)),
+            .int("check_val_every_n_epoch", 1, "Validate every this many epochs.", in: .atLeast(1)),
         ])
     }
 
@@ -34,20 +34,20 @@ enum CommonSections {
                       warmupSteps: Int?, warmupRatio: Double?) -> SpecSection {
         SpecSection([
             .choice("name", ["novograd", "adam", "adamw", "sgd"], name, "Optimizer."),
-            .float("lr", lr, "Peak learning rate."),
-            .floats("betas", betas, "Adam/Novograd moment coefficients [beta1, beta2].", nullable: true),
-            .float("weight_decay", weightDecay, "Weight decay (decoupled for adamw and novograd)."),
-            .float("momentum", 0.9, "SGD momentum."),
+            .float("lr", lr, "Peak learning rate.", in: .above(0)),
+            .floats("betas", betas, "Adam/Novograd moment coefficients [beta1, beta2].", nullable: true, in: .fraction),
+            .float("weight_decay", weightDecay, "Weight decay (decoupled for adamw and novograd).", in: .atLeast(0)),
+            .float("momentum", 0.9, "SGD momentum.", in: .fraction),
             .bool("nesterov", false, "SGD with Nesterov momentum."),
-            .float("eps", 1e-8, "Added to denominators for numerical stability."),
+            .float("eps", 1e-8, "Added to denominators for numerical stability.", in: .above(0)),
             section("sched", SpecSection([
                 .choice("name", schedulerNames, scheduler, "Learning-rate schedule."),
-                .int("warmup_steps", warmupSteps, "Steps of linear warmup from 0 to lr."),
-                .float("warmup_ratio", warmupRatio, "Warmup as a fraction of all steps (instead of warmup_steps)."),
-                .float("min_lr", 0.0, "Lowest learning rate the schedule decays to."),
-                .int("last_epoch", -1, "Step to resume the schedule from (-1: start)."),
-                .float("power", 1.0, "Exponent of PolynomialDecayAnnealing."),
-                .int("d_model", nil, "Model width that scales NoamAnnealing."),
+                .int("warmup_steps", warmupSteps, "Steps of linear warmup from 0 to lr.", in: .atLeast(0)),
+                .float("warmup_ratio", warmupRatio, "Warmup as a fraction of all steps (instead of warmup_steps).", in: .within(0, 1)),
+                .float("min_lr", 0.0, "Lowest learning rate the schedule decays to.", in: .atLeast(0)),
+                .int("last_epoch", -1, "Accepted for NeMo compatibility; a rerun with the same -r resumes the schedule from its checkpoint."),
+                .float("power", 1.0, "Exponent of PolynomialDecayAnnealing.", in: .above(0)),
+                .int("d_model", nil, "Model width that scales NoamAnnealing.", in: .atLeast(1)),
             ]), nullable: true, doc: "Learning-rate schedule; null keeps lr constant."),
         ])
     }

@@ -1,11 +1,11 @@
 /// Short constructors for schema fields, so a block reads like the YAML it describes.
 extension SpecField {
-    static func int(_ name: String, _ value: Int?, _ doc: String, nullable: Bool = false) -> SpecField {
-        SpecField(name, .int, value.map(SpecValue.int) ?? .null, nullable: nullable, doc: doc)
+    static func int(_ name: String, _ value: Int?, _ doc: String, nullable: Bool = false, in bounds: SpecBounds? = nil) -> SpecField {
+        SpecField(name, .int, value.map(SpecValue.int) ?? .null, nullable: nullable, bounds: bounds, doc: doc)
     }
 
-    static func float(_ name: String, _ value: Double?, _ doc: String, nullable: Bool = false) -> SpecField {
-        SpecField(name, .float, value.map(SpecValue.float) ?? .null, nullable: nullable, doc: doc)
+    static func float(_ name: String, _ value: Double?, _ doc: String, nullable: Bool = false, in bounds: SpecBounds? = nil) -> SpecField {
+        SpecField(name, .float, value.map(SpecValue.float) ?? .null, nullable: nullable, bounds: bounds, doc: doc)
     }
 
     static func bool(_ name: String, _ value: Bool, _ doc: String) -> SpecField {
@@ -30,12 +30,12 @@ extension SpecField {
         SpecField(name, type, .string("${\(target)}"), doc: doc)
     }
 
-    static func floats(_ name: String, _ values: [Double]?, _ doc: String, nullable: Bool = false) -> SpecField {
-        SpecField(name, .list(.float), values.map { .list($0.map(SpecValue.float)) } ?? .null, nullable: nullable, doc: doc)
+    static func floats(_ name: String, _ values: [Double]?, _ doc: String, nullable: Bool = false, in bounds: SpecBounds? = nil) -> SpecField {
+        SpecField(name, .list(.float), values.map { .list($0.map(SpecValue.float)) } ?? .null, nullable: nullable, bounds: bounds, doc: doc)
     }
 
-    static func ints(_ name: String, _ values: [Int]?, _ doc: String) -> SpecField {
-        SpecField(name, .list(.int), values.map { .list($0.map(SpecValue.int)) } ?? .null, doc: doc)
+    static func ints(_ name: String, _ values: [Int]?, _ doc: String, in bounds: SpecBounds? = nil) -> SpecField {
+        SpecField(name, .list(.int), values.map { .list($0.map(SpecValue.int)) } ?? .null, bounds: bounds, doc: doc)
     }
 
     static func strings(_ name: String, _ values: [String]?, _ doc: String) -> SpecField {

@@ -1,8 +1,8 @@
 /// Blocks of the n_gram task (KenLM's lmplz options under TAO's key names).
 enum NGramSections {
     static let model = SpecSection([
-        .int("order", 3, "Longest n-gram."),
-        .ints("pruning", [0], "Per order, drop n-grams seen at most this often (like lmplz --prune 0 1 1)."),
+        .int("order", 3, "Longest n-gram.", in: .atLeast(1)),
+        .ints("pruning", [0], "Per order, drop n-grams seen at most this often (like lmplz --prune 0 1 1).", in: .atLeast(0)),
         .bool("discount_fallback", false, "Use fallback discounts when counts-of-counts cannot give them (small or subword corpora)."),
         .string("memory", "1G", "Memory for estimation on top of the vocabulary; beyond it, sorted runs go to temporary files (K, M, G suffixes)."),
         SpecField("tokenizer", .section(SpeechSections.tokenizer), .null, nullable: true,

@@ -5,56 +5,56 @@ enum SpeechSections {
 
     static let preprocessor = SpecSection([
         .reference("sample_rate", .int, "model.sample_rate", "Sample rate in Hz that audio is resampled to."),
-        .float("window_size", 0.02, "STFT window length in seconds."),
-        .float("window_stride", 0.01, "Hop between frames in seconds."),
-        .int("n_window_size", nil, "Window length in samples, instead of window_size."),
-        .int("n_window_stride", nil, "Hop in samples, instead of window_stride."),
-        .int("n_fft", 512, "FFT size (null: the next power of two above the window).", nullable: true),
-        .int("features", 64, "Mel bands."),
+        .float("window_size", 0.02, "STFT window length in seconds.", in: .above(0)),
+        .float("window_stride", 0.01, "Hop between frames in seconds.", in: .above(0)),
+        .int("n_window_size", nil, "Window length in samples, instead of window_size.", in: .atLeast(1)),
+        .int("n_window_stride", nil, "Hop in samples, instead of window_stride.", in: .atLeast(1)),
+        .int("n_fft", 512, "FFT size (null: the next power of two above the window).", nullable: true, in: .atLeast(1)),
+        .int("features", 64, "Mel bands.", in: .atLeast(1)),
         .choice("window", ["hann", "hamming", "blackman", "bartlett", "none"], "hann", "Window function."),
         .choice("normalize", ["per_feature", "all_features", "none"], "per_feature", "Feature normalization over each utterance."),
-        .float("dither", 1e-5, "Gaussian noise added to samples in training only."),
-        .float("preemph", 0.97, "Pre-emphasis coefficient (null: none).", nullable: true),
+        .float("dither", 1e-5, "Gaussian noise added to samples in training only.", in: .atLeast(0)),
+        .float("preemph", 0.97, "Pre-emphasis coefficient (null: none).", nullable: true, in: .within(0, 1)),
         .bool("log", true, "Take the log of the mel energies."),
         .choice("log_zero_guard_type", ["add", "clamp"], "add", "How the log avoids zero."),
-        .float("log_zero_guard_value", 5.960464477539063e-08, "Guard added (or clamped to) before the log, 2^-24."),
-        .float("mag_power", 2.0, "Power of the magnitude spectrum (2: power spectrum)."),
+        .float("log_zero_guard_value", 5.960464477539063e-08, "Guard added (or clamped to) before the log, 2^-24.", in: .above(0)),
+        .float("mag_power", 2.0, "Power of the magnitude spectrum (2: power spectrum).", in: .above(0)),
         .choice("mel_norm", ["slaney"], "slaney", "Mel filter normalization: slaney (area-normalized) or null (peak 1).", nullable: true),
-        .float("lowfreq", 0.0, "Lowest mel filter frequency in Hz."),
-        .float("highfreq", nil, "Highest mel filter frequency in Hz (null: sample_rate / 2)."),
-        .int("pad_to", 16, "Pad the frame count to a multiple of this (0: no padding)."),
+        .float("lowfreq", 0.0, "Lowest mel filter frequency in Hz.", in: .atLeast(0)),
+        .float("highfreq", nil, "Highest mel filter frequency in Hz (null: sample_rate / 2).", in: .above(0)),
+        .int("pad_to", 16, "Pad the frame count to a multiple of this (0: no padding).", in: .atLeast(0)),
         .float("pad_value", 0.0, "Value of padded frames."),
-        .int("frame_splicing", 1, "Stack this many consecutive frames."),
+        .int("frame_splicing", 1, "Stack this many consecutive frames.", in: .atLeast(1)),
         .choice("stft_pad_mode", ["reflect", "constant"], "reflect",
                 "reflect: NeMo 1.x centred STFT (1 + L/hop frames); constant: current NeMo (L/hop valid frames)."),
     ])
 
     static let specAugment = SpecSection([
-        .int("freq_masks", 2, "Frequency masks per utterance."),
-        .int("time_masks", 2, "Time masks per utterance."),
-        .int("freq_width", 15, "Largest frequency mask, in mel bands."),
-        .float("time_width", 25, "Largest time mask: frames when at least 1, a fraction of the length when below 1."),
-        .int("rect_masks", 5, "SpecCutout rectangles per utterance."),
-        .int("rect_time", 25, "Largest rectangle width in frames."),
-        .int("rect_freq", 15, "Largest rectangle height in mel bands."),
+        .int("freq_masks", 2, "Frequency masks per utterance.", in: .atLeast(0)),
+        .int("time_masks", 2, "Time masks per utterance.", in: .atLeast(0)),
+        .int("freq_width", 15, "Largest frequency mask, in mel bands.", in: .atLeast(0)),
+        .float("time_width", 25, "Largest time mask: frames when at least 1, a fraction of the length when below 1.", in: .atLeast(0)),
+        .int("rect_masks", 5, "SpecCutout rectangles per utterance.", in: .atLeast(0)),
+        .int("rect_time", 25, "Largest rectangle width in frames.", in: .atLeast(0)),
+        .int("rect_freq", 15, "Largest rectangle height in mel bands.", in: .atLeast(0)),
     ])
 
     static let jasperBlock = SpecSection([
         .required("filters", .int, "Output channels."),
-        .int("repeat", 1, "Sub-blocks (conv + norm + activation) in the block."),
-        .ints("kernel", [11], "Kernel size, one value."),
-        .ints("stride", [1], "Stride, one value."),
-        .ints("dilation", [1], "Dilation, one value."),
-        .float("dropout", 0.0, "Dropout after each activation."),
+        .int("repeat", 1, "Sub-blocks (conv + norm + activation) in the block.", in: .atLeast(1)),
+        .ints("kernel", [11], "Kernel size, one value.", in: .atLeast(1)),
+        .ints("stride", [1], "Stride, one value.", in: .atLeast(1)),
+        .ints("dilation", [1], "Dilation, one value.", in: .atLeast(1)),
+        .float("dropout", 0.0, "Dropout after each activation.", in: .fraction),
         .bool("residual", false, "Add a 1x1 conv + BatchNorm of the block input before the last activation."),
-        .int("groups", 1, "Convolution groups."),
+        .int("groups", 1, "Convolution groups.", in: .atLeast(1)),
         .bool("separable", true, "Depthwise + pointwise convolutions instead of full ones."),
         .choice("residual_mode", ["add", "stride_add"], "add", "How the residual joins (stride_add: strided 1x1 residual)."),
         .bool("residual_dense", false, "Residuals from every earlier block (Jasper's dense residual)."),
         .bool("se", false, "Squeeze-excitation after the last sub-block."),
-        .int("se_reduction_ratio", 8, "Channel reduction inside squeeze-excitation."),
-        .int("se_context_size", -1, "Frames the squeeze averages over (-1: the whole utterance)."),
-        .float("kernel_size_factor", 1.0, "Scale applied to the kernel size (rounded to odd)."),
+        .int("se_reduction_ratio", 8, "Channel reduction inside squeeze-excitation.", in: .atLeast(1)),
+        .int("se_context_size", -1, "Frames the squeeze averages over (-1: the whole utterance).", in: .atLeast(1, or: -1)),
+        .float("kernel_size_factor", 1.0, "Scale applied to the kernel size (rounded to odd).", in: .above(0)),
         .bool("stride_last", false, "Apply the stride in the last sub-block instead of the first."),
     ])
 
@@ -140,8 +140,8 @@ enum SpeechSections {
 
     static func decoder(featIn: Int, vocabulary: String) -> SpecSection {
         SpecSection([
-            .int("feat_in", featIn, "Channels of the encoder's last block."),
-            .int("num_classes", -1, "Output labels without the blank (-1: the vocabulary's size)."),
+            .int("feat_in", featIn, "Channels of the encoder's last block.", in: .atLeast(1)),
+            .int("num_classes", -1, "Output labels without the blank (-1: the vocabulary's size).", in: .atLeast(1, or: -1)),
             .reference("vocabulary", .list(.string), vocabulary, "Labels the decoder predicts; the CTC blank is added last."),
         ])
     }
@@ -153,15 +153,15 @@ enum SpeechSections {
         ]
         if labels { fields.append(.reference("labels", .list(.string), "model.labels", "Labels transcripts are checked against.")) }
         fields += [
-            .int("batch_size", batchSize, "Utterances per batch."),
+            .int("batch_size", batchSize, "Utterances per batch.", in: .atLeast(1)),
             .bool("shuffle", shuffle, "Shuffle utterances every epoch (seeded)."),
-            .float("max_duration", maxDuration, "Skip utterances longer than this, in seconds (null: keep all).", nullable: true),
-            .float("min_duration", 0.1, "Skip utterances shorter than this, in seconds (null: keep all).", nullable: true),
+            .float("max_duration", maxDuration, "Skip utterances longer than this, in seconds (null: keep all).", nullable: true, in: .above(0)),
+            .float("min_duration", 0.1, "Skip utterances shorter than this, in seconds (null: keep all).", nullable: true, in: .atLeast(0)),
             .bool("trim_silence", trimSilence, "Trim leading and trailing silence."),
             .bool("normalize_transcripts", false, "Lowercase transcripts and drop characters outside the labels instead of skipping them."),
             .bool("strict", false, "Fail on a bad manifest line instead of reporting and skipping it."),
-            .floats("speed_perturb", nil, "Speed factors to pick from at random per utterance, e.g. [0.9, 1.0, 1.1]."),
-            .int("num_workers", 1, "Threads that featurize the next batch while this one trains."),
+            .floats("speed_perturb", nil, "Speed factors to pick from at random per utterance, e.g. [0.9, 1.0, 1.1].", in: .above(0)),
+            .int("num_workers", 1, "Accepted for NeMo compatibility; tao featurizes the next batch on one background thread while this one trains.", in: .atLeast(0)),
             .bool("is_tarred", false, "Accepted for TAO compatibility; tao reads plain manifests only."),
             .string("tarred_audio_filepaths", nil, "Accepted for TAO compatibility; tao reads plain manifests only."),
         ]
@@ -171,7 +171,7 @@ enum SpeechSections {
     /// How log-probabilities become words: greedy, or CTC beam search fused with an n-gram LM (pyctcdecode's keys).
     static let decoding = SpecSection([
         .choice("strategy", ["greedy", "beam"], "greedy", "greedy: the best label per frame; beam: prefix beam search, with an LM when lm_path is set."),
-        .int("beam_width", 32, "Beams kept per frame."),
+        .int("beam_width", 32, "Beams kept per frame.", in: .atLeast(1)),
         .float("beam_prune_logp", -10.0, "Drop beams this much (natural log) below the best."),
         .float("token_min_logp", nil, "Skip labels below this log-probability in a frame, the best always tried (null: the model's tuned value, else -5).",
                nullable: true),
@@ -191,9 +191,9 @@ enum SpeechSections {
     static func characterModel(blocks: [SpecValue]) -> SpecSection {
         SpecSection([
             .strings("labels", englishLabels, "Output characters; the CTC blank is added after the last."),
-            .int("sample_rate", 16000, "Sample rate in Hz the model works at."),
-            .int("repeat", 5, "Sub-blocks per residual block (used by encoder.jasper)."),
-            .float("dropout", 0.0, "Dropout in the residual blocks (used by encoder.jasper)."),
+            .int("sample_rate", 16000, "Sample rate in Hz the model works at.", in: .atLeast(1)),
+            .int("repeat", 5, "Sub-blocks per residual block (used by encoder.jasper).", in: .atLeast(1)),
+            .float("dropout", 0.0, "Dropout in the residual blocks (used by encoder.jasper).", in: .fraction),
             .bool("separable", true, "Separable convolutions in the residual blocks (used by encoder.jasper)."),
             section("preprocessor", preprocessor, doc: "Log-mel front end (NeMo AudioToMelSpectrogramPreprocessor)."),
             section("spec_augment", specAugment, nullable: true, doc: "SpecAugment in training (null: none)."),
@@ -210,7 +210,7 @@ enum SpeechSections {
 
     static func subwordModel(filters: Int) -> SpecSection {
         SpecSection([
-            .int("sample_rate", 16000, "Sample rate in Hz the model works at."),
+            .int("sample_rate", 16000, "Sample rate in Hz the model works at.", in: .atLeast(1)),
             section("tokenizer", tokenizer, doc: "Subword tokenizer; its vocabulary (blank last) is the decoder's."),
             section("preprocessor", preprocessor.withDefault("features", .int(80)).withDefault("window_size", .float(0.025)),
                     doc: "Log-mel front end (NeMo AudioToMelSpectrogramPreprocessor)."),
@@ -218,8 +218,8 @@ enum SpeechSections {
                     nullable: true, doc: "SpecAugment in training (null: none)."),
             section("encoder", encoder(blocks: citrinet(filters: filters), activation: "relu"), doc: "Citrinet encoder."),
             section("decoder", SpecSection([
-                .int("feat_in", 640, "Channels of the encoder's last block."),
-                .int("num_classes", -1, "Output subwords without the blank (-1: the tokenizer's size)."),
+                .int("feat_in", 640, "Channels of the encoder's last block.", in: .atLeast(1)),
+                .int("num_classes", -1, "Output subwords without the blank (-1: the tokenizer's size).", in: .atLeast(1, or: -1)),
                 .strings("vocabulary", [], "Filled from the tokenizer at training time."),
             ]), doc: "CTC decoder (ConvASRDecoder)."),
         ])

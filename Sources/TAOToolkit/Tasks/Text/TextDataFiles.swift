@@ -7,6 +7,8 @@ protocol TextDatasetSpec {
     var shuffle: Bool { get }
     /// Examples to use; -1 for all.
     var numSamples: Int { get }
+    /// Leave out a last batch smaller than batch_size (training).
+    var dropLast: Bool { get }
     /// The data file (and labels file) names inside data_dir, for messages and reading.
     var files: [String] { get }
 }
@@ -16,6 +18,7 @@ extension PrefixDatasetSpec: TextDatasetSpec {
 }
 
 extension TextFileDatasetSpec: TextDatasetSpec {
+    var dropLast: Bool { false }
     var files: [String] { [textFile, labelsFile] }
 }
 

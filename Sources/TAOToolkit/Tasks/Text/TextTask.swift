@@ -32,7 +32,7 @@ enum TextTask {
         let run = TextTrainingRun(task: task, model: model, tokenizer: pretrained.tokenizer, settings: settings, training: training,
                                   validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
                                   saveBestModel: common.expManager.checkpointCallbackParams.saveBestModel,
-                                  archiveSpec: resolved, batchSizes: try batchSizes(task, resolved))
+                                  archiveSpec: resolved, batching: try batching(task, resolved))
         return try fit(run, recorder: recorder)
     }
 
@@ -45,7 +45,7 @@ enum TextTask {
         let run = TextTrainingRun(task: task, model: file.model, tokenizer: file.tokenizer, settings: file.settings, training: training,
                                   validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
                                   saveBestModel: common.expManager.checkpointCallbackParams.saveBestModel,
-                                  archiveSpec: file.trainingSpec, batchSizes: try batchSizes(task, resolved))
+                                  archiveSpec: file.trainingSpec, batching: try batching(task, resolved))
         return try fit(run, recorder: recorder)
     }
 
@@ -63,8 +63,25 @@ enum TextTask {
         /// End with the best validated epoch's model rather than the last.
         let saveBestModel: Bool
         let archiveSpec: ResolvedSpec
-        /// Training and validation batch sizes.
-        let batchSizes: (training: Int, validation: Int)
+        let batching: TextBatching
+    }
+
+    /// How the training and validation rows are cut into batches.
+    struct TextBatching {
+        let trainingBatchSize: Int
+        let validationBatchSize: Int
+        /// Shuffle the training rows every epoch (else file order).
+        let shuffle: Bool
+        /// Leave out a last training batch smaller than the batch size.
+        let dropLast: Bool
+
+        /// The training batches of one epoch, as row indices.
+        func epochPlan(_ batcher: TextBatcher, epoch: Int, seed: Int) -> [[Int]] {
+            var rng = RandomGenerator(seed: UInt64(max(seed, 0)) &+ UInt64(epoch) &* 0x9E37_79B9)
+            var plan = shuffle ? batcher.shuffledBatchIndices(using: &rng) : batcher.orderedBatchIndices()
+            if dropLast { plan.removeAll { $0.count < batcher.batchSize } }
+            return plan
+        }
     }
 
     /// Trains with the spec's optimizer and schedule: shuffled, length-bucketed batches; validation metrics and a
@@ -77,9 +94,14 @@ enum TextTask {
         let segmenting = run.task == .punctuationAndCapitalization
         let rows = encoder.encode(run.training.texts, splitting: segmenting)
         guard !rows.isEmpty else { throw TaskError.cannotRead(path: "training data", reason: "no examples") }
-        let batcher = try TextBatcher(rows: rows, batchSize: run.batchSizes.training, padID: run.tokenizer.padID, bucketing: true)
-        let stepsPerEpoch = batcher.batchCount
-        let totalSteps = run.trainer.maxSteps > 0 ? run.trainer.maxSteps : max(run.trainer.maxEpochs, 1) * stepsPerEpoch
+        let batcher = try TextBatcher(rows: rows, batchSize: run.batching.trainingBatchSize, padID: run.tokenizer.padID, bucketing: true)
+        let batchesPerEpoch = run.batching.epochPlan(batcher, epoch: 0, seed: run.trainer.seed).count
+        guard batchesPerEpoch > 0 else {
+            throw SpecError.invalid(path: "training_ds.drop_last", reason: "the \(rows.count) training rows fill no whole batch of "
+                                    + "\(batcher.batchSize); lower training_ds.batch_size or set drop_last to false")
+        }
+        let stepsPerEpoch = run.trainer.stepsPerEpoch(batches: batchesPerEpoch)
+        let totalSteps = try run.trainer.plannedSteps(stepsPerEpoch: stepsPerEpoch)
         let optimizer = try OptimizerFactory.optimizer(run.optim, parameters: run.model.parameters)
         let schedule = try OptimizerFactory.schedule(run.optim, totalSteps: totalSteps)
         let dropped = rows.reduce(0) { $0 + $1.droppedWords }
@@ -93,18 +115,22 @@ enum TextTask {
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+            if run.trainer.remainingEpochs(after: firstEpoch).isEmpty || step >= totalSteps {
+                recorder.log("nothing left to train (trainer.max_epochs \(run.trainer.maxEpochs), trainer.max_steps \(run.trainer.maxSteps))", echo: true)
+            }
         }
         let clip = run.trainer.gradientClipVal > 0 ? Float(run.trainer.gradientClipVal) : nil
-        for epoch in firstEpoch..<max(run.trainer.maxEpochs, 1) where step < totalSteps {
-            var rng = RandomGenerator(seed: UInt64(max(run.trainer.seed, 0)) &+ UInt64(epoch) &* 0x9E37_79B9)
+        for epoch in run.trainer.remainingEpochs(after: firstEpoch) {
+            guard step < totalSteps else { break }
             var epochLoss = 0.0, batches = 0
-            for indices in batcher.shuffledBatchIndices(using: &rng) where step < totalSteps {
+            for group in run.trainer.stepGroups(run.batching.epochPlan(batcher, epoch: epoch, seed: run.trainer.seed)) {
+                guard step < totalSteps else { break }
                 let rate = schedule.learningRate(at: step)
                 optimizer.learningRate = rate
-                let loss = run.model.trainingStep(batcher.batch(indices), optimizer: optimizer, maxGradientNorm: clip)
+                let loss = run.model.trainingStep(accumulating: group.map(batcher.batch), optimizer: optimizer, maxGradientNorm: clip)
                 step += 1
                 batches += 1
-                items += indices.count
+                items += group.reduce(0) { $0 + $1.count }
                 epochLoss += Double(loss)
                 if step % max(run.trainer.logEveryNSteps, 1) == 0 {
                     try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: Double(loss),
@@ -113,7 +139,7 @@ enum TextTask {
             }
             var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
             if let validation = run.validation, (epoch + 1) % max(run.trainer.checkValEveryNEpoch, 1) == 0 {
-                let evaluation = try evaluate(run.model, task: run.task, data: validation, encoder: encoder, batchSize: run.batchSizes.validation)
+                let evaluation = try evaluate(run.model, task: run.task, data: validation, encoder: encoder, batchSize: run.batching.validationBatchSize)
                 for (name, value) in evaluation.metrics { metrics["val_" + name] = value }
                 last = evaluation
                 try keeper.consider(epoch: epoch + 1, value: evaluation.headline.value) { file in
@@ -188,10 +214,7 @@ enum TextTask {
         let file = try TextModelFile.load(url, key: key, expected: task)
         var queries = spec.inputBatch
         if let inputFile = spec.inputFile {
-            guard let data = FileManager.default.contents(atPath: inputFile) else {
-                throw TaskError.cannotRead(path: inputFile, reason: FileManager.default.fileExists(atPath: inputFile) ? "not readable" : "no such file")
-            }
-            queries = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+            queries = try DataFile.lines(inputFile, expected: "sentences to label, one per line (input_file)")
                 .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
         guard !queries.isEmpty else { throw SpecError.invalid(path: "input_batch", reason: "no queries (give input_batch or input_file)") }
@@ -368,10 +391,11 @@ enum TextTask {
         try datasetSpec(task, resolved, at: "test_ds")
     }
 
-    private static func batchSizes(_ task: TaskName, _ resolved: ResolvedSpec, trainingKey: String = "training_ds") throws -> (training: Int, validation: Int) {
-        let training = try datasetSpec(task, resolved, at: trainingKey).batchSize
-        let validation = resolved["validation_ds"] == .null ? training : (try? datasetSpec(task, resolved, at: "validation_ds").batchSize) ?? training
-        return (max(training, 1), max(validation, 1))
+    private static func batching(_ task: TaskName, _ resolved: ResolvedSpec) throws -> TextBatching {
+        let training = try datasetSpec(task, resolved, at: "training_ds")
+        let validation = resolved["validation_ds"] == .null ? training.batchSize : (try? datasetSpec(task, resolved, at: "validation_ds").batchSize) ?? training.batchSize
+        return TextBatching(trainingBatchSize: training.batchSize, validationBatchSize: validation,
+                            shuffle: training.shuffle, dropLast: training.dropLast)
     }
 
 }
