@@ -38,6 +38,11 @@ extension NGramModel {
         return ids
     }
 
+    /// The words of a sentence as `ids` and `fullScores` split it: at runs of ASCII whitespace.
+    public static func words(_ sentence: String) -> [String] {
+        sentence.split { $0.unicodeScalars.allSatisfy { $0.isASCII && NGramCorpus.isSpace(UInt8($0.value)) } }.map(String.init)
+    }
+
     /// Per-token scores of a whitespace-separated sentence: one per word, plus `</s>` when `eos`.
     public func fullScores(_ sentence: String, bos: Bool = true, eos: Bool = true) -> [WordScore] {
         var state = bos ? beginSentenceState : nullState

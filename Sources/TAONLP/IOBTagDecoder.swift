@@ -9,6 +9,8 @@ public struct IOBTagDecoder: Sendable {
     /// Per label: the entity type a `B-` or `I-` label belongs to, nil for `O` and other labels.
     private let types: [Int?]
     private let typeCount: Int
+    /// The label of a word outside every entity (`O`, wherever the tag set puts it: ATIS lists it last).
+    public let outside: Int
 
     /// nil unless `labels` is an IOB2 tag set: it has `I-` labels, and each `I-x` has its `B-x`.
     public init?(labels: [String]) {
@@ -20,10 +22,16 @@ public struct IOBTagDecoder: Sendable {
         continues = inside.map { $0.flatMap { typeIndex[$0] } }
         types = labels.map { (type($0, prefix: "B-") ?? type($0, prefix: "I-")).flatMap { typeIndex[$0] } }
         typeCount = typeIndex.count
+        outside = Self.outsideLabel(of: labels)
+    }
+
+    /// The index of `O` in `labels`, else of the first label that is no `B-`/`I-` tag, else 0.
+    public static func outsideLabel(of labels: [String]) -> Int {
+        labels.firstIndex(of: "O") ?? labels.firstIndex { !$0.hasPrefix("B-") && !$0.hasPrefix("I-") } ?? 0
     }
 
     /// The best valid labels for one sequence of words, `distributions[word][label]` (probabilities). A word without
-    /// a distribution (cut by truncation) gets label 0 and ends any span before it.
+    /// a distribution (cut by truncation) gets the `outside` label and ends any span before it.
     public func decode(_ distributions: [[Float]]) -> [Int] {
         var labels: [Int] = []
         var segment: [[Float]] = []
@@ -31,7 +39,7 @@ public struct IOBTagDecoder: Sendable {
             if distribution.count == continues.count {
                 segment.append(distribution)
             } else {
-                labels += best(segment) + [0]
+                labels += best(segment) + [outside]
                 segment = []
             }
         }

@@ -33,8 +33,12 @@ func writeText(_ text: String, to url: URL) throws {
 }
 
 extension RunRecorder {
-    /// A file a subtask writes: `name` inside the results folder, or `name` itself when absolute.
-    func resultsFile(_ name: String) -> URL {
-        name.hasPrefix("/") ? URL(fileURLWithPath: name) : resultsDir.appendingPathComponent(name)
+    /// A file a subtask writes: `name` inside the results folder, or `name` itself when absolute. `key` is the
+    /// spec key that named it, for the error when `name` is empty or a folder.
+    func resultsFile(_ name: String, key: String) throws -> URL {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, !name.hasSuffix("/") else {
+            throw SpecError.invalid(path: key, reason: "'\(name)' is not a file name (e.g. model.tao)")
+        }
+        return name.hasPrefix("/") ? URL(fileURLWithPath: name) : resultsDir.appendingPathComponent(name)
     }
 }

@@ -79,6 +79,13 @@ struct SubtaskCommand<T: TaskTag, S: SubtaskTag>: ParsableCommand {
         ["-e", "--experiment_spec", "-r", "--results_dir", "-m", "--model", "-k", "--key", "-o", "--output_dir", "--verbose", "--help"]
     }
 
+    func validate() throws {
+        // An empty value would mean "the current folder" for paths and "no encryption" for a key: both surprises.
+        for (flag, value) in [("-e", experimentSpec), ("-r", resultsDir), ("-m", model), ("-k", key), ("-o", outputDir)] where value?.isEmpty == true {
+            throw ValidationError("\(flag) needs a value, got an empty one")
+        }
+    }
+
     func run() throws {
         for argument in overrides where argument.hasPrefix("-") {
             let flag = String(argument.split(separator: "=", maxSplits: 1)[0])
@@ -90,7 +97,7 @@ struct SubtaskCommand<T: TaskTag, S: SubtaskTag>: ParsableCommand {
             specFile: experimentSpec.map { URL(fileURLWithPath: $0) },
             resultsDir: resultsDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
             model: model.map { URL(fileURLWithPath: $0) },
-            key: key ?? ProcessInfo.processInfo.environment["TAO_KEY"],
+            key: key ?? ProcessInfo.processInfo.environment["TAO_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             outputDir: outputDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
             overrides: overrides
         )

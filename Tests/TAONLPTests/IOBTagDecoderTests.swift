@@ -26,6 +26,11 @@ import Testing
         #expect(decoder.decode([insideFirst]) == [0])
         #expect(decoder.decode([insideFirst, [], insideFirst]) == [0, 0, 0])
         #expect(decoder.decode([]) == [])
+        // ATIS lists O last: a cut word still gets O, not the first tag.
+        let atisStyle = try #require(IOBTagDecoder(labels: ["B-from", "I-from", "O"]))
+        let from: [Float] = [0.8, 0.1, 0.1]
+        #expect(atisStyle.outside == 2)
+        #expect(atisStyle.decode([from, [], []]) == [0, 2, 2])
     }
 
     @Test("the decoded sequence is valid IOB2 and as probable as the best of all valid sequences (exhaustive check)")

@@ -131,6 +131,15 @@ func trainerSchedule() throws {
     #expect(try trainer.plannedSteps(stepsPerEpoch: 3) == 20)
 }
 
+@Test("YAML aliases nested in aliases (a billion laughs) stop at a limit instead of expanding without end; one alias is fine")
+func aliasExpansionIsBounded() throws {
+    var yaml = "x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    for level in 1..<12 { yaml += "x\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+    #expect { try load(yaml) } throws: { "\($0)".contains("spec.yaml") && "\($0)".contains("expands to more than 100000 values") }
+    let reused = "optim:\n  betas: &b [0.9, 0.98]\nmodel:\n  optim_betas_copy: *b\n"
+    #expect { try load(reused) } throws: { "\($0)".contains("unknown key 'model.optim_betas_copy'") }
+}
+
 @Test("a choice outside its names lists them and suggests the nearest")
 func wrongChoiceIsReported() throws {
     #expect { try load("model:\n  preprocessor:\n    window: han\n") } throws: { error in

@@ -181,6 +181,15 @@ func speechErrors() throws {
                                       "file_paths=[a.wav]"], environment: ["TAO_HOME": home.path])
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("none.tao: cannot read the model archive: no such file"))
+    let languageModel = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_small/citrinet_small_lm.tao")
+    let wrongKind = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.path, "-m", languageModel.path, "file_paths=[a.wav]"],
+                                       environment: ["TAO_HOME": home.path])
+    #expect(wrongKind.status == 1 && wrongKind.stderr.contains("this is a n_gram model, not a speech recognition one"), "\(wrongKind.stderr)")
+    // An empty key would silently mean "no encryption".
+    let emptyKey = try TAOProcess.run(["speech_to_text", "export", "-r", folder.path, "-m", languageModel.path, "-k", ""],
+                                      environment: ["TAO_HOME": home.path])
+    #expect(emptyKey.status == 2, "status \(emptyKey.status)")
+    #expect(emptyKey.stderr.contains("-k needs a value, got an empty one"), "\(emptyKey.stderr)")
 }
 
 @Test("train killed during an epoch and run again with the same -r resumes from the last checkpoint and ends with the model an uninterrupted run makes")

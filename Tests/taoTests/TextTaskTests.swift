@@ -163,6 +163,18 @@ func tokenAndTextClassification() throws {
     #expect(tooLong.status == 2 && tooLong.stderr.contains("'model.dataset.max_seq_length': 300 is more than the encoder's 256 positions"),
             "\(tooLong.stderr)")
 
+    let classNames = folder.appendingPathComponent("names.txt")
+    try "negative\n".write(to: classNames, atomically: true, encoding: .utf8)
+    let fewNames = try run(["text_classification", "train", "-r", folder.appendingPathComponent("names").path, "data_dir=\(folder.path)",
+                            "model.dataset.num_classes=2", "model.class_labels.class_labels_file=\(classNames.path)"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(fewNames.status == 2 && fewNames.stderr.contains("names.txt names 1 classes, but model.dataset.num_classes is 2"), "\(fewNames.stderr)")
+    let badIDs = try run(["token_classification", "train", "-r", folder.appendingPathComponent("ids").path, "data_dir=\(folder.path)",
+                          "model.label_ids={O: 0, B-LOC: 7, B-PER: 7}"] + tinyEncoder(vocabulary: vocabulary))
+    #expect(badIDs.status == 2 && badIDs.stderr.contains("'model.label_ids': ids must be 0...2, each once"), "\(badIDs.stderr)")
+    let emptyName = try run(["text_classification", "train", "-r", folder.appendingPathComponent("empty").path, "data_dir=\(folder.path)",
+                             "model.dataset.num_classes=2", "save_to="] + tinyEncoder(vocabulary: vocabulary))
+    #expect(emptyName.status == 2 && emptyName.stderr.contains("'save_to': '' is not a file name"), "\(emptyName.stderr)")
+
     // accumulate_grad_batches: 4 rows in batches of 2, two batches per optimizer step, so one step an epoch.
     let accumulated = try run(["text_classification", "train", "-r", folder.appendingPathComponent("accumulate").path, "data_dir=\(folder.path)",
                                "trainer.max_epochs=2", "training_ds.batch_size=2", "training_ds.shuffle=false", "trainer.accumulate_grad_batches=2",

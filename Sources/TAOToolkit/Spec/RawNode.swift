@@ -33,8 +33,13 @@ indirect enum RawNode {
             throw SpecError.unreadable(path: path, reason: "\(error)")
         }
         guard let node else { return .map([], origin: .file(path: path, line: 1, column: 1)) }
-        return try convert(node, path: path)
+        var budget = maximumValues
+        return try convert(node, path: path, budget: &budget)
     }
+
+    /// The most values (scalars, lists and blocks) a spec may hold once YAML aliases are expanded: a default spec
+    /// has a few hundred, and nested aliases ("billion laughs") would otherwise expand without end.
+    static let maximumValues = 100_000
 
     /// Parses the value part of an override (`[1,2]`, `'quoted'`, `null`, `0.5`).
     static func parseOverrideValue(_ text: String, override: String) throws -> RawNode {
@@ -44,7 +49,10 @@ indirect enum RawNode {
             guard let node = try Yams.compose(yaml: text, Resolver.basic) else {
                 return .scalar("", quoted: true, origin: origin)
             }
-            return try convert(node, path: override).relabelled(origin)
+            var budget = maximumValues
+            return try convert(node, path: override, budget: &budget).relabelled(origin)
+        } catch let error as SpecError {
+            throw error
         } catch {
             // Not YAML on its own (e.g. "a: b"): take it as a plain string.
             return .scalar(text, quoted: true, origin: origin)
@@ -59,15 +67,20 @@ indirect enum RawNode {
         }
     }
 
-    private static func convert(_ node: Node, path: String) throws -> RawNode {
+    private static func convert(_ node: Node, path: String, budget: inout Int) throws -> RawNode {
         let origin = SpecOrigin.file(path: path, line: node.mark?.line, column: node.mark?.column)
+        budget -= 1
+        guard budget >= 0 else {
+            throw SpecError.syntax(path: path, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
+                                   problem: "the spec expands to more than \(maximumValues) values (aliases nested in aliases?)")
+        }
         switch node {
         case let .scalar(scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
                 || scalar.style == .literal || scalar.style == .folded
             return .scalar(scalar.string, quoted: quoted, origin: origin)
         case let .sequence(sequence):
-            return .list(try sequence.map { try convert($0, path: path) }, origin: origin)
+            return .list(try sequence.map { try convert($0, path: path, budget: &budget) }, origin: origin)
         case let .mapping(mapping):
             var entries: [(key: String, value: RawNode, origin: SpecOrigin)] = []
             for (key, value) in mapping {
@@ -80,7 +93,7 @@ indirect enum RawNode {
                                            problem: "key '\(keyScalar.string)' appears twice in the same block")
                 }
                 let keyOrigin = SpecOrigin.file(path: path, line: key.mark?.line, column: key.mark?.column)
-                entries.append((keyScalar.string, try convert(value, path: path), keyOrigin))
+                entries.append((keyScalar.string, try convert(value, path: path, budget: &budget), keyOrigin))
             }
             return .map(entries, origin: origin)
         case let .alias(alias):

@@ -54,7 +54,7 @@ enum NGramTask {
         var options = KneserNeyOptions(order: spec.model.order, pruning: spec.model.pruning, discountFallback: spec.model.discountFallback)
         let memory = try memoryBytes(spec.model.memory)
         let config = Data(resolved.yaml(header: ["The spec this language model was estimated with."]).utf8)
-        let output = recorder.resultsFile(spec.saveTo)
+        let output = try recorder.resultsFile(spec.saveTo, key: "save_to")
         let tokenizer = try subwordTokenizer(spec.model, key: key)
         let summary: NGramEstimateSummary
         if tokenizer == nil && !(spec.trainingDs.isFile && spec.trainingDs.dataFile.hasSuffix(".json")) {
@@ -109,9 +109,14 @@ enum NGramTask {
     static func evaluate(_ spec: NGramEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let model = try load(url, key: key)
         let sentences = try readLines(spec.testDs.dataFile)
+        guard !sentences.isEmpty else {
+            throw SpecError.invalid(path: "test_ds.data_file", reason: "\(spec.testDs.dataFile) has no sentences to score")
+        }
         let perplexity = model.perplexity(sentences)
+        // Every token out of the vocabulary leaves no perplexity without them: null in JSON, which has no NaN.
+        let excludingOOV: Any = perplexity.excludingOOV.isFinite ? perplexity.excludingOOV : NSNull()
         try writeJSON([
-            "perplexity": perplexity.includingOOV, "perplexity_excluding_oov": perplexity.excludingOOV,
+            "perplexity": perplexity.includingOOV, "perplexity_excluding_oov": excludingOOV,
             "oov_rate": perplexity.oovRate, "tokens": perplexity.tokenCount, "oov_tokens": perplexity.oovCount,
             "sentences": sentences.count, "log10_probability": perplexity.log10Total,
         ], to: recorder.resultsDir.appendingPathComponent("metrics.json"))
@@ -125,12 +130,13 @@ enum NGramTask {
     static func infer(_ spec: TextQueriesSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         let model = try load(url, key: key)
         var sentences = spec.inputBatch
-        if let file = spec.inputFile { sentences += try readLines(file) }
+        if let file = spec.inputFile { sentences = try readLines(file) }
         var lines: [[String: Any]] = []
         for sentence in sentences {
             let scores = model.fullScores(sentence)
             let total = scores.reduce(0.0) { $0 + Double($1.log10Prob) }
-            let words = sentence.split(separator: " ").map(String.init) + ["</s>"]
+            // The scorer's own word split, so each word meets its score.
+            let words = NGramModel.words(sentence) + ["</s>"]
             say(String(format: "%.4f\t%@", total, sentence))
             lines.append(["sentence": sentence, "log10_probability": total,
                           "words": zip(words, scores).map { ["word": $0, "log10_probability": Double($1.log10Prob),
@@ -144,7 +150,7 @@ enum NGramTask {
 
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let model = try load(url, key: key)
-        let output = recorder.resultsFile(spec.exportTo)
+        let output = try recorder.resultsFile(spec.exportTo, key: "export_to")
         do {
             try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {

@@ -52,8 +52,24 @@ struct SpeechModelFile {
 
     /// Opens a `.tao` written by `save`: a speech_to_text model, or a speech_to_text_citrinet one (it carries
     /// `tokenizer/` members).
+    /// The task of an archive that holds a text model or an n-gram LM rather than a speech model, else nil.
+    private static func otherKind(of archive: ModelArchive) -> String? {
+        if let description = archive[TextModelFile.descriptionMember] {
+            let task = (try? JSONSerialization.jsonObject(with: description) as? [String: Any])?["task"] as? String
+            return task ?? "text"
+        }
+        // A speech export may carry an LM too, but it also has weights; an n-gram archive has none.
+        if archive[ModelArchive.weightsName] == nil, archive[NGramTask.arpaMember] != nil || archive[NGramTask.binaryMember] != nil {
+            return "n_gram"
+        }
+        return nil
+    }
+
     static func load(_ url: URL, key: String?) throws -> SpeechModelFile {
         let archive = try ModelArchive.read(from: url, key: key)
+        if let other = otherKind(of: archive) {
+            throw TaskError.wrongModelKind(path: url.path, found: other, expected: "speech recognition")
+        }
         let config = try archive.required(ModelArchive.configName, archive: url.path)
         let subword = archive.members.contains { $0.name.hasPrefix(SpeechTokenizer.memberPrefix) }
         guard let schema = DefaultSpecs.schema(subword ? .speechToTextCitrinet : .speechToText, .train) else {
@@ -75,10 +91,7 @@ struct SpeechModelFile {
         }
         var rng = RandomGenerator(seed: 0)
         let model = try CTCModel(encoder: modelSpec.encoder, decoder: modelSpec.decoder, rng: &rng)
-        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: weights) }
-        try archive.required(ModelArchive.weightsName, archive: url.path).write(to: weights)
-        try model.loadSafetensors(from: weights)
+        try archive.loadWeights(into: model, archive: url.path)
         model.setTraining(false)
         return SpeechModelFile(model: model, spec: modelSpec, tokenizer: tokenizer, trainingSpec: spec, url: url, archive: archive,
                                tunedDecoding: try TunedDecoding.read(from: archive, name: url.path))

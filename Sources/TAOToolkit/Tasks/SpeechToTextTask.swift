@@ -106,6 +106,7 @@ enum SpeechToTextTask {
         let (model, trainer) = (run.model, run.trainer)
         useComputeThreads(trainer.numThreads)
         let (labels, tokenizer) = (model.labels, run.tokenizer)
+        let output = try recorder.resultsFile(run.saveTo, key: "save_to")
         let trainData = try readManifest(run.trainingDs, tokenizer: tokenizer, recorder: recorder, name: "training_ds")
         let validationData = try run.validationDs.map { try readManifest($0, tokenizer: tokenizer, recorder: recorder, name: "validation_ds") }
         let seed = UInt64(max(trainer.seed, 0))
@@ -198,7 +199,6 @@ enum SpeechToTextTask {
             try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
                                      extras: try state.members(optimizer: optimizer))
         }
-        let output = recorder.resultsFile(run.saveTo)
         var summary = lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? ""
         if let kept = try keeper.finish(to: output) {
             summary += "; " + kept
@@ -369,7 +369,7 @@ enum SpeechToTextTask {
 
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
-        let output = recorder.resultsFile(spec.exportTo)
+        let output = try recorder.resultsFile(spec.exportTo, key: "export_to")
         var extras: [(String, Data)] = []
         var carried = ""
         if let lmPath = spec.lmPath {

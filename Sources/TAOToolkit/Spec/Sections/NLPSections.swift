@@ -71,7 +71,7 @@ enum NLPSections {
     static func inferQueries(_ examples: [String]) -> SpecSection {
         SpecSection([
             .strings("input_batch", examples, "Sentences to label."),
-            .string("input_file", nil, "A file of sentences, one per line, labelled after input_batch."),
+            .string("input_file", nil, "A file of sentences, one per line, labelled instead of input_batch."),
         ])
     }
 }

@@ -36,8 +36,13 @@ enum TextDataFiles {
             let names: LabelVocabulary
             if let sequence = known?.sequence {
                 names = sequence
-            } else if let file = settings.labelFiles.first, FileManager.default.fileExists(atPath: path(file)) {
+            } else if let file = settings.labelFiles.first {
                 names = try LabelVocabulary.read(path(file))
+                guard names.count == data.classCount else {
+                    throw SpecError.invalid(path: "model.class_labels.class_labels_file",
+                                            reason: "\(path(file)) names \(names.count) classes, but model.dataset.num_classes is "
+                                                + "\(data.classCount) (give one name per class, line i naming label i)")
+                }
             } else {
                 names = try LabelVocabulary(labels: (0..<data.classCount).map(String.init), path: path(dataset.files[0]))
             }

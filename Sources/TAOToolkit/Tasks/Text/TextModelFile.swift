@@ -82,9 +82,14 @@ struct TextModelFile {
     static func load(_ url: URL, key: String?, expected: TaskName?) throws -> TextModelFile {
         let archive = try ModelArchive.read(from: url, key: key)
         let name = url.path
-        guard let descriptionData = archive[descriptionMember],
-              let description = try? JSONDecoder().decode(Description.self, from: descriptionData) else {
+        guard let descriptionData = archive[descriptionMember] else {
             throw ArchiveError.missingMember(path: name, member: descriptionMember + " (is this a text model? speech and LM archives have none)")
+        }
+        let description: Description
+        do {
+            description = try JSONDecoder().decode(Description.self, from: descriptionData)
+        } catch {
+            throw ArchiveError.damaged(path: name, reason: "\(descriptionMember) is not the JSON description tao writes (task, labels, ...)")
         }
         guard let task = TaskName(rawValue: description.task), expected == nil || task == expected else {
             throw TaskError.wrongModelKind(path: name, found: description.task, expected: expected?.rawValue ?? "text")
@@ -106,10 +111,7 @@ struct TextModelFile {
         var rng = RandomGenerator(seed: 0)
         let encoder = BertModel(config: bertConfig, pooler: description.pooler, rng: &rng)
         let model = try TextTaskModels.make(task, encoder: encoder, labels: description.labels, settings: settings, seed: 0)
-        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: weights) }
-        try archive.required(ModelArchive.weightsName, archive: name).write(to: weights)
-        try model.loadSafetensors(from: weights)
+        try archive.loadWeights(into: model, archive: name)
         model.setTraining(false)
         return TextModelFile(task: task, model: model, tokenizer: tokenizer, labels: description.labels, settings: settings,
                              trainingSpec: spec, url: url, archive: archive)

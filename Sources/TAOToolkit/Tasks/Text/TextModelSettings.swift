@@ -100,6 +100,7 @@ struct TextModelSettings {
             var settings = TextModelSettings(languageModel: model.languageModel, tokenizer: model.tokenizer,
                                              maxSequenceLength: model.dataset.maxSeqLength,
                                              heads: [try head(model.head.layers, model.head.fcDropout, model.head.activation)])
+            if let ids = model.labelIds { try checkLabelIDs(ids, path: "model.label_ids") }
             settings.labelIDs = model.labelIds
             settings.setPieceLabelling(model.dataset)
             return settings
@@ -121,8 +122,28 @@ struct TextModelSettings {
                                              maxSequenceLength: model.dataset.maxSeqLength,
                                              heads: [try head(model.punctHead.layers, model.punctHead.fcDropout, model.punctHead.activation),
                                                      try head(model.capitHead.layers, model.capitHead.fcDropout, model.capitHead.activation)])
+            try checkFixedLabels(model.punctLabelIds, PunctuationCapitalizationData.punctuationLabels, path: "model.punct_label_ids")
+            try checkFixedLabels(model.capitLabelIds, PunctuationCapitalizationData.capitalizationLabels, path: "model.capit_label_ids")
             settings.setPieceLabelling(model.dataset)
             return settings
+        }
+    }
+
+    /// Label ids given in a spec must number the labels 0, 1, 2, ... with each id once.
+    private static func checkLabelIDs(_ ids: [String: Int], path: String) throws {
+        guard ids.values.sorted() == Array(0..<ids.count) else {
+            let given = ids.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            throw SpecError.invalid(path: path, reason: "ids must be 0...\(ids.count - 1), each once; got {\(given)}")
+        }
+    }
+
+    /// tao's punctuation and capitalization heads have fixed labels; a spec may repeat them (as NeMo's do) but not change them.
+    private static func checkFixedLabels(_ ids: [String: Int]?, _ labels: LabelVocabulary, path: String) throws {
+        guard let ids else { return }
+        let expected = Dictionary(uniqueKeysWithValues: labels.labels.enumerated().map { ($1, $0) })
+        guard ids == expected else {
+            let fixed = labels.labels.enumerated().map { "'\($1)': \($0)" }.joined(separator: ", ")
+            throw SpecError.invalid(path: path, reason: "tao's labels are fixed ({\(fixed)}); leave it null or give exactly these")
         }
     }
 

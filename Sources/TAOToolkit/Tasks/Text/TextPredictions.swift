@@ -10,17 +10,20 @@ struct TextPredictions {
     var tokenDistributions: [[[[Float]]]]
     /// Per token head, the decoder of its IOB2 tag set (nil for other heads, e.g. punctuation).
     let tagDecoders: [IOBTagDecoder?]
+    /// Per token head, the label a word without a prediction gets: `O` (no mark, no capital, no entity).
+    let outsideLabels: [Int]
 
     /// Per text: the most probable sequence label and its probability (nil for token tasks).
     var sequence: [(label: Int, probability: Float)?] { sequenceDistributions.map { $0.isEmpty ? nil : Self.best($0) } }
 
-    /// Per token head, per text, per word: the predicted label and its probability (label 0, probability 0 for
-    /// words a truncation dropped). A head with IOB2 tags gets the most probable valid tag sequence of each text;
-    /// any other head, each word's most probable label.
+    /// Per token head, per text, per word: the predicted label and its probability (the `O` label with probability
+    /// 0 for words a truncation dropped). A head with IOB2 tags gets the most probable valid tag sequence of each
+    /// text; any other head, each word's most probable label.
     var tokens: [[[(label: Int, probability: Float)]]] {
-        zip(tokenDistributions, tagDecoders).map { head, decoder in
-            head.map { text in
-                guard let decoder else { return text.map { $0.isEmpty ? (0, 0) : Self.best($0) } }
+        zip(tokenDistributions, zip(tagDecoders, outsideLabels)).map { head, decoding in
+            let (decoder, outside) = decoding
+            return head.map { text in
+                guard let decoder else { return text.map { $0.isEmpty ? (outside, 0) : Self.best($0) } }
                 return zip(text, decoder.decode(text)).map { distribution, label in
                     (label, distribution.indices.contains(label) ? distribution[label] : 0)
                 }
@@ -42,7 +45,8 @@ struct TextPredictions {
         let heads = tokenLabels.count
         var result = TextPredictions(sequenceDistributions: Array(repeating: [], count: texts.count),
                                      tokenDistributions: Array(repeating: texts.map { Array(repeating: [], count: $0.words.count) }, count: heads),
-                                     tagDecoders: tokenLabels.map { IOBTagDecoder(labels: $0.labels) })
+                                     tagDecoders: tokenLabels.map { IOBTagDecoder(labels: $0.labels) },
+                                     outsideLabels: tokenLabels.map { IOBTagDecoder.outsideLabel(of: $0.labels) })
         for indices in batcher.orderedBatchIndices() {
             let prediction = model.predict(batcher.batch(indices))
             for (row, index) in indices.enumerated() {

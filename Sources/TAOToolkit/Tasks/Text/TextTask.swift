@@ -89,6 +89,7 @@ enum TextTask {
     /// epoch with the best validation headline when `saveBestModel` is set.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
         useComputeThreads(run.trainer.numThreads)
+        let output = try recorder.resultsFile(run.saveTo, key: "save_to")
         let encoder = try run.settings.textEncoder(run.task, tokenizer: run.tokenizer, config: run.model.bertModel.config,
                                                    labelling: try run.settings.pieceLabelling(for: run.training.labels))
         let segmenting = run.task == .punctuationAndCapitalization
@@ -153,7 +154,6 @@ enum TextTask {
             try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
                                    trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
         }
-        let output = recorder.resultsFile(run.saveTo)
         var summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
         if let kept = try keeper.finish(to: output) {
             summary += "; " + kept
@@ -285,7 +285,7 @@ enum TextTask {
     /// Re-writes a text model for inference (no training state), encrypted with `-k`.
     static func export(_ task: TaskName, spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let file = try TextModelFile.load(url, key: key, expected: task)
-        let output = recorder.resultsFile(spec.exportTo)
+        let output = try recorder.resultsFile(spec.exportTo, key: "export_to")
         let storage = WeightStorage(rawValue: spec.weightsDtype ?? "float32") ?? .float32
         var (model, tokenizer) = (file.model, file.tokenizer)
         let size = spec.vocabularySize ?? 0
