@@ -1,15 +1,21 @@
 /// `dataset_convert` for CoNLL-style NER files (WNUT-17, CoNLL-2003): one `token<TAB or space>...<TAB>tag` line per
 /// token (first column the word, last column the tag), a blank line between sentences, `-DOCSTART-` lines skipped.
 public enum CoNLLConverter {
-    /// Writes token_classification data into `target`: for each `(file, split)`, `text_<split>.txt` and
-    /// `labels_<split>.txt`, and `label_ids.csv` built from every tag seen (`O` first, the rest sorted, as NeMo does).
-    /// A sentence with an unusable line (one column only) is skipped and listed in the summary.
+    /// Writes token_classification data into `target`: for each split, `text_<split>.txt` and `labels_<split>.txt`
+    /// holding the sentences of all its files in order, and `label_ids.csv` built from every tag seen (`O` first, the
+    /// rest sorted, as NeMo does). A sentence with an unusable line (one column only, or a last column that is no
+    /// IOB tag, as in a notes file) is skipped and listed in the summary.
     public static func toTokenClassification(files: [(file: String, split: String)], target: String) throws
         -> ConversionSummary {
         var summary = ConversionSummary()
         var splits: [(split: String, sentences: [(words: [String], tags: [String])])] = []
         for (file, split) in files {
-            splits.append((split, try sentences(in: file, summary: &summary)))
+            let found = try sentences(in: file, summary: &summary)
+            if let index = splits.firstIndex(where: { $0.split == split }) {
+                splits[index].sentences += found
+            } else {
+                splits.append((split, found))
+            }
         }
         let labels = LabelVocabulary(building: splits.lazy.flatMap(\.sentences).flatMap(\.tags))
         for (split, sentences) in splits {
@@ -49,10 +55,20 @@ public enum CoNLLConverter {
                 if bad == nil { bad = (index + 1, "'\(NLPDataError.clip(line))' has no tag column") }
                 continue
             }
+            let tag = fields[fields.count - 1]
+            guard isTag(tag) else {
+                if bad == nil { bad = (index + 1, "'\(NLPDataError.clip(tag))' is not an IOB tag (O, B-type, I-type)") }
+                continue
+            }
             words.append(fields[0])
-            tags.append(fields[fields.count - 1])
+            tags.append(tag)
         }
         finish()
         return sentences
+    }
+
+    /// `O`, or a tag with an IOB/IOBES prefix (`B-`, `I-`, `E-`, `S-`, `L-`, `U-`) and a type.
+    static func isTag(_ tag: String) -> Bool {
+        tag == "O" || (tag.count > 2 && "BIESLU".contains(tag.first ?? " ") && tag.dropFirst().first == "-")
     }
 }

@@ -12,11 +12,12 @@ public enum DataFile {
         return splitLines(text)
     }
 
-    /// The text of a file that may be UTF-8 or, failing that, Latin-1 (as older corpora are).
+    /// The text of a file that may be UTF-8 or, failing that, Latin-1 (as older corpora are). A file that mixes the
+    /// two (UTF-8 sequences beside a stray byte) is an error naming the line, not a page of mojibake.
     static func textUTF8OrLatin1(_ path: String, expected: String) throws -> String {
         let data = try contents(path, expected: expected)
         if let text = String(data: data, encoding: .utf8) { return text }
-        guard let text = String(data: data, encoding: .isoLatin1) else {
+        guard !containsUTF8Sequence(data), let text = String(data: data, encoding: .isoLatin1) else {
             throw NLPDataError.badEncoding(path: path, line: firstBadUTF8Line(data))
         }
         return text
@@ -49,6 +50,21 @@ public enum DataFile {
         }
         if lines.last == "" { lines.removeLast() }
         return lines
+    }
+
+    /// Whether `data` holds a well-formed UTF-8 multi-byte sequence (a lead byte and its continuation bytes).
+    static func containsUTF8Sequence(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 1
+            if length > 1, index + length <= bytes.count, bytes[(index + 1)..<(index + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) {
+                return true
+            }
+            index += 1
+        }
+        return false
     }
 
     /// The 1-based line of the first byte sequence that is not UTF-8.

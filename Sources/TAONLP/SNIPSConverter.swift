@@ -76,6 +76,25 @@ public enum SNIPSConverter {
         return (words, slots)
     }
 
+    /// The `(text, entity)` pairs of an entry's `data`, or nil when a chunk is not `{"text": String}` with an
+    /// optional entity name.
+    private static func chunks(of entry: Any) -> [(text: String, entity: String?)]? {
+        guard let data = (entry as? [String: Any])?["data"] as? [Any] else { return nil }
+        var chunks: [(text: String, entity: String?)] = []
+        for item in data {
+            guard let chunk = item as? [String: Any], let text = chunk["text"] as? String else { return nil }
+            let entity = chunk["entity"]
+            guard entity == nil || entity is NSNull || (entity as? String).map({ $0.isEmpty || isName($0) }) == true else { return nil }
+            chunks.append((text, entity as? String))
+        }
+        return chunks
+    }
+
+    /// A usable intent or entity name: not empty, on one line (the label files hold one name per line).
+    private static func isName(_ name: String) -> Bool {
+        !name.trimmingCharacters(in: .whitespaces).isEmpty && !name.contains(where: \.isNewline) && !name.contains("\t")
+    }
+
     /// Every `.json` file below `folder`, in path order.
     private static func jsonFiles(below folder: String) throws -> [String] {
         var isFolder: ObjCBool = false
@@ -95,7 +114,8 @@ public enum SNIPSConverter {
         do {
             object = try JSONSerialization.jsonObject(with: Data(text.utf8))
         } catch {
-            throw NLPDataError.badJSON(path: path, found: "not valid JSON", expected: shape)
+            let position = (error as NSError).userInfo["NSDebugDescription"] as? String
+            throw NLPDataError.badJSON(path: path, found: "not valid JSON" + (position.map { " (\($0))" } ?? ""), expected: shape)
         }
         guard let byIntent = object as? [String: Any], !byIntent.isEmpty else {
             throw NLPDataError.badJSON(path: path, found: "not a JSON object keyed by intent", expected: shape)
@@ -105,13 +125,17 @@ public enum SNIPSConverter {
             guard let entries = byIntent[intent] as? [Any] else {
                 throw NLPDataError.badJSON(path: path, found: "'\(intent)' does not hold a list", expected: shape)
             }
+            guard isName(intent) else {
+                summary.skip(path, line: 0, "intent '\(intent)': an intent name is one line of text, not empty; its \(entries.count) entries are skipped")
+                continue
+            }
             for (index, entry) in entries.enumerated() {
-                guard let chunks = ((entry as? [String: Any])?["data"] as? [Any])?.compactMap({ $0 as? [String: Any] }),
-                      chunks.allSatisfy({ $0["text"] is String }) else {
-                    summary.skip(path, line: 0, "\(intent) entry \(index + 1): no 'data' list of {\"text\": ...} chunks")
+                guard let chunks = Self.chunks(of: entry) else {
+                    summary.skip(path, line: 0, "\(intent) entry \(index + 1): 'data' must be a list of {\"text\": \"...\"} chunks, "
+                                 + "each with an optional \"entity\" name")
                     continue
                 }
-                let (words, slots) = wordsAndSlots(chunks: chunks.map { ($0["text"] as? String ?? "", $0["entity"] as? String) })
+                let (words, slots) = wordsAndSlots(chunks: chunks)
                 guard !words.isEmpty else {
                     summary.skip(path, line: 0, "\(intent) entry \(index + 1): no words")
                     continue

@@ -14,7 +14,7 @@ public struct TextClassificationData: Sendable, Equatable {
     }
 
     /// Reads a `.tsv` file. With `classCount`, a label outside `0..<classCount` is an error naming its line.
-    /// Blank lines are skipped; a first line whose label is not a number is taken as the header.
+    /// Blank lines are skipped; a first line whose label has no digit is taken as the header.
     public static func read(_ path: String, classCount: Int? = nil) throws -> TextClassificationData {
         let lines = try DataFile.lines(path, expected: "a text_classification file of 'sentence<TAB>label' lines")
         var examples: [LabelledText] = []
@@ -27,7 +27,8 @@ public struct TextClassificationData: Sendable, Equatable {
             let words = DataFile.words(line[..<tab])
             let field = line[line.index(after: tab)...].trimmingCharacters(in: .whitespaces)
             guard let label = Int(field), label >= 0 else {
-                if index == 0 { continue }  // the header
+                // The header ("sentence<TAB>label"); a number that is no class id (-1, 1.0) is an error, not a header.
+                if index == 0 && !field.contains(where: \.isNumber) { continue }
                 throw NLPDataError.badLabel(path: path, line: index + 1, label: field,
                                             expected: "an integer class id from 0")
             }

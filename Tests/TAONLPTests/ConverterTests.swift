@@ -86,6 +86,53 @@ import TAOText
         #expect(data.examples[0].wordLabels == [[2, 0, 0]])
     }
 
+    @Test("CoNLL: two files of one split are joined, not overwritten; a notes file's lines are no tags and are skipped")
+    func conllSeveralFilesPerSplit() throws {
+        let source = try temporaryFolder(), target = try temporaryFolder()
+        try "Zed\tB-person\n".write(toFile: source + "/train_extra.conll", atomically: true, encoding: .utf8)
+        try "This is a readme file\nwith notes for humans\n".write(toFile: source + "/notes.txt", atomically: true, encoding: .utf8)
+        let summary = try CoNLLConverter.toTokenClassification(
+            files: [(fixture("conll/train.conll"), "train"), (source + "/train_extra.conll", "train"), (source + "/notes.txt", "train")],
+            target: target)
+        #expect(summary.examples == ["train": 3])
+        #expect(try lines(target + "/text_train.txt") == ["@paul John Smith lives in New York", "The Hobbit rocks", "Zed"])
+        #expect(summary.skipped.map(\.description).contains(source + "/notes.txt:1: 'file' is not an IOB tag (O, B-type, I-type); its sentence is skipped"))
+        #expect(try !lines(target + "/label_ids.csv").contains("file"))
+    }
+
+    @Test("SNIPS: malformed chunks, a bad entity and multi-line names are skipped with a reason; mixed encodings and JSON errors are named")
+    func snipsBadEntries() throws {
+        let source = try temporaryFolder(), target = try temporaryFolder()
+        try FileManager.default.createDirectory(atPath: source + "/Play", withIntermediateDirectories: true)
+        func write(_ text: String, _ name: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: source + "/Play/" + name)) }
+        try write(#"{"Play": [{"data": [{"text": "play "}, "lost words", {"text": " now"}]}, {"data": [{"text": "it", "entity": 5}]}, "#
+                  + #"{"data": [{"text": "play "}, {"text": "jazz", "entity": "genre"}, {"text": " later", "entity": null}]}], "#
+                  + #""Play\nMusic": [{"data": [{"text": "x"}]}]}"#, "train_Play_full.json")
+        try write(#"{"Play": [{"data": [{"text": "play it"}]}]}"#, "validate_Play.json")
+        let summary = try SNIPSConverter.toIntentSlot(source: source, target: target)
+        #expect(summary.examples == ["train": 1, "test": 1])
+        let reasons = summary.skipped.map(\.reason)
+        #expect(reasons.filter { $0.contains("'data' must be a list of") }.count == 2, "\(reasons)")
+        #expect(reasons.contains { $0.contains("an intent name is one line of text") }, "\(reasons)")
+        #expect(try lines(target + "/dict.intents.csv") == ["Play"])
+        // UTF-8 with one stray Latin-1 byte: the line is named instead of the whole file read as Latin-1.
+        var mixed = Data(#"{"Play": [{"data": [{"text": "caf\#u{E9} "}]},"#.utf8)
+        mixed += Data("\n".utf8) + Data([0x7B, 0x22, 0x64, 0x22, 0x3A, 0xE9, 0x7D]) + Data("]}".utf8)
+        try mixed.write(to: URL(fileURLWithPath: source + "/Play/train_Play_full.json"))
+        #expect { try SNIPSConverter.toIntentSlot(source: source, target: target) } throws: { "\($0)".contains("train_Play_full.json:2") }
+        try write(#"{"Play": [{"data": [}"#, "train_Play_full.json")
+        #expect { try SNIPSConverter.toIntentSlot(source: source, target: target) } throws: { "\($0)".contains("not valid JSON (") }
+    }
+
+    @Test("text_classification: a first line with a numeric label that is no class id is an error, not a header")
+    func textClassificationHeader() throws {
+        let folder = try temporaryFolder()
+        try "hello world\t-1\nbad one\t1\n".write(toFile: folder + "/train.tsv", atomically: true, encoding: .utf8)
+        #expect { try TextClassificationData.read(folder + "/train.tsv") } throws: { "\($0)".contains("train.tsv:1") }
+        try "sentence\tlabel\nbad one\t1\n".write(toFile: folder + "/train.tsv", atomically: true, encoding: .utf8)
+        #expect(try TextClassificationData.read(folder + "/train.tsv").examples.count == 1)
+    }
+
     @Test("raw text to punctuation_and_capitalization: headings and bylines skipped, marks mapped, quotes and dashes dropped")
     func punctuation() throws {
         let target = try temporaryFolder()

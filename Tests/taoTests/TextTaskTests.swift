@@ -43,6 +43,13 @@ func intentSlotEndToEnd() throws {
     let convert = try run(["intent_slot_classification", "dataset_convert", "-r", folder.appendingPathComponent("convert").path,
                            "source_data_dir=\(atis.path)", "target_data_dir=\(data.path)"])
     #expect(convert.status == 0, "\(convert.stderr)")
+    // A folder whose lines are not ATIS converts to nothing: an error, not an empty dataset and status 0.
+    let garbage = folder.appendingPathComponent("garbage")
+    try FileManager.default.copyItem(at: atis, to: garbage)
+    try "garbage line\nanother\n".write(to: garbage.appendingPathComponent("train_dev"), atomically: true, encoding: .utf8)
+    let empty = try run(["intent_slot_classification", "dataset_convert", "-r", folder.appendingPathComponent("convert2").path,
+                         "source_data_dir=\(garbage.path)", "target_data_dir=\(folder.appendingPathComponent("garbage-out").path)"])
+    #expect(empty.status == 1 && empty.stderr.contains("no usable examples for the train split"), "\(empty.stderr)")
     let vocabulary = folder.appendingPathComponent("vocab.txt")
     try writeVocabulary(lines.flatMap { $0.split(separator: " ").compactMap { $0.split(separator: ":").first.map(String.init) } }, to: vocabulary)
     let train = try run(["intent_slot_classification", "train", "-r", folder.appendingPathComponent("train").path, "data_dir=\(data.path)",

@@ -335,6 +335,10 @@ enum TextTask {
         }
         for item in summary.skipped.prefix(50) { recorder.warn("skipped \(item)") }
         if summary.skipped.count > 50 { recorder.warn("\(summary.skipped.count - 50) more items skipped (see the log)") }
+        if let empty = summary.examples.filter({ $0.value == 0 }).keys.sorted().first {
+            throw TaskError.cannotRead(path: source, reason: "no usable examples for the \(empty) split (\(summary.skipped.count) items skipped; "
+                                       + "is dataset_name=\(spec.datasetName) the layout of this folder?)")
+        }
         for file in summary.files {
             say("\(file.path): \(file.count) lines")
             try recorder.recordArtifact(URL(fileURLWithPath: file.path), kind: "dataset")
