@@ -31,6 +31,8 @@ public struct CTCLoss: Sendable {
         public var loss: Double
         /// d(loss)/d(logProbs), laid out as the input `[batch, time, vocab]`; nil when not asked for.
         public var gradient: [Float]?
+        /// Utterances with no alignment (too few frames for their target), whose loss `zeroInfinity` made 0.
+        public var impossible: Int = 0
     }
 
     public var blank: Int
@@ -70,10 +72,12 @@ public struct CTCLoss: Sendable {
         }
         // Scale per-utterance gradients by the reduction's weight of each loss.
         var weights = [Double](repeating: 1, count: batch)
+        var impossible = 0
         for b in 0..<batch {
             if !losses[b].isFinite && zeroInfinity {
                 losses[b] = 0
                 weights[b] = 0
+                impossible += 1
             }
             switch reduction {
             case .none, .sum: break
@@ -93,7 +97,7 @@ public struct CTCLoss: Sendable {
         case .mean: loss = zip(losses, targets).reduce(0) { $0 + $1.0 / Double(max($1.1.count, 1)) } / Double(max(batch, 1))
         case .meanBatch: loss = losses.reduce(0, +) / Double(max(batch, 1))
         }
-        return Output(losses: losses, loss: loss, gradient: wantsGradient ? values : nil)
+        return Output(losses: losses, loss: loss, gradient: wantsGradient ? values : nil, impossible: impossible)
     }
 
     /// Loss of one utterance; writes d(loss)/d(logProbs) into `gradient` (frames x vocab) when given.

@@ -32,3 +32,12 @@ import Testing
             == TunedDecoding(alpha: 0.5, beta: 1.0, tokenMinLogp: -7))
     }
 }
+
+@Test("hotwords a character model can never emit, and empty ones, are named for a warning; a subword model's are not checked")
+func unusableHotwordsAreNamed() {
+    let characters = SpeechSections.englishLabels
+    #expect(TranscriptDecoder.unusableHotwords(["clubs", "ten of clubs"], labels: characters).isEmpty)
+    #expect(TranscriptDecoder.unusableHotwords(["Boston", " "], labels: characters)
+            == ["'Boston' has characters the model never emits (B), so it can never be recognized", "an empty hotword is ignored"])
+    #expect(TranscriptDecoder.unusableHotwords(["Boston"], labels: ["▁bo", "ston", "s"]).isEmpty)
+}

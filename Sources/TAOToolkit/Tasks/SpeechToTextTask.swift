@@ -152,7 +152,7 @@ enum SpeechToTextTask {
                 prefetcher.start { try loader.load(batchEntries, training: true, seed: batchSeed) }
             }
             if !plan.isEmpty { startLoading(0) }
-            var epochLoss = 0.0, batches = 0
+            var epochLoss = 0.0, batches = 0, impossible = 0
             for group in trainer.stepGroups(Array(plan.indices)) {
                 let rate = schedule.learningRate(at: step)
                 optimizer.learningRate = rate
@@ -164,7 +164,8 @@ enum SpeechToTextTask {
                     let batch = try prefetcher.take()
                     if index + 1 < plan.count { startLoading(index + 1) }
                     let (logProbs, lengths) = model(batch.features, lengths: batch.lengths)
-                    let (loss, _) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
+                    let (loss, output) = ctc(logProbs, inputLengths: lengths, targets: batch.targets)
+                    impossible += output.impossible
                     loss.backward(seed: Tensor(repeating: 1 / Float(group.count), shape: loss.shape))
                     value += Double(loss.scalars[0]) / Double(group.count)
                     items += batch.entries.count
@@ -181,6 +182,10 @@ enum SpeechToTextTask {
                                           learningRate: Double(rate), items: items)
                 }
                 if step >= totalSteps { break }
+            }
+            if impossible > 0 {
+                recorder.warn("epoch \(epoch + 1): \(impossible) utterances have more labels than frames to place them in (no CTC alignment) "
+                              + "and added nothing to the loss; check their transcripts against their audio")
             }
             var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
             if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {

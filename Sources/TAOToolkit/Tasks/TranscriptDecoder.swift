@@ -47,6 +47,20 @@ struct TranscriptDecoder {
         }
         beamSearch = search
         hotwords = spec.hotwords.isEmpty ? nil : Hotwords(spec.hotwords, weight: spec.hotwordWeight)
+        for problem in Self.unusableHotwords(spec.hotwords, labels: model.labels) { recorder.warn("decoding.hotwords: " + problem) }
+    }
+
+    /// Hotwords that can never be recognized: empty ones, and for a character model those with a character it never
+    /// emits (its labels are lowercase, so `Boston` must be written `boston`).
+    static func unusableHotwords(_ hotwords: [String], labels: [String]) -> [String] {
+        let characters = labels.allSatisfy { $0.count == 1 } ? Set(labels.joined()) : nil
+        return hotwords.compactMap { hotword in
+            if hotword.allSatisfy(\.isWhitespace) { return "an empty hotword is ignored" }
+            guard let characters else { return nil }
+            let missing = Set(hotword.filter { $0 != " " && !characters.contains($0) })
+            guard !missing.isEmpty else { return nil }
+            return "'\(hotword)' has characters the model never emits (\(String(missing.sorted()))), so it can never be recognized"
+        }
     }
 
     /// The words of utterance `item` of a `[batch, time, classes]` batch with `length` valid frames.
