@@ -106,6 +106,10 @@ struct RegistryTests {
         #expect(try registry.run(id: "20251129-070640-aa").id == "20251129-070640-aaaa")
         #expect(throws: RegistryError.unknownRun(id: "nope", path: url.path)) { try registry.details(of: "nope") }
         #expect(throws: RegistryError.unknownRun(id: "2025_%", path: url.path)) { try registry.run(id: "2025_%") }
+        // An id far longer than any run's is unknown, not an SQLite "pattern too complex" error.
+        #expect(throws: RegistryError.unknownRun(id: String(repeating: "a", count: 40) + "...", path: url.path)) {
+            try registry.run(id: String(repeating: "a", count: 100_000))
+        }
         #expect(throws: RegistryError.ambiguousRun(prefix: "20251129-070640-a",
                                                    matches: ["20251129-070640-aaaa", "20251129-070640-abbb"])) {
             try registry.run(id: "20251129-070640-a")

@@ -84,6 +84,8 @@ extension Registry {
 
     static func resolve(_ id: String, in db: Database, path: String) throws -> RunRecord {
         if let run = try RunRecord.fetchOne(db, key: id) { return run }
+        // Run ids are short (20260101-120000-ab12); a longer text matches none, and SQLite refuses LIKE patterns over 50,000 bytes.
+        guard id.utf8.count <= 100 else { throw RegistryError.unknownRun(id: String(id.prefix(40)) + "...", path: path) }
         let escaped = id.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
         let matches = try RunRecord.fetchAll(
