@@ -219,6 +219,13 @@ enum SpeechToTextTask {
     static func evaluate(_ spec: SpeechEvaluateSpec, model url: URL, key: String?, recorder: RunRecorder,
                          say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
+        // The spec's model block describes the data for TAO compatibility; the model's own rate and labels decide.
+        if spec.testDs.sampleRate != file.spec.sampleRate {
+            recorder.warn("test_ds.sample_rate is \(spec.testDs.sampleRate) but the model works at \(file.spec.sampleRate) Hz; audio is resampled to the model's rate")
+        }
+        if let labels = spec.testDs.labels, labels != file.model.labels, labels.allSatisfy({ $0.count == 1 }), file.model.labels.allSatisfy({ $0.count == 1 }) {
+            recorder.warn("test_ds.labels differ from the model's \(file.model.labels.count) labels; transcripts are checked against the model's")
+        }
         let data = try readManifest(spec.testDs, tokenizer: file.tokenizer, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
                                        sampleRate: file.spec.sampleRate, specAugment: nil, encodeTranscript: file.tokenizer.encode,
