@@ -84,7 +84,8 @@ enum TextTask {
         }
     }
 
-    /// Trains with the spec's optimizer and schedule: shuffled, length-bucketed batches; validation metrics and a
+    /// Trains with the spec's optimizer and schedule: batches shuffled and length-bucketed each epoch (file order with
+    /// `training_ds.shuffle: false`), `accumulate_grad_batches` of them per optimizer step; validation metrics and a
     /// checkpoint each epoch (a rerun with the same -r resumes from it); the model at the end, or the model of the
     /// epoch with the best validation headline when `saveBestModel` is set.
     static func fit(_ run: TextTrainingRun, recorder: RunRecorder) throws -> String {
