@@ -31,8 +31,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidFormat(file: String, reason: String)
     /// Writing an audio file failed.
     case writeFailed(file: String, reason: String)
-    /// libsoxr refused a rate pair or failed while resampling.
-    case resampling(reason: String)
+    /// libsoxr refused a rate pair or failed while resampling; `file` is the audio file being read, when there is one.
+    case resampling(file: String?, reason: String)
     /// A front-end setting outside its valid range (`key` as in the spec's `preprocessor` block).
     case invalidConfig(key: String, value: String, expected: String)
     /// A NumPy `.npy` file that tao cannot read or write.
@@ -68,7 +68,9 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(file): invalid audio format: \(reason) (give a positive sample rate and channel count and a known encoding)"
         case let .writeFailed(file, reason):
             "\(file): cannot write audio: \(reason) (check the folder exists and is writable)"
-        case let .resampling(reason):
+        case let .resampling(file?, reason):
+            "\(file): cannot resample: \(reason) (convert the file to a common rate such as 16000 Hz, e.g. with sox)"
+        case let .resampling(nil, reason):
             "resampler: \(reason) (use positive, finite sample rates)"
         case let .invalidConfig(key, value, expected):
             "preprocessor.\(key): '\(value)' is not \(expected) (fix the spec or the override)"

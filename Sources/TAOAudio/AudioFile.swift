@@ -71,7 +71,8 @@ public enum AudioFile {
             throw AudioError.tooLong(file: reader.name, seconds: info.duration, limit: limit)
         }
         let outputRate = targetRate ?? info.sampleRate
-        let resampler = outputRate == info.sampleRate ? nil : try Resampler(from: Double(info.sampleRate), to: Double(outputRate))
+        let resampler = outputRate == info.sampleRate
+            ? nil : try Resampler(from: Double(info.sampleRate), to: Double(outputRate), file: reader.name)
         var samples: [Float] = []
         // Reserve the announced length once, so the samples are not copied while the array grows; but a header may
         // lie, so never more than 16 samples per encoded byte (no codec here compresses further) or 2^22 samples.

@@ -10,24 +10,27 @@ public final class Resampler {
     public let inputRate: Double
     /// Output rate in Hz.
     public let outputRate: Double
+    /// The audio file being resampled, named in errors; nil for a stream of samples.
+    public let file: String?
     private let handle: soxr_t
 
-    /// A streaming resampler from `inputRate` to `outputRate` (Hz, positive and finite).
-    public init(from inputRate: Double, to outputRate: Double) throws {
+    /// A streaming resampler from `inputRate` to `outputRate` (Hz, positive and finite); errors name `file` when given.
+    public init(from inputRate: Double, to outputRate: Double, file: String? = nil) throws {
         guard inputRate.isFinite, outputRate.isFinite, inputRate > 0, outputRate > 0,
               max(inputRate, outputRate) / min(inputRate, outputRate) <= 256
         else {
-            throw AudioError.resampling(reason: "cannot convert \(inputRate) Hz to \(outputRate) Hz (ratio at most 256)")
+            throw AudioError.resampling(file: file, reason: "cannot convert \(inputRate) Hz to \(outputRate) Hz (ratio at most 256)")
         }
         var error: soxr_error_t?
         var quality = soxr_quality_spec(UInt(SOXR_HQ), UInt(SOXR_LINEAR_PHASE))
         var io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
         var runtime = soxr_runtime_spec(1)
         guard let handle = soxr_create(inputRate, outputRate, 1, &error, &io, &quality, &runtime), error == nil else {
-            throw AudioError.resampling(reason: error.map { String(cString: $0) } ?? "soxr_create failed")
+            throw AudioError.resampling(file: file, reason: error.map { String(cString: $0) } ?? "soxr_create failed")
         }
         self.inputRate = inputRate
         self.outputRate = outputRate
+        self.file = file
         self.handle = handle
     }
 
@@ -49,7 +52,7 @@ public final class Resampler {
                     soxr_process(handle, input.baseAddress.map { $0 + offset }, input.count - offset, &used,
                                  out.baseAddress, out.count, &made)
                 }
-                if let error { throw AudioError.resampling(reason: String(cString: error)) }
+                if let error { throw AudioError.resampling(file: file, reason: String(cString: error)) }
                 offset += used
                 output.append(contentsOf: block[0..<made])
                 if used == 0 && made == 0 { break }
@@ -67,7 +70,7 @@ public final class Resampler {
             let error = block.withUnsafeMutableBufferPointer { out in
                 soxr_process(handle, nil, 0, nil, out.baseAddress, out.count, &made)
             }
-            if let error { throw AudioError.resampling(reason: String(cString: error)) }
+            if let error { throw AudioError.resampling(file: file, reason: String(cString: error)) }
             if made == 0 { break }
             output.append(contentsOf: block[0..<made])
         }

@@ -116,7 +116,9 @@ private struct ARPAParser {
                 throw failure("expected \\\(n)-grams:, found '\(text(line))'")
             }
             var list = NGramList(order: n)
-            list.words.reserveCapacity(declared[n - 1] * n)
+            // An n-gram line takes at least 2n + 2 bytes (n + 1 one-byte fields, their separators, the line break), so the
+            // rest of the file bounds the reservation whatever the header claims; a wrong count is reported below.
+            list.words.reserveCapacity(min(declared[n - 1], (buffer.count - position) / (2 * n + 2)) * n)
             sectionStarts.append(lineNumber + 1)
             var words = [UInt32](repeating: 0, count: n)
             while let next = nextLine(), !isBlank(next) {

@@ -45,13 +45,15 @@ public enum NGramBinary {
         func fail(_ reason: String) -> DecodingError { .malformedBinary(file: name, reason: reason) }
         func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
         func u64(_ offset: Int) -> Int { Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
+        guard bytes.count >= NGramLayout.headerSize else { throw fail("the file is \(bytes.count) bytes, shorter than the header") }
         guard Array(bytes[0..<8]) == NGramLayout.magic else { throw fail("not a tao binary n-gram model (bad magic)") }
         guard u32(8) == Int(NGramLayout.version) else { throw fail("format version \(u32(8)), this build reads \(NGramLayout.version)") }
         let order = u32(12), entryCount = u64(16), vocabularyOffset = u64(24), vocabularyBytes = u64(32)
         let stride = MemoryLayout<NGramEntry>.stride
+        // Sizes are compared by subtraction once each bound is known, so no field (up to 2^64 - 1) can overflow a sum.
         guard (1...NGramLayout.maxOrder).contains(order), entryCount > 1, entryCount < Int(UInt32.max),
-              vocabularyOffset == NGramLayout.headerSize + entryCount * stride,
-              vocabularyBytes >= 0, vocabularyOffset + vocabularyBytes == bytes.count else {
+              vocabularyOffset == NGramLayout.headerSize + entryCount * stride, vocabularyOffset <= bytes.count,
+              vocabularyBytes == bytes.count - vocabularyOffset else {
             throw fail("inconsistent header (order \(order), \(entryCount) entries, \(bytes.count) bytes)")
         }
         var tables: [NGramLayout.Table] = []

@@ -50,14 +50,16 @@ public struct BertConfig: Sendable, Equatable {
             throw BertError.malformedConfig(path: path, reason: "not a JSON object")
         }
         let reader = ConfigReader(keys: keys, path: path)
-        self.init(vocabSize: try reader.integer("vocab_size"), hiddenSize: try reader.integer("hidden_size"),
-                  numHiddenLayers: try reader.integer("num_hidden_layers"),
-                  numAttentionHeads: try reader.integer("num_attention_heads"),
-                  intermediateSize: try reader.integer("intermediate_size"),
+        // Upper bounds far above any published BERT (BERT-large: 30522 x 1024, 24 layers, 16 heads, 4096, 512 positions).
+        self.init(vocabSize: try reader.integer("vocab_size", atMost: 1_000_000),
+                  hiddenSize: try reader.integer("hidden_size", atMost: 8192),
+                  numHiddenLayers: try reader.integer("num_hidden_layers", atMost: 128),
+                  numAttentionHeads: try reader.integer("num_attention_heads", atMost: 256),
+                  intermediateSize: try reader.integer("intermediate_size", atMost: 32768),
                   hiddenDropoutProb: try reader.probability("hidden_dropout_prob", default: 0.1),
                   attentionProbsDropoutProb: try reader.probability("attention_probs_dropout_prob", default: 0.1),
-                  maxPositionEmbeddings: try reader.integer("max_position_embeddings", default: 512),
-                  typeVocabSize: try reader.integer("type_vocab_size", default: 2),
+                  maxPositionEmbeddings: try reader.integer("max_position_embeddings", default: 512, atMost: 65536),
+                  typeVocabSize: try reader.integer("type_vocab_size", default: 2, atMost: 1024),
                   layerNormEps: try reader.number("layer_norm_eps", default: 1e-12),
                   initializerRange: try reader.number("initializer_range", default: 0.02))
         if let activation = keys["hidden_act"], activation as? String != "gelu" {
@@ -71,6 +73,23 @@ public struct BertConfig: Sendable, Equatable {
             throw BertError.badConfigValue(path: path, key: "num_attention_heads", value: "\(numAttentionHeads)",
                                            expected: "a divisor of hidden_size \(hiddenSize)")
         }
+        guard let count = parameterCount, count <= Self.maxParameterCount else {
+            throw BertError.configTooLarge(path: path, parameters: parameterCount, limit: Self.maxParameterCount)
+        }
+    }
+
+    /// The most weights a config.json may ask for: 4 GB of float32, over twice XLM-R large.
+    public static let maxParameterCount = 1_000_000_000
+
+    /// The weights of the encoder with its pooler, or nil when the count overflows Int: the three embedding tables
+    /// and their LayerNorm; per layer 4 attention projections, 2 feed-forward projections and 2 LayerNorms; the pooler.
+    public var parameterCount: Int? {
+        let (h, i, layers) = (hiddenSize, intermediateSize, numHiddenLayers)
+        return sumOfProducts([
+            [vocabSize, h], [maxPositionEmbeddings, h], [typeVocabSize, h], [2, h],
+            [layers, 4, h, h], [layers, 4, h], [layers, 2, h, i], [layers, i], [layers, h], [layers, 4, h],
+            [h, h], [h],
+        ])
     }
 
     /// The config.json text Hugging Face's `BertModel.from_pretrained` reads.
@@ -98,19 +117,40 @@ public struct BertConfig: Sendable, Equatable {
     }
 }
 
+/// The sum over `terms` of each one's product, or nil when any step overflows Int.
+private func sumOfProducts(_ terms: [[Int]]) -> Int? {
+    var sum = 0
+    for factors in terms {
+        var product = 1
+        for factor in factors {
+            let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+            guard !overflow else { return nil }
+            product = next
+        }
+        let (next, overflow) = sum.addingReportingOverflow(product)
+        guard !overflow else { return nil }
+        sum = next
+    }
+    return sum
+}
+
 /// Typed access to config.json keys with errors naming the file and the key.
 private struct ConfigReader {
     let keys: [String: Any]
     let path: String
 
-    func integer(_ key: String, default fallback: Int? = nil) throws -> Int {
+    /// A size in 1...maximum; the bound is compared before conversion, so no value can overflow Int.
+    func integer(_ key: String, default fallback: Int? = nil, atMost maximum: Int) throws -> Int {
         guard let value = keys[key] else {
             if let fallback { return fallback }
             throw BertError.missingConfigKey(path: path, key: key)
         }
         guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
-              number.intValue > 0 else {
+              number.doubleValue > 0 else {
             throw BertError.badConfigValue(path: path, key: key, value: "\(value)", expected: "a positive integer")
+        }
+        guard number.doubleValue <= Double(maximum) else {
+            throw BertError.badConfigValue(path: path, key: key, value: "\(value)", expected: "at most \(maximum)")
         }
         return number.intValue
     }

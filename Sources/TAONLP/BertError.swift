@@ -9,6 +9,8 @@ public enum BertError: Error, CustomStringConvertible, Equatable {
     case missingConfigKey(path: String, key: String)
     /// A configuration key holds a value of the wrong type or out of range.
     case badConfigValue(path: String, key: String, value: String, expected: String)
+    /// A configuration whose sizes multiply to more weights than tao will allocate (`parameters` nil: past Int.max).
+    case configTooLarge(path: String, parameters: Int?, limit: Int)
     /// Checkpoint tensors the model needs are absent.
     case missingTensors(path: String, names: [String])
     /// Checkpoint tensors the model does not have.
@@ -28,6 +30,9 @@ public enum BertError: Error, CustomStringConvertible, Equatable {
             "\(path): key '\(key)' is missing (add it; Hugging Face BertConfig names)"
         case let .badConfigValue(path, key, value, expected):
             "\(path): '\(key)' is \(value), expected \(expected) (fix the value)"
+        case let .configTooLarge(path, parameters, limit):
+            "\(path): the sizes make \(parameters.map(String.init) ?? "more than \(Int.max)") parameters, expected at most \(limit) "
+                + "(lower vocab_size, hidden_size, intermediate_size or num_hidden_layers)"
         case let .missingTensors(path, names):
             "\(path): tensors the model needs are missing: \(Self.list(names)) (check that the checkpoint is a BERT of this configuration)"
         case let .unknownTensors(path, names):

@@ -62,6 +62,10 @@ public struct ManifestRules: Sendable {
 
 /// Reading and writing NeMo manifests (JSON lines).
 public enum Manifest {
+    /// The longest `duration` a line may give, in seconds (24 hours): far past any utterance, and its sample count
+    /// fits Int at any sample rate.
+    public static let maxDuration: Double = 86_400
+
     /// Reads a manifest, or several joined by commas, keeping the usable lines.
     public static func read(_ paths: String, rules: ManifestRules = .init()) throws -> ManifestContents {
         var contents = ManifestContents()
@@ -107,8 +111,10 @@ public enum Manifest {
             throw bad("not a JSON object (expected {\"audio_filepath\": ..., \"duration\": ..., \"text\": ...})")
         }
         guard let audio = object["audio_filepath"] as? String, !audio.isEmpty else { throw bad("no \"audio_filepath\" string") }
-        guard let duration = (object["duration"] as? NSNumber)?.doubleValue, duration.isFinite, duration >= 0 else {
-            throw bad("no \"duration\" (a number of seconds)")
+        guard let durationValue = object["duration"] else { throw bad("no \"duration\" (a number of seconds)") }
+        guard let duration = finiteNumber(durationValue), duration > 0, duration <= maxDuration else {
+            throw bad("\"duration\" is \(shown(durationValue)), "
+                      + "expected a number of seconds above 0 and at most \(Int(maxDuration)) (24 hours)")
         }
         guard var text = object["text"] as? String else { throw bad("no \"text\" string") }
         let resolved = audio.hasPrefix("/") ? audio : folder.appendingPathComponent(audio).standardizedFileURL.path
@@ -129,8 +135,31 @@ public enum Manifest {
                 if text.isEmpty { throw bad("transcript is empty once normalized to the labels") }
             }
         }
-        let offset = (object["offset"] as? NSNumber)?.doubleValue
+        var offset: Double?
+        if let offsetValue = object["offset"], !(offsetValue is NSNull) {
+            guard let seconds = finiteNumber(offsetValue), seconds >= 0 else {
+                throw bad("\"offset\" is \(shown(offsetValue)), expected a number of seconds, 0 or more")
+            }
+            offset = seconds
+        }
         return ManifestEntry(audioFilepath: resolved, duration: duration, text: text, offset: offset)
+    }
+
+    /// A finite JSON number; nil for anything else, booleans included (Foundation hands `true` over as the number 1).
+    private static func finiteNumber(_ value: Any) -> Double? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        return number.doubleValue.isFinite ? number.doubleValue : nil
+    }
+
+    /// A JSON value as the line spells it, for messages.
+    private static func shown(_ value: Any) -> String {
+        switch value {
+        case let string as String: "\"\(string.prefix(40))\""
+        case let number as NSNumber: String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "\(number)"
+        case is NSNull: "null"
+        case is [Any]: "a list"
+        default: "an object"
+        }
     }
 
     /// Lowercases, maps other whitespace to spaces, drops characters outside the labels and collapses spaces.

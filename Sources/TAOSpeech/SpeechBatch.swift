@@ -107,8 +107,8 @@ public struct SpeechBatchLoader: Sendable {
     public func samples(of entry: ManifestEntry, speed: Double = 1) throws -> [Float] {
         var samples = try AudioFile.read(URL(fileURLWithPath: entry.audioFilepath), resamplingTo: sampleRate).samples
         if let offset = entry.offset {
-            let start = min(max(Int((offset * Double(sampleRate)).rounded()), 0), samples.count)
-            let end = entry.duration > 0 ? min(start + Int((entry.duration * Double(sampleRate)).rounded()), samples.count) : samples.count
+            let start = sampleCount(ofSeconds: offset, atMost: samples.count)
+            let end = entry.duration > 0 ? start + sampleCount(ofSeconds: entry.duration, atMost: samples.count - start) : samples.count
             guard end > start else {
                 throw SpeechError.emptySegment(file: entry.audioFilepath, offset: offset, duration: entry.duration,
                                                fileSeconds: Double(samples.count) / Double(sampleRate))
@@ -124,6 +124,14 @@ public struct SpeechBatchLoader: Sendable {
             samples = try Resampler.resample(samples, from: Double(sampleRate), to: (Double(sampleRate) / speed).rounded())
         }
         return samples
+    }
+
+    /// `seconds` as a number of samples at `sampleRate`, clamped to 0...limit before it becomes an Int, so no
+    /// time (negative, huge, infinite or NaN) can trap.
+    func sampleCount(ofSeconds seconds: Double, atMost limit: Int) -> Int {
+        let samples = (seconds * Double(sampleRate)).rounded()
+        guard samples < Double(limit) else { return samples.isNaN ? 0 : limit }
+        return samples > 0 ? Int(samples) : 0
     }
 
     private func pickSpeed(_ rng: inout RandomGenerator) -> Double {

@@ -40,17 +40,26 @@ public enum SpeechDatasetConverter {
         } catch {
             throw SpeechError.cannotWrite(path: wavFolder.path, reason: error.localizedDescription)
         }
+        // Output name -> the audio written there: a.wav and a.flac (or sub/a.wav and sub_a.wav) map to one name.
+        var written: [String: URL] = [:]
         for group in groups {
             var entries: [ManifestEntry] = []
             for item in group.items {
                 guard let audio = item.audio else { report.skipped.append("\(item.id): no audio file found"); continue }
                 let text = normalize(item.text)
                 guard !text.isEmpty else { report.skipped.append("\(audio.path): transcript is empty once normalized"); continue }
+                let name = item.id.replacingOccurrences(of: "/", with: "_") + ".wav"
+                if let earlier = written[name] {
+                    report.skipped.append("\(audio.path): its output wav/\(name) is already written from \(earlier.path) "
+                                          + "(rename one of them)")
+                    continue
+                }
                 do {
                     let clip = try AudioFile.read(audio, resamplingTo: sampleRate)
                     guard !clip.samples.isEmpty else { report.skipped.append("\(audio.path): no samples"); continue }
-                    let output = wavFolder.appendingPathComponent(item.id.replacingOccurrences(of: "/", with: "_") + ".wav")
+                    let output = wavFolder.appendingPathComponent(name)
                     try AudioFile.writeWAV(clip.samples, sampleRate: sampleRate, to: output)
+                    written[name] = audio
                     entries.append(ManifestEntry(audioFilepath: output.path, duration: clip.duration, text: text))
                 } catch {
                     report.skipped.append("\(error)")
@@ -76,9 +85,14 @@ public enum SpeechDatasetConverter {
     private static func folderItems(_ source: URL, report: inout Report) -> [(id: String, audio: URL?, text: String)] {
         var items: [(id: String, audio: URL?, text: String)] = []
         for file in files(below: source) where audioExtensions.contains(file.pathExtension.lowercased()) {
-            let transcript = file.deletingPathExtension().appendingPathExtension("txt")
-            guard let text = try? String(contentsOf: transcript, encoding: .utf8) else {
-                report.skipped.append("\(file.path): no transcript \(transcript.lastPathComponent) beside it")
+            let transcript = file.deletingPathExtension().appendingPathExtension("txt"), name = transcript.lastPathComponent
+            guard let data = FileManager.default.contents(atPath: transcript.path) else {
+                let exists = FileManager.default.fileExists(atPath: transcript.path)
+                report.skipped.append("\(file.path): " + (exists ? "transcript \(name) cannot be read" : "no transcript \(name) beside it"))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                report.skipped.append("\(file.path): transcript \(name) is not valid UTF-8 (convert it to UTF-8)")
                 continue
             }
             let relative = String(file.deletingPathExtension().path.dropFirst(source.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))

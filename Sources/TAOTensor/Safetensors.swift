@@ -57,9 +57,12 @@ public struct SafetensorsFile {
             guard let size = Self.elementSizes[dtype] else {
                 throw TensorError.malformedSafetensors(path: path, reason: "entry '\(name)' has unknown dtype \(dtype)")
             }
+            guard let byteCount = Self.byteCount(of: shape, elementSize: size) else {
+                throw TensorError.malformedSafetensors(
+                    path: path, reason: "entry '\(name)' has shape \(shape), expected sizes of 0 or more whose \(dtype) byte count fits in Int")
+            }
             let (begin, end) = (offsets[0], offsets[1])
-            guard shape.allSatisfy({ $0 >= 0 }), begin >= 0, begin <= end, end <= dataSize,
-                  end - begin == shape.reduce(1, *) * size else {
+            guard begin >= 0, begin <= end, end <= dataSize, end - begin == byteCount else {
                 throw TensorError.malformedSafetensors(
                     path: path, reason: "entry '\(name)' has byte range \(begin)..<\(end), which does not hold \(dtype) \(shape) within \(dataSize) data bytes")
             }
@@ -67,6 +70,18 @@ public struct SafetensorsFile {
         }
         self.entries = entries
         self.metadata = metadata
+    }
+
+    /// The bytes of a `shape` tensor of `elementSize`-byte elements, or nil when a size is negative or the product overflows.
+    static func byteCount(of shape: [Int], elementSize: Int) -> Int? {
+        var product = elementSize
+        for size in shape {
+            guard size >= 0 else { return nil }
+            let (next, overflow) = product.multipliedReportingOverflow(by: size)
+            if overflow { return nil }
+            product = next
+        }
+        return product
     }
 
     /// The float32 tensor `name`.

@@ -88,6 +88,15 @@ struct AudioErrorTests {
         #expect(try AudioFile.read(url, options: .init(allowedSampleRates: [8000], maxDuration: 1)).samples.count == 8000)
     }
 
+    @Test("a file whose rate cannot be converted to the model's names the file")
+    func unconvertibleRate() throws {
+        let url = try wav("1hz.wav", [Float](repeating: 0.1, count: 10), rate: 1)
+        let reason = "cannot convert 1.0 Hz to 16000.0 Hz (ratio at most 256)"
+        let error = #expect(throws: AudioError.resampling(file: url.path, reason: reason)) { try AudioFile.read(url, resamplingTo: 16000) }
+        #expect(error.map { "\($0)" }?.hasPrefix(url.path + ": cannot resample: " + reason) == true)
+        #expect(throws: AudioError.resampling(file: nil, reason: reason)) { try Resampler.resample([0.1], from: 1, to: 16000) }
+    }
+
     @Test("a WAV whose codec libsndfile cannot decode is unsupported")
     func unsupportedEncoding() throws {
         // A WAV header claiming WMA (format tag 0x161), built by hand.

@@ -74,6 +74,10 @@ struct ARPATests {
         ("\\data\\\nngram 1=1\n\n\\1-grams:\nx a\n\n\\end\\\n", 5, "'x' is not a number"),
         ("\\data\\\nngram 1=1\nngram 2=1\n\n\\1-grams:\n-1 a\n\n\\2-grams:\n-1 a b\n\n\\end\\\n", 9, "'b' is not in"),
         ("\\data\\\nngram 1=1\n\n\\1-grams:\n-1 a 0 7\n\n\\end\\\n", 5, "found 4 fields"),
+        // Header counts past what the file holds (or past Int when multiplied by the order) are only a count mismatch.
+        ("\\data\\\nngram 1=2\nngram 2=5000000000000000000\n\n\\1-grams:\n-1\t<s>\n-1\ta\n\n\\2-grams:\n-1\t<s> a\n\n\\end\\\n",
+         11, "\\2-grams: has 1 lines, the header says 5000000000000000000"),
+        ("\\data\\\nngram 1=100000000000\n\n\\1-grams:\n-1\t<s>\n\n\\end\\\n", 6, "has 1 lines, the header says 100000000000"),
     ])
     func malformed(text: String, line: Int, reason: String) {
         do {

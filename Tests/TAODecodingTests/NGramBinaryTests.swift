@@ -41,4 +41,17 @@ struct NGramBinaryTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(throws: DecodingError.self) { try NGramBinary.load(path: path) }
     }
+
+    @Test("a header size field near or past Int.max is an inconsistent header, not an overflow",
+          arguments: [(16, UInt64.max), (16, UInt64(Int.max)), (24, UInt64(Int.max)), (32, UInt64(Int.max)), (32, UInt64.max)])
+    func overflowingHeader(offset: Int, value: UInt64) throws {
+        let model = try KneserNeyEstimator.estimate(sentences: ["a b c", "b a"], options: .init(order: 2, discountFallback: true)).model()
+        let path = temporaryPath("header.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes = [UInt8](model.storage.bytes)
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<offset + 8, with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: DecodingError.self) { try NGramBinary.load(path: path) }
+        #expect(error.map { "\($0)" }?.hasPrefix(path + ": inconsistent header (order 2") == true, "\(String(describing: error))")
+    }
 }

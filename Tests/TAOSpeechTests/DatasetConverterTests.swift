@@ -82,3 +82,34 @@ func convertsFolder() throws {
                                            sampleRate: 16000, normalize: lowercase)
     }
 }
+
+@Test("in a folder, a transcript that is not UTF-8 is named as such, and two audio files with one stem never share an output")
+func folderTranscriptEncodingAndStemClash() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("tao-folder-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let source = root.appendingPathComponent("in")
+    try FileManager.default.createDirectory(at: source.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    try AudioFile.writeWAV(try fixtureSamples("espeak_us_fox"), sampleRate: 16000, to: source.appendingPathComponent("b.wav"))
+    try (Data("the qu".utf8) + Data([0xEB]) + Data("ck brown fox\n".utf8)).write(to: source.appendingPathComponent("b.txt"))  // Latin-1 ë
+    try AudioFile.writeFLAC(try fixtureSamples("cards_001"), sampleRate: 16000, to: source.appendingPathComponent("a.flac"))
+    try AudioFile.writeWAV(try fixtureSamples("flite_kal_weather"), sampleRate: 16000, to: source.appendingPathComponent("a.wav"))
+    try write("ten of clubs\n", to: source.appendingPathComponent("a.txt"))
+    try AudioFile.writeWAV(try fixtureSamples("flite_slt_numbers"), sampleRate: 16000, to: source.appendingPathComponent("sub/a.wav"))
+    try write("call me\n", to: source.appendingPathComponent("sub/a.txt"))
+    try AudioFile.writeWAV(try fixtureSamples("cards_001"), sampleRate: 16000, to: source.appendingPathComponent("sub_a.wav"))
+    try write("ten of clubs\n", to: source.appendingPathComponent("sub_a.txt"))
+    let target = root.appendingPathComponent("out")
+    let report = try SpeechDatasetConverter.convert(.folder, source: source, target: target, sampleRate: 16000, normalize: lowercase)
+    #expect(report.skipped.contains(source.appendingPathComponent("b.wav").path + ": transcript b.txt is not valid UTF-8 (convert it to UTF-8)"),
+            "\(report.skipped)")
+    #expect(report.skipped.contains(source.appendingPathComponent("a.wav").path + ": its output wav/a.wav is already written from "
+                                    + source.appendingPathComponent("a.flac").path + " (rename one of them)"), "\(report.skipped)")
+    #expect(report.skipped.contains { $0.hasPrefix(source.appendingPathComponent("sub_a.wav").path + ": its output wav/sub_a.wav") },
+            "\(report.skipped)")
+    #expect(report.skipped.count == 3)
+    // What was written is the first file of each name, unchanged by the later ones.
+    let contents = try Manifest.read(target.appendingPathComponent("manifest.json").path)
+    #expect(contents.entries.map { $0.text.trimmingCharacters(in: .newlines) } == ["ten of clubs", "call me"])
+    let written = try AudioFile.read(target.appendingPathComponent("wav/a.wav")).samples
+    #expect(written.count == (try fixtureSamples("cards_001")).count)
+}

@@ -54,6 +54,34 @@ func reportsBadLines() throws {
     }
 }
 
+@Test("duration must be a JSON number of seconds in (0, 24 h] and offset one of 0 or more; a wrong value is named, not called missing")
+func checksDurationAndOffset() throws {
+    let (folder, manifest) = try makeManifest([
+        #"{"audio_filepath": "wav/a.wav", "duration": -1, "text": "a"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": true, "text": "a"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": "1.0", "text": "a"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 1e300, "text": "a"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 0, "text": "a"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 1.0, "text": "a", "offset": -5}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 1.0, "text": "a", "offset": "abc"}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 1.0, "text": "a", "offset": false}"#,
+        #"{"audio_filepath": "wav/a.wav", "duration": 86400, "text": "kept", "offset": null}"#,
+        #"{"audio_filepath": "wav/b.wav", "duration": 0.5, "text": "kept", "offset": 0}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let contents = try Manifest.read(manifest.path)
+    #expect(contents.entries.map(\.offset) == [nil, 0])
+    let duration = ", expected a number of seconds above 0 and at most 86400 (24 hours)"
+    let offset = ", expected a number of seconds, 0 or more"
+    let reasons = [#""duration" is -1"#, #""duration" is true"#, #""duration" is "1.0""#, #""duration" is 1e+300"#,
+                   #""duration" is 0"#].map { $0 + duration }
+        + [#""offset" is -5"#, #""offset" is "abc""#, #""offset" is false"#].map { $0 + offset }
+    #expect(contents.problems.map(\.description) == reasons.enumerated().map { "\(manifest.path):\($0.offset + 1): \($0.element)" })
+    #expect(throws: SpeechError.badManifestLine(path: manifest.path, line: 1, reason: "\"duration\" is -1" + duration)) {
+        try Manifest.read(manifest.path, rules: ManifestRules(strict: true))
+    }
+}
+
 @Test("normalize_transcripts lowercases and drops characters outside the labels")
 func normalizesTranscripts() throws {
     let (folder, manifest) = try makeManifest([#"{"audio_filepath": "wav/a.wav", "duration": 1.0, "text": "Hello,  World!"}"#])

@@ -85,6 +85,19 @@ func roundTripAndCorruption() throws {
     #expect(throws: TensorError.self) { try SafetensorsFile(contentsOf: url) }
 }
 
+@Test("a header shape that is negative or whose byte count overflows Int is 'not a valid safetensors file' naming the entry",
+      arguments: ["[4294967296, 4294967296]", "[2305843009213693952, 1]", "[-1, -4]", "[4, -1]"])
+func overflowingShape(shape: String) throws {
+    let header = Data(#"{"w": {"dtype": "F32", "shape": \#(shape), "data_offsets": [0, 16]}}"#.utf8)
+    let length = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Data($0) }
+    let url = temporaryURL("overflow.safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try (length + header + Data(count: 16)).write(to: url)
+    let error = #expect(throws: TensorError.self) { try SafetensorsFile(contentsOf: url) }
+    let message = error.map { "\($0)" } ?? ""
+    #expect(message.hasPrefix(url.path + ": not a valid safetensors file: entry 'w' has shape"), "\(message)")
+}
+
 @Test("a float16 save is half the size and loads back into a float32 model within float16 rounding")
 func halfPrecisionRoundTrip() throws {
     let model = TinyCheckpointModel()

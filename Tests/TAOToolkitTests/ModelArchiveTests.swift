@@ -95,6 +95,28 @@ func damagedArchives(seed: Int) throws {
     #expect(throws: ArchiveError.self) { try ModelArchive.decode(original.prefix(700), path: "x.tao") }
 }
 
+/// `archive` with the first member's size field set to `size` and its header checksum made valid again.
+private func withFirstSizeField(_ size: String, in archive: Data) -> Data {
+    var data = archive
+    let field = Array(size.utf8) + [UInt8](repeating: 0, count: 12 - size.utf8.count)
+    data.replaceSubrange(124..<136, with: field)
+    data.replaceSubrange(148..<156, with: [UInt8](repeating: UInt8(ascii: " "), count: 8))
+    let sum = data.prefix(512).reduce(0) { $0 + Int($1) }
+    let checksum = Array(String(sum, radix: 8).utf8)
+    data.replaceSubrange(148..<156, with: [UInt8](repeating: UInt8(ascii: "0"), count: 6 - checksum.count) + checksum + [0, 32])
+    return data
+}
+
+@Test("a member whose size field is negative or larger than the file is 'not a valid .tao archive', not a crash",
+      arguments: ["-1", "-7777", "+12", "77777777777"])
+func badMemberSize(size: String) throws {
+    let data = withFirstSizeField(size, in: try Tar.archive(sampleArchive().members))
+    let error = #expect(throws: ArchiveError.self) { try ModelArchive.decode(data, path: "x.tao") }
+    let message = error.map { "\($0)" } ?? ""
+    #expect(message.hasPrefix("x.tao: not a valid .tao archive: "), "\(message)")
+    #expect(message.contains(size.hasPrefix("7") ? "truncated" : "unreadable member size at byte 0"), "\(message)")
+}
+
 @Test("an archive with a member copied from a file (in 1 MB blocks, long name included) reads back like one built in memory")
 func archiveWithFileMember() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tao-archive-\(UUID().uuidString)")

@@ -70,10 +70,10 @@ enum Tar {
                 throw ArchiveError.damaged(path: file, reason: "tar header checksum mismatch at byte \(offset)")
             }
             guard let size = octal(header, 124, 12) else {
-                throw ArchiveError.damaged(path: file, reason: "unreadable member size at byte \(offset)")
+                throw ArchiveError.damaged(path: file, reason: "unreadable member size at byte \(offset) (expected octal digits)")
             }
             let start = offset + blockSize
-            guard start + size <= data.count else {
+            guard size <= data.count - start else {
                 throw ArchiveError.damaged(path: file, reason: "truncated: a member needs \(size) bytes past byte \(start)")
             }
             let body = data.subdata(in: start..<start + size)
@@ -134,8 +134,10 @@ enum Tar {
         }
     }
 
+    /// A numeric field: octal digits only, so a sign ("-1") or junk is nil rather than a negative size.
     private static func octal(_ header: Data, _ offset: Int, _ width: Int) -> Int? {
         let text = string(header, offset, width).trimmingCharacters(in: .whitespaces)
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }) else { return nil }
         return text.isEmpty ? 0 : Int(text, radix: 8)
     }
 
