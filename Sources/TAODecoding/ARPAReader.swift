@@ -156,6 +156,12 @@ private struct ARPAParser {
             line = next
         } while isBlank(line)
         guard text(line).trimmingCharacters(in: .whitespaces) == "\\end\\" else { throw failure("expected \\end\\, found '\(text(line))'") }
+        // Scoring starts every sentence at <s> and ends it with </s>; KenLM refuses a model without them too.
+        let missing = ["<s>", "</s>"].filter { ids[$0] == nil }
+        if !missing.isEmpty {
+            lineNumber = sectionStarts[0] - 1
+            throw failure("\\1-grams: has no \(missing.joined(separator: " and ")) (an ARPA model needs both sentence markers)")
+        }
 
         let (words, reordered) = Self.unknownFirst(vocabulary, lists)
         do {

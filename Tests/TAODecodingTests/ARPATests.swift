@@ -78,6 +78,8 @@ struct ARPATests {
         ("\\data\\\nngram 1=2\nngram 2=5000000000000000000\n\n\\1-grams:\n-1\t<s>\n-1\ta\n\n\\2-grams:\n-1\t<s> a\n\n\\end\\\n",
          11, "\\2-grams: has 1 lines, the header says 5000000000000000000"),
         ("\\data\\\nngram 1=100000000000\n\n\\1-grams:\n-1\t<s>\n\n\\end\\\n", 6, "has 1 lines, the header says 100000000000"),
+        // Without sentence markers every score would start from nothing (KenLM refuses such a file too).
+        ("\\data\\\nngram 1=2\n\n\\1-grams:\n-1\ta\n-1\tb\n\n\\end\\\n", 4, "\\1-grams: has no <s> and </s>"),
     ])
     func malformed(text: String, line: Int, reason: String) {
         do {
