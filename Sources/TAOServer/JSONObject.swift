@@ -31,7 +31,8 @@ struct JSONObject {
     /// Throws for the first key not in `allowed` (sorted, so the message is stable).
     func checkKeys(_ allowed: Set<String>) throws {
         for key in values.keys.sorted() where !allowed.contains(key) {
-            let hint = Suggestions.nearest(to: key, in: allowed.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            let nearest = key.utf8.count > maxSuggestedKeyLength ? nil : Suggestions.nearest(to: key, in: allowed.sorted())
+            let hint = nearest.map { " (did you mean '\($0)'?)" } ?? ""
             throw ServerError.invalidArgument("\(field(key)): unknown field\(hint); known fields: \(allowed.sorted().joined(separator: ", "))")
         }
     }
@@ -110,7 +111,8 @@ struct JSONObject {
         return map
     }
 
-    func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// The path of `key` for messages (a client's long key is clipped).
+    func field(_ key: String) -> String { path.isEmpty ? clipped(key) : "\(path).\(clipped(key))" }
 
     private func present(_ key: String) -> Any? {
         guard let value = values[key], !(value is NSNull) else { return nil }

@@ -66,7 +66,7 @@ struct TextRoutes {
         if name == nil, let object = try? request.object("model") { name = try object.string("model_name") }
         if let name, !name.isEmpty {
             guard let model = models.first(where: { $0.name == name }) else {
-                throw ServerError.invalidArgument("model: no \(task.rawValue) model named '\(name)' (loaded: \(models.map(\.name).joined(separator: ", ")))")
+                throw ServerError.invalidArgument("model: no \(task.rawValue) model named '\(clipped(name))' (loaded: \(models.map(\.name).joined(separator: ", ")))")
             }
             return model
         }
