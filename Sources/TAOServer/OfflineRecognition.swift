@@ -64,6 +64,15 @@ struct OfflineRecognition {
 
     private func recognize(_ audio: [UInt8], plan: RecognitionPlan) async throws -> RecognitionResponse {
         let raw = try plan.config.rawFormat(field: "config")
+        var audio = audio
+        // A WAV file sent with a raw encoding: its header is checked against the config and skipped, as in a stream,
+        // not decoded as samples.
+        if let raw, audio.starts(with: Array("RIFF".utf8)) {
+            guard let start = try WAVHeader.dataOffset(audio, expected: raw, name: "request audio") else {
+                throw ServerError.invalidArgument("request audio: a WAV header without a complete fmt and data chunk")
+            }
+            audio.removeFirst(start)
+        }
         let reader: AudioReader
         do {
             reader = try AudioReader(bytes: audio, name: "request audio", raw: raw)

@@ -18,6 +18,11 @@ struct RecognitionConfig: Sendable, Equatable {
             case .flac, .oggOpus: nil
             }
         }
+
+        /// The API's name of a raw sample layout (LINEAR_PCM, not the internal s16) for messages.
+        static func name(of sampleEncoding: SampleEncoding) -> String {
+            allCases.first { $0.rawSampleEncoding == sampleEncoding }?.rawValue ?? sampleEncoding.rawValue
+        }
     }
 
     /// Raw audio's encoding; nil when the audio is a container file.
