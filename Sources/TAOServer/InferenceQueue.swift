@@ -21,21 +21,28 @@ final class InferenceQueue: @unchecked Sendable {
     let textBatchWait: Double
     private let metrics: ServerMetrics?
 
-    private struct Job {
+    /// Queued work that can be failed without running it.
+    private protocol DroppableWork { func fail(_ error: ServerError) }
+
+    private struct Job: DroppableWork {
         let recognizer: SpeechRecognizer
         let samples: [Float]
         let ticket: QueueTicket<CTCOutput>
         let enqueued: Date
+
+        func fail(_ error: ServerError) { ticket.resume(with: .failure(error)) }
     }
 
     private let condition = NSCondition()
     private var finals: [Job] = []
     private var interims: [Job] = []
-    private struct TextJob {
+    private struct TextJob: DroppableWork {
         let model: any TextModel
         let request: TextRequest
         let ticket: QueueTicket<TextAnswer>
         let enqueued: Date
+
+        func fail(_ error: ServerError) { ticket.resume(with: .failure(error)) }
     }
 
     private var textJobs: [TextJob] = []
@@ -131,12 +138,22 @@ final class InferenceQueue: @unchecked Sendable {
         if waiting != before { metrics?.setQueueDepth(waiting) }
     }
 
-    /// Stops the worker once the clips already queued are done; later calls throw `shuttingDown`.
-    func stop() {
+    /// Stops the worker; later calls throw `shuttingDown`. The work already queued is done first, or with
+    /// `droppingQueued` fails at once with `shuttingDown` (a server that must stop within its grace period).
+    func stop(droppingQueued: Bool = false) {
         condition.lock()
         stopped = true
+        var dropped: [any DroppableWork] = []
+        if droppingQueued {
+            dropped = finals + interims + textJobs
+            finals = []
+            interims = []
+            textJobs = []
+            metrics?.setQueueDepth(0)
+        }
         condition.broadcast()
         condition.unlock()
+        for job in dropped { job.fail(ServerError.shuttingDown) }
     }
 
     private func run() {
