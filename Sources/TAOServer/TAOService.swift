@@ -40,8 +40,9 @@ public final class TAOService: Sendable {
         addRoutes(to: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         addStreamRoute(to: webSocketRouter)
+        // validateUTF8: a text frame that is not UTF-8 closes the stream with 1007, as RFC 6455 requires.
         let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)),
-                                                     closeTimeout: .seconds(5))
+                                                     closeTimeout: .seconds(5), validateUTF8: true)
         var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
                                                              configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
         if let tls = try tlsConfiguration() { server = try .tls(server, tlsConfiguration: tls) }
