@@ -9,9 +9,9 @@ import TAOToolkit
 struct ClientTextTests {
     /// POSTs `body` to `uri` and returns the status, the error message and the seconds the answer took.
     func post(_ uri: String, _ body: String) async throws -> (status: Int, message: String, seconds: Double) {
-        let clock = ContinuousClock(), start = clock.now
-        return try await sharedService.makeApplication().test(.router) { client in
-            try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)) {
+        try await sharedService.makeApplication().test(.router) { client in
+            let clock = ContinuousClock(), start = clock.now
+            return try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)) {
                 let elapsed = clock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 return (Int($0.status.code), errorObject($0.body)["message"] as? String ?? "", seconds)
@@ -19,14 +19,15 @@ struct ClientTextTests {
         }
     }
 
-    @Test("a 1 MB unknown config key is refused at once with a short message and no suggestion")
+    @Test("a 2 MB unknown config key is refused quickly with a short message and no suggestion")
     func longUnknownKey() async throws {
-        let key = String(repeating: "a", count: 1_000_000)
+        // Scoring it against the known fields took about 17 s per MB; the bound leaves room for a loaded machine.
+        let key = String(repeating: "a", count: 2_000_000)
         let (status, message, seconds) = try await post("/v1/asr:recognize", #"{"audio":"AAAA","config":{"\#(key)":1}}"#)
         #expect(status == 400)
         #expect(message.contains("unknown field") && !message.contains("did you mean"), "\(message.prefix(200))")
         #expect(message.utf8.count < 600, "the message is \(message.utf8.count) bytes")
-        #expect(seconds < 3, "took \(seconds) s")
+        #expect(seconds < 10, "took \(seconds) s")
     }
 
     @Test("a short typo still gets its suggestion")
@@ -60,8 +61,9 @@ struct ClientTextTests {
     @Test("Suggestions.nearest scores no candidate much shorter than the word (a 4 MB word costs no edit distance)")
     func nearestSkipsLongWords() {
         let clock = ContinuousClock(), start = clock.now
-        #expect(Suggestions.nearest(to: String(repeating: "k", count: 4_000_000), in: ["config", "audio"]) == nil)
-        #expect(clock.now - start < .seconds(2))
+        // Scoring it against the config's fields would take a billion edit-distance steps.
+        #expect(Suggestions.nearest(to: String(repeating: "k", count: 4_000_000), in: RecognitionConfig.fields.sorted()) == nil)
+        #expect(clock.now - start < .seconds(5))
         #expect(Suggestions.nearest(to: "audoi", in: ["config", "audio"]) == "audio")
     }
 }

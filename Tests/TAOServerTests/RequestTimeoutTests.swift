@@ -16,7 +16,7 @@ private final class SlowPunctuator: TextModel, @unchecked Sendable {
     func punctuate(_ texts: [String]) throws -> [String] {
         calls.withLock { $0 += 1 }
         // Bounded, so that a failing test cannot block the worker for ever.
-        _ = gate.wait(timeout: .now() + 5)
+        _ = gate.wait(timeout: .now() + 30)
         return texts
     }
 }
@@ -45,7 +45,7 @@ struct RequestTimeoutTests {
                     return (Int($0.status.code), error["status"] as? String ?? "", error["message"] as? String ?? "")
                 }
             }
-            let clock = ContinuousClock(), start = clock.now
+            // Without the deadline, the first request waits for the gate (30 s) and gets 200.
             let running = Task { try await punctuate("first") }
             try await eventually { model.calls.current == 1 }
             // Another model call cannot join the running one: this request waits in the queue.
@@ -53,7 +53,6 @@ struct RequestTimeoutTests {
             let (status, code, message) = try await running.value
             #expect(status == 408 && code == "DEADLINE_EXCEEDED")
             #expect(message.contains("punctuate_text took longer than 0.5 s"), "\(message)")
-            #expect(clock.now - start < .seconds(3))
             #expect(try await queued.value.0 == 408)
             #expect(service.queue.depth == 0)
             model.gate.signal()
