@@ -21,21 +21,28 @@ final class InferenceQueue: @unchecked Sendable {
     let textBatchWait: Double
     private let metrics: ServerMetrics?
 
-    private struct Job {
+    /// Queued work that can be failed without running it.
+    private protocol DroppableWork { func fail(_ error: ServerError) }
+
+    private struct Job: DroppableWork {
         let recognizer: SpeechRecognizer
         let samples: [Float]
-        let continuation: CheckedContinuation<CTCOutput, Error>
+        let ticket: QueueTicket<CTCOutput>
         let enqueued: Date
+
+        func fail(_ error: ServerError) { ticket.resume(with: .failure(error)) }
     }
 
     private let condition = NSCondition()
     private var finals: [Job] = []
     private var interims: [Job] = []
-    private struct TextJob {
+    private struct TextJob: DroppableWork {
         let model: any TextModel
         let request: TextRequest
-        let continuation: CheckedContinuation<TextAnswer, Error>
+        let ticket: QueueTicket<TextAnswer>
         let enqueued: Date
+
+        func fail(_ error: ServerError) { ticket.resume(with: .failure(error)) }
     }
 
     private var textJobs: [TextJob] = []
@@ -67,50 +74,86 @@ final class InferenceQueue: @unchecked Sendable {
     private var waiting: Int { finals.count + interims.count + textJobs.count }
 
     /// The log-probabilities of `samples` (mono at the model's rate). Throws `overloaded` when the queue is full
-    /// (interim work already when it is half full), `shuttingDown` after `stop`.
+    /// (interim work already when it is half full), `shuttingDown` after `stop`, `CancellationError` at once when
+    /// the calling task is cancelled (the clip is then dropped if it has not started).
     func logProbabilities(_ samples: [Float], recognizer: SpeechRecognizer, priority: Priority) async throws -> CTCOutput {
-        try await withCheckedThrowingContinuation { continuation in
-            condition.lock()
-            defer { condition.unlock() }
+        try await enqueue { ticket in
             let waiting = self.waiting
-            if stopped {
-                continuation.resume(throwing: ServerError.shuttingDown)
-                return
-            }
+            if stopped { return ServerError.shuttingDown }
             if waiting >= capacity || (priority == .interim && waiting >= capacity / 2) {
-                continuation.resume(throwing: ServerError.overloaded("inference queue full (\(waiting) clips waiting); retry later"))
-                return
+                return ServerError.overloaded("inference queue full (\(waiting) clips waiting); retry later")
             }
-            let job = Job(recognizer: recognizer, samples: samples, continuation: continuation, enqueued: Date())
+            let job = Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: Date())
             if priority == .final { finals.append(job) } else { interims.append(job) }
-            metrics?.setQueueDepth(waiting + 1)
-            condition.signal()
+            return nil
         }
     }
 
     /// The answer of `model` to a text request, computed on the worker thread together with the other waiting
-    /// requests of the same model and task. Throws `overloaded` when the queue is full, `shuttingDown` after `stop`.
+    /// requests of the same model and task. Throws `overloaded` when the queue is full, `shuttingDown` after `stop`,
+    /// `CancellationError` at once when the calling task is cancelled (the request is then dropped if it has not
+    /// started).
     func answer(_ request: TextRequest, model: any TextModel) async throws -> TextAnswer {
-        try await withCheckedThrowingContinuation { continuation in
-            condition.lock()
-            defer { condition.unlock() }
+        try await enqueue { ticket in
             let waiting = self.waiting
-            if stopped { return continuation.resume(throwing: ServerError.shuttingDown) }
-            guard waiting < capacity else {
-                return continuation.resume(throwing: ServerError.overloaded("inference queue full (\(waiting) requests waiting); retry later"))
-            }
-            textJobs.append(TextJob(model: model, request: request, continuation: continuation, enqueued: Date()))
-            metrics?.setQueueDepth(waiting + 1)
-            condition.signal()
+            if stopped { return ServerError.shuttingDown }
+            guard waiting < capacity else { return ServerError.overloaded("inference queue full (\(waiting) requests waiting); retry later") }
+            textJobs.append(TextJob(model: model, request: request, ticket: ticket, enqueued: Date()))
+            return nil
         }
     }
 
-    /// Stops the worker once the clips already queued are done; later calls throw `shuttingDown`.
-    func stop() {
+    /// Queues work with `add` (called with the lock held; it returns why it refused, or nil once it has queued) and
+    /// waits for its result. A cancelled caller leaves at once and its queued work is dropped.
+    private func enqueue<Value: Sendable>(_ add: (QueueTicket<Value>) -> ServerError?) async throws -> Value {
+        let ticket = QueueTicket<Value>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard ticket.hold(continuation) else { return }
+                condition.lock()
+                defer { condition.unlock() }
+                if let refusal = add(ticket) { return ticket.resume(with: .failure(refusal)) }
+                metrics?.setQueueDepth(waiting)
+                condition.signal()
+            }
+        } onCancel: {
+            ticket.cancel()
+            dropCancelled()
+        }
+    }
+
+    /// Removes the waiting work whose callers have gone.
+    private func dropCancelled() {
+        condition.lock()
+        defer { condition.unlock() }
+        removeCancelled()
+    }
+
+    /// Removes the waiting work whose callers have gone (with the lock held).
+    private func removeCancelled() {
+        let before = waiting
+        finals.removeAll { $0.ticket.isCancelled }
+        interims.removeAll { $0.ticket.isCancelled }
+        textJobs.removeAll { $0.ticket.isCancelled }
+        if waiting != before { metrics?.setQueueDepth(waiting) }
+    }
+
+    /// Stops the worker; later calls throw `shuttingDown`. The work already queued is done first, or with
+    /// `droppingQueued` fails at once with `shuttingDown` (a server that must stop within its grace period).
+    func stop(droppingQueued: Bool = false) {
         condition.lock()
         stopped = true
+        var dropped: [any DroppableWork] = []
+        if droppingQueued {
+            dropped = finals + interims + textJobs
+            finals = []
+            interims = []
+            textJobs = []
+            metrics?.setQueueDepth(0)
+        }
         condition.broadcast()
         condition.unlock()
+        for job in dropped { job.fail(ServerError.shuttingDown) }
     }
 
     private func run() {
@@ -126,10 +169,10 @@ final class InferenceQueue: @unchecked Sendable {
             metrics?.recordInference(batchSize: batch.count, seconds: seconds, audioSeconds: audio)
             switch result {
             case let .success(outputs):
-                for (job, output) in zip(batch, outputs) { job.continuation.resume(returning: output) }
+                for (job, output) in zip(batch, outputs) { job.ticket.resume(with: .success(output)) }
             case let .failure(error):
                 let failure = (error as? ServerError) ?? .invalidArgument("audio cannot be recognized: \(error)")
-                for job in batch { job.continuation.resume(throwing: failure) }
+                for job in batch { job.ticket.resume(with: .failure(failure)) }
             }
         }
     }
@@ -141,8 +184,8 @@ final class InferenceQueue: @unchecked Sendable {
         metrics?.recordTextInference(requests: batch.count, seconds: Date().timeIntervalSince(start))
         for (job, answer) in zip(batch, answers) {
             switch answer {
-            case let .success(value): job.continuation.resume(returning: value)
-            case let .failure(error): job.continuation.resume(throwing: (error as? ServerError) ?? .invalidArgument("\(error)"))
+            case let .success(value): job.ticket.resume(with: .success(value))
+            case let .failure(error): job.ticket.resume(with: .failure((error as? ServerError) ?? .invalidArgument("\(error)")))
             }
         }
     }
@@ -159,6 +202,7 @@ final class InferenceQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
+            removeCancelled()
             while waiting == 0 {
                 if stopped { return nil }
                 condition.wait()

@@ -31,7 +31,8 @@ struct JSONObject {
     /// Throws for the first key not in `allowed` (sorted, so the message is stable).
     func checkKeys(_ allowed: Set<String>) throws {
         for key in values.keys.sorted() where !allowed.contains(key) {
-            let hint = Suggestions.nearest(to: key, in: allowed.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            let nearest = key.utf8.count > maxSuggestedKeyLength ? nil : Suggestions.nearest(to: key, in: allowed.sorted())
+            let hint = nearest.map { " (did you mean '\($0)'?)" } ?? ""
             throw ServerError.invalidArgument("\(field(key)): unknown field\(hint); known fields: \(allowed.sorted().joined(separator: ", "))")
         }
     }
@@ -44,16 +45,24 @@ struct JSONObject {
         return string
     }
 
+    /// An integer (a JSON number without fraction, or a string of one). A whole number too large for the server
+    /// (1e15 and more) is out of range, not "not an integer".
     func int(_ key: String, in range: ClosedRange<Int>? = nil) throws -> Int? {
         guard let value = present(key) else { return nil }
-        let number: Int?
-        if let string = value as? String { number = Int(string) } else if isBool(value) { number = nil } else {
-            let double = (value as? NSNumber)?.doubleValue
-            number = double.flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil }
+        let whole: Double?
+        if let string = value as? String {
+            whole = Int(string).map(Double.init) ?? Double(string)
+        } else if Self.isBool(value) {
+            whole = nil
+        } else {
+            whole = (value as? NSNumber)?.doubleValue
         }
-        guard let number else { throw wrongType(key, value, "an integer") }
+        guard let whole, whole.isFinite, whole == whole.rounded() else { throw wrongType(key, value, "an integer") }
+        let bounds = range.map { " \($0.lowerBound)...\($0.upperBound)" } ?? ""
+        guard abs(whole) < 1e15 else { throw ServerError.invalidArgument("\(field(key)): \(Self.describe(value)) is out of range\(bounds)") }
+        let number = Int(whole)
         if let range, !range.contains(number) {
-            throw ServerError.invalidArgument("\(field(key)): \(number) is out of range \(range.lowerBound)...\(range.upperBound)")
+            throw ServerError.invalidArgument("\(field(key)): \(number) is out of range\(bounds)")
         }
         return number
     }
@@ -61,7 +70,7 @@ struct JSONObject {
     func double(_ key: String, in range: ClosedRange<Double>? = nil) throws -> Double? {
         guard let value = present(key) else { return nil }
         let number: Double?
-        if let string = value as? String { number = Double(string) } else if isBool(value) { number = nil } else {
+        if let string = value as? String { number = Double(string) } else if Self.isBool(value) { number = nil } else {
             number = (value as? NSNumber)?.doubleValue
         }
         guard let number, number.isFinite else { throw wrongType(key, value, "a number") }
@@ -73,7 +82,7 @@ struct JSONObject {
 
     func bool(_ key: String) throws -> Bool? {
         guard let value = present(key) else { return nil }
-        if isBool(value), let number = value as? NSNumber { return number.boolValue }
+        if Self.isBool(value), let number = value as? NSNumber { return number.boolValue }
         if let bool = value as? Bool { return bool }
         throw wrongType(key, value, "true or false")
     }
@@ -110,7 +119,8 @@ struct JSONObject {
         return map
     }
 
-    func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// The path of `key` for messages (a client's long key is clipped).
+    func field(_ key: String) -> String { path.isEmpty ? clipped(key) : "\(path).\(clipped(key))" }
 
     private func present(_ key: String) -> Any? {
         guard let value = values[key], !(value is NSNull) else { return nil }
@@ -121,7 +131,7 @@ struct JSONObject {
         .invalidArgument("\(field(key)): expected \(expected), got \(Self.describe(value))")
     }
 
-    private func isBool(_ value: Any) -> Bool {
+    private static func isBool(_ value: Any) -> Bool {
         guard let number = value as? NSNumber else { return false }
         return String(cString: number.objCType) == "c" || type(of: value) == Bool.self
     }
@@ -133,6 +143,7 @@ struct JSONObject {
         case is [String: Any]: "an object"
         case is [Any]: "a list"
         case is NSNull: "null"
+        case _ where isBool(value): (value as? NSNumber)?.boolValue == true ? "true" : "false"
         default: "\(value)".prefix(40).description
         }
     }

@@ -116,7 +116,7 @@ public final class ModelRepository: Sendable {
         }
         guard let model = speech.first(where: { $0.name == name }) else {
             let names = speech.map(\.name).joined(separator: ", ")
-            throw ServerError.invalidArgument("config.model: no speech model named '\(name)' (loaded: \(names.isEmpty ? "none" : names))")
+            throw ServerError.invalidArgument("config.model: no speech model named '\(clipped(name))' (loaded: \(names.isEmpty ? "none" : names))")
         }
         return model
     }

@@ -25,15 +25,36 @@ struct OfflineRecognition {
             guard let text = try request.string("audio") else {
                 throw ServerError.invalidArgument("request body: 'audio' is missing (base64 of the audio file or raw samples)")
             }
-            guard let data = Data(base64Encoded: text, options: [.ignoreUnknownCharacters]) else {
-                throw ServerError.invalidArgument("request body: 'audio' is not base64")
-            }
-            audio = [UInt8](data)
+            audio = try Self.decodeBase64(text)
         }
         try config.apply(query: query)
         guard !audio.isEmpty else { throw ServerError.invalidArgument("request body: no audio") }
         let plan = try RecognitionPlan(config: config, repository: service.repository)
         return try await recognize(audio, plan: plan)
+    }
+
+    /// Standard base64 (RFC 4648 section 4) with whitespace and line breaks allowed and padding optional. Any other
+    /// character is an error, not dropped: dropping URL-safe '-' and '_' would shift the bytes after them.
+    static func decodeBase64(_ text: String) throws -> [UInt8] {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(text.utf8.count)
+        for (offset, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                kept.append(byte)
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            default:
+                let shown = byte < 0x80 ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "byte 0x%02X", byte)
+                throw ServerError.invalidArgument("request body: 'audio' is not standard base64: \(shown) at offset \(offset) "
+                                                  + "(use A-Z, a-z, 0-9, '+' and '/'; URL-safe '-' and '_' are not accepted)")
+            }
+        }
+        while kept.count % 4 != 0 { kept.append(UInt8(ascii: "=")) }
+        guard let data = Data(base64Encoded: Data(kept)) else {
+            throw ServerError.invalidArgument("request body: 'audio' is not standard base64 (misplaced '=' padding or a truncated last group)")
+        }
+        return [UInt8](data)
     }
 
     private func isJSON(_ body: [UInt8], contentType: String?) -> Bool {
@@ -43,6 +64,15 @@ struct OfflineRecognition {
 
     private func recognize(_ audio: [UInt8], plan: RecognitionPlan) async throws -> RecognitionResponse {
         let raw = try plan.config.rawFormat(field: "config")
+        var audio = audio
+        // A WAV file sent with a raw encoding: its header is checked against the config and skipped, as in a stream,
+        // not decoded as samples.
+        if let raw, audio.starts(with: Array("RIFF".utf8)) {
+            guard let start = try WAVHeader.dataOffset(audio, expected: raw, name: "request audio") else {
+                throw ServerError.invalidArgument("request audio: a WAV header without a complete fmt and data chunk")
+            }
+            audio.removeFirst(start)
+        }
         let reader: AudioReader
         do {
             reader = try AudioReader(bytes: audio, name: "request audio", raw: raw)

@@ -18,6 +18,11 @@ struct RecognitionConfig: Sendable, Equatable {
             case .flac, .oggOpus: nil
             }
         }
+
+        /// The API's name of a raw sample layout (LINEAR_PCM, not the internal s16) for messages.
+        static func name(of sampleEncoding: SampleEncoding) -> String {
+            allCases.first { $0.rawSampleEncoding == sampleEncoding }?.rawValue ?? sampleEncoding.rawValue
+        }
     }
 
     /// Raw audio's encoding; nil when the audio is a container file.
@@ -54,7 +59,7 @@ struct RecognitionConfig: Sendable, Equatable {
         try json.checkKeys(Self.fields)
         if let name = try json.string("encoding"), !name.isEmpty, name != "ENCODING_UNSPECIFIED" {
             guard let encoding = Encoding(rawValue: name.uppercased()) else {
-                throw ServerError.invalidArgument("\(json.field("encoding")): '\(name)' is not one of "
+                throw ServerError.invalidArgument("\(json.field("encoding")): '\(clipped(name))' is not one of "
                                                   + Encoding.allCases.map(\.rawValue).joined(separator: ", "))
             }
             self.encoding = encoding
@@ -74,7 +79,7 @@ struct RecognitionConfig: Sendable, Equatable {
                                                 boost: try context.double("boost", in: -100...100) ?? 10))
         }
         if !languageCode.isEmpty, !languageCode.lowercased().hasPrefix("en") {
-            throw ServerError.invalidArgument("\(json.field("language_code")): '\(languageCode)' is not served (the models are English: en-US)")
+            throw ServerError.invalidArgument("\(json.field("language_code")): '\(clipped(languageCode))' is not served (the models are English: en-US)")
         }
     }
 
@@ -86,7 +91,7 @@ struct RecognitionConfig: Sendable, Equatable {
             case "sample_rate_hertz", "audio_channel_count", "max_alternatives": object[key] = value
             case "enable_word_time_offsets", "enable_automatic_punctuation":
                 guard let flag = ["true": true, "1": true, "false": false, "0": false][value.lowercased()] else {
-                    throw ServerError.invalidArgument("query parameter \(key): expected true or false, got '\(value)'")
+                    throw ServerError.invalidArgument("query parameter \(key): expected true or false, got '\(clipped(value))'")
                 }
                 object[key] = flag
             case "encoding", "language_code", "model": object[key] = value
@@ -96,8 +101,9 @@ struct RecognitionConfig: Sendable, Equatable {
                     continue
                 }
                 let known = Self.fields.filter { !["speech_contexts", "custom_configuration"].contains($0) }
-                let nearest = Suggestions.nearest(to: key, in: known.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-                throw ServerError.invalidArgument("query parameter '\(key)' is unknown\(nearest)")
+                let suggestion = key.utf8.count > maxSuggestedKeyLength ? nil : Suggestions.nearest(to: key, in: known.sorted())
+                let nearest = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+                throw ServerError.invalidArgument("query parameter '\(clipped(key))' is unknown\(nearest)")
             }
         }
         let parsed = try RecognitionConfig(json: JSONObject(object, path: "query"))

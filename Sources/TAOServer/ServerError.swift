@@ -21,6 +21,8 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     case shuttingDown
     /// A request or stream took longer than allowed.
     case timeout(String)
+    /// The client went away before its request was complete (nobody reads the answer; it is for logs and metrics).
+    case cancelled(String)
     /// No model can serve this request.
     case modelUnavailable(String)
     /// A bug or an unexpected failure; the message says what failed.
@@ -39,6 +41,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .upgradeRequired: 426
         case .overloaded, .shuttingDown, .modelUnavailable: 503
         case .timeout: 408
+        case .cancelled: 499
         case .internalError, .repository: 500
         }
     }
@@ -53,6 +56,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .tooLarge, .overloaded: "RESOURCE_EXHAUSTED"
         case .shuttingDown, .modelUnavailable: "UNAVAILABLE"
         case .timeout: "DEADLINE_EXCEEDED"
+        case .cancelled: "CANCELLED"
         case .internalError, .repository: "INTERNAL"
         }
     }
@@ -66,6 +70,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .overloaded, .modelUnavailable: 1013
         case .shuttingDown: 1001
         case .timeout: 1008
+        case .cancelled: 1001
         case .internalError, .repository: 1011
         }
     }
@@ -81,6 +86,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .overloaded(message): message
         case .shuttingDown: "the server is shutting down (retry on another instance)"
         case let .timeout(message): message
+        case let .cancelled(message): message
         case let .modelUnavailable(message): message
         case let .internalError(message): "internal error: \(message)"
         case let .repository(path, reason): "\(path): \(reason)"

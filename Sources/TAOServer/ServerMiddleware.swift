@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every failure into the JSON error body with its status, checks the API key, and records request
 /// metrics. Runs around every route, including unknown paths.
@@ -63,7 +64,20 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
             case 400..<500: return .invalidArgument((error as? HTTPError)?.body ?? "bad request (\(error.status.code))")
             default: return .internalError("\(error.status.code) \((error as? HTTPError)?.body ?? error.status.reasonPhrase)")
             }
+        case let error as HTTPParserError: return clientMistake(error)
         default: return .internalError("\(error)")
+        }
+    }
+
+    /// NIO's HTTP parser failed on the request: the client broke HTTP/1.1 (a bad chunk size, an unknown transfer
+    /// coding, more bytes than a chunk announced) or closed the connection in the middle of its body.
+    static func clientMistake(_ error: HTTPParserError) -> ServerError {
+        switch error {
+        case .invalidEOFState, .closedConnection:
+            .cancelled("the client closed the connection before the end of the request body")
+        default:
+            .invalidArgument("malformed HTTP request: \(error) (send the body with Content-Length, or Transfer-Encoding: chunked "
+                             + "with hexadecimal chunk sizes)")
         }
     }
 

@@ -5,26 +5,78 @@ import ServiceLifecycle
 
 extension TAOService {
     /// Runs the service until SIGTERM or SIGINT: then it takes no new work (503), lets open streams finish
-    /// within `gracePeriod`, stops the server and returns (the process then exits 0).
+    /// within `gracePeriod`, drops the inference still queued (its callers get 503), and stops the server. HTTP
+    /// requests still running when the grace period ends are cancelled, and the method returns at most 2 s later
+    /// even if the server has not stopped (the process then exits 0).
     /// - Parameter onListening: called with the bound port once the server listens.
     public func runUntilSignalled(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = try makeApplication(onServerRunning: onListening)
         // The signals are handled here, not by the service group, so that streams can drain first.
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let signals = SignalWaiter([SIGTERM, SIGINT])
+        let outcome = FirstOutcome()
+        let running = Task {
+            do {
+                try await group.run()
+                outcome.finish(.success(()))
+            } catch {
+                outcome.finish(.failure(error))
+            }
+        }
         let signalled = Task {
             let number = await signals.next()
-            logger.info("signal \(number): draining (up to \(configuration.gracePeriod) s for \(slots.open) open streams)")
-            await drain()
-            await group.triggerGracefulShutdown()
+            try await shutDown(group, running: running, signal: number)
+            outcome.finish(.success(()))
         }
         defer { signalled.cancel() }
         try await withTaskCancellationHandler {
-            try await group.run()
+            try await outcome.wait()
         } onCancel: {
             Task { await group.triggerGracefulShutdown() }
         }
         stop()
+    }
+
+    /// After a signal: drains the streams, drops queued inference, stops the server gracefully, and cancels what
+    /// still runs at the end of the grace period. Returns 2 s after that cancellation (unless cancelled first,
+    /// when the server stopped in time).
+    private func shutDown(_ group: ServiceGroup, running: Task<Void, Never>, signal number: Int32) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(configuration.gracePeriod * 1000))
+        logger.info("signal \(number): draining (up to \(configuration.gracePeriod) s for \(slots.open) open streams and the running requests)")
+        await drain()
+        queue.stop(droppingQueued: true)
+        await group.triggerGracefulShutdown()
+        try await Task.sleep(until: deadline)
+        logger.warning("requests still running after the \(configuration.gracePeriod) s grace period: cancelling them")
+        running.cancel()
+        try await Task.sleep(for: .seconds(2))
+        logger.warning("the server has not stopped 2 s after its requests were cancelled: exiting anyway")
+    }
+}
+
+/// The first of several outcomes: `wait` returns or throws what the first `finish` gave; later ones are ignored.
+final class FirstOutcome: Sendable {
+    private let state = Locked<(result: Result<Void, Error>?, waiter: CheckedContinuation<Void, Error>?)>((nil, nil))
+
+    func finish(_ result: Result<Void, Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    func wait() async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            let now = state.withLock { state -> Result<Void, Error>? in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let now { continuation.resume(with: now) }
+        }
     }
 }
 

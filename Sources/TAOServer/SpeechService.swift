@@ -19,18 +19,18 @@ struct RecognitionPlan: Sendable {
         var options = model.defaultDecoding
         let custom = config.customConfiguration
         for key in custom.keys.sorted() where !Self.customKeys.contains(key) {
-            throw ServerError.invalidArgument("config.custom_configuration.\(key): unknown key (known: \(Self.customKeys.sorted().joined(separator: ", ")))")
+            throw ServerError.invalidArgument("config.custom_configuration.\(clipped(key)): unknown key (known: \(Self.customKeys.sorted().joined(separator: ", ")))")
         }
         func number(_ key: String, _ range: ClosedRange<Double>) throws -> Double? {
             guard let text = custom[key] else { return nil }
             guard let value = Double(text), value.isFinite, range.contains(value) else {
-                throw ServerError.invalidArgument("config.custom_configuration.\(key): '\(text)' is not a number in \(range.lowerBound)...\(range.upperBound)")
+                throw ServerError.invalidArgument("config.custom_configuration.\(key): '\(clipped(text))' is not a number in \(range.lowerBound)...\(range.upperBound)")
             }
             return value
         }
         if let decoder = custom["decoder"] {
             guard let strategy = SpeechDecodingOptions.Strategy(rawValue: decoder.lowercased()) else {
-                throw ServerError.invalidArgument("config.custom_configuration.decoder: '\(decoder)' is not greedy or beam")
+                throw ServerError.invalidArgument("config.custom_configuration.decoder: '\(clipped(decoder))' is not greedy or beam")
             }
             options.strategy = strategy
         }
@@ -42,7 +42,7 @@ struct RecognitionPlan: Sendable {
             case "none", "false", "off": options.languageModel = nil
             default:
                 guard let entry = model.languageModel, entry.name == lm else {
-                    throw ServerError.invalidArgument("config.custom_configuration.language_model: '\(lm)' is not the LM of \(model.name) "
+                    throw ServerError.invalidArgument("config.custom_configuration.language_model: '\(clipped(lm))' is not the LM of \(model.name) "
                                                       + "(\(model.languageModel?.name ?? "it has none"); 'none' turns it off)")
                 }
                 options.languageModel = entry.model

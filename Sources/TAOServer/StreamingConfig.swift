@@ -81,11 +81,11 @@ struct RawAudioDecoder {
 /// the stream's config announced.
 enum WAVHeader {
     /// The offset of the `data` chunk's samples, nil when the header is not complete yet; throws when the header
-    /// is not WAVE or its format differs from `expected`.
-    static func dataOffset(_ bytes: [UInt8], expected: RawPCMFormat) throws -> Int? {
+    /// is not WAVE or its format differs from `expected`. `name` says whose audio it is in messages.
+    static func dataOffset(_ bytes: [UInt8], expected: RawPCMFormat, name: String = "stream audio") throws -> Int? {
         guard bytes.count >= 12 else { return nil }
         guard Array(bytes[8..<12]) == Array("WAVE".utf8) else {
-            throw ServerError.invalidArgument("stream audio: starts with RIFF but is not a WAVE file")
+            throw ServerError.invalidArgument("\(name): starts with RIFF but is not a WAVE file")
         }
         var offset = 12
         while offset + 8 <= bytes.count {
@@ -94,14 +94,14 @@ enum WAVHeader {
             if id == "data" { return offset + 8 }
             if id == "fmt " {
                 guard offset + 8 + 16 <= bytes.count else { return nil }
-                try check(bytes, at: offset + 8, expected: expected)
+                try check(bytes, at: offset + 8, expected: expected, name: name)
             }
             offset += 8 + size + (size & 1)
         }
         return nil
     }
 
-    private static func check(_ bytes: [UInt8], at start: Int, expected: RawPCMFormat) throws {
+    private static func check(_ bytes: [UInt8], at start: Int, expected: RawPCMFormat, name: String) throws {
         let tag = Int(bytes[start]) | Int(bytes[start + 1]) << 8
         let channels = Int(bytes[start + 2]) | Int(bytes[start + 3]) << 8
         let rate = Int(littleEndian32(bytes, start + 4))
@@ -113,8 +113,10 @@ enum WAVHeader {
         default: nil
         }
         guard encoding == expected.encoding, channels == expected.channels, rate == expected.sampleRate else {
-            throw ServerError.invalidArgument("stream audio: the WAV header says format \(tag), \(bits) bits, \(channels) channels, \(rate) Hz; "
-                                              + "the config says \(expected.encoding.rawValue), \(expected.channels) channels, \(expected.sampleRate) Hz")
+            let format = encoding.map { RecognitionConfig.Encoding.name(of: $0) } ?? "format \(tag), \(bits) bits"
+            throw ServerError.invalidArgument("\(name): the WAV header says \(format), \(channels) channels, \(rate) Hz; the config says "
+                                              + "\(RecognitionConfig.Encoding.name(of: expected.encoding)), \(expected.channels) channels, "
+                                              + "\(expected.sampleRate) Hz (leave encoding out to use the header)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdWebSocket
 import Logging
+import NIOWebSocket
 import TAOToolkit
 
 /// One `GET /v1/asr:stream` WebSocket: a config message, then binary audio and `{"flush": true}` /
@@ -53,21 +54,45 @@ final class StreamingSession {
                 }
             }
             defer { group.cancelAll() }
-            for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
-                lastMessage.withLock { $0 = Date() }
-                let keepGoing: Bool
-                do {
-                    keepGoing = try await handle(message)
-                } catch let error as ServerError {
-                    logger.info("stream error: \(error)")
-                    await sender.fail(error)
-                    break
+            do {
+                for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
+                    lastMessage.withLock { $0 = Date() }
+                    let keepGoing: Bool
+                    do {
+                        keepGoing = try await handle(message)
+                    } catch let error as ServerError {
+                        logger.info("stream error: \(error)")
+                        await sender.fail(error)
+                        break
+                    }
+                    if !keepGoing { break }
+                    if await sender.isClosed { break }
                 }
-                if !keepGoing { break }
-                if await sender.isClosed { break }
+            } catch {
+                guard let code = Self.protocolCloseCode(of: error) else { throw error }
+                logger.info("stream protocol error: \(error)")
+                await sender.fail(protocolError(code), closeCode: code)
             }
             interimTask?.cancel()
             await interimTask?.value
+        }
+    }
+
+    /// The close code of a WebSocket protocol error from the frame layer (its error type is not public: the code is
+    /// its payload), nil for other errors.
+    static func protocolCloseCode(of error: Error) -> WebSocketErrorCode? {
+        Mirror(reflecting: error).children.lazy.compactMap { $0.value as? WebSocketErrorCode }.first
+    }
+
+    /// What a client that broke the WebSocket protocol is told.
+    private func protocolError(_ code: WebSocketErrorCode) -> ServerError {
+        switch code {
+        case .messageTooLarge:
+            .tooLarge("a message over \(configuration.maxMessageBytes) bytes (the server's --max-message-bytes); send smaller messages")
+        case .dataInconsistentWithMessage:
+            .invalidArgument("a text message that is not valid UTF-8")
+        default:
+            .invalidArgument("WebSocket protocol error (a continuation frame outside a fragmented message, or a new message inside one)")
         }
     }
 
@@ -250,13 +275,13 @@ actor StreamSender {
         await write(error.jsonBody)
     }
 
-    /// An error message, then the close code that goes with it.
-    func fail(_ error: ServerError) async {
+    /// An error message, then the close code that goes with it (or `closeCode` for a WebSocket protocol error).
+    func fail(_ error: ServerError, closeCode: WebSocketErrorCode? = nil) async {
         guard !closed else { return }
         await write(error.jsonBody)
         failure = error
         closed = true
-        try? await outbound.close(.init(codeNumber: Int(error.webSocketCloseCode)), reason: error.closeReason)
+        try? await outbound.close(closeCode ?? .init(codeNumber: Int(error.webSocketCloseCode)), reason: error.closeReason)
     }
 
     /// A normal close (after eof).

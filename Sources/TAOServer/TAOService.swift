@@ -40,8 +40,9 @@ public final class TAOService: Sendable {
         addRoutes(to: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         addStreamRoute(to: webSocketRouter)
+        // validateUTF8: a text frame that is not UTF-8 closes the stream with 1007, as RFC 6455 requires.
         let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)),
-                                                     closeTimeout: .seconds(5))
+                                                     closeTimeout: .seconds(5), validateUTF8: true)
         var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
                                                              configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
         if let tls = try tlsConfiguration() { server = try .tls(server, tlsConfiguration: tls) }
@@ -126,7 +127,12 @@ public final class TAOService: Sendable {
                 if slots.isDraining { throw ServerError.shuttingDown }
                 let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
                 let routes = TextRoutes(repository: repository, queue: queue, maxTextLength: configuration.maxTextLength)
-                return json(try await routes.respond(task: task, body: Array(body.readableBytesView)))
+                let bytes = Array(body.readableBytesView)
+                // The same deadline as recognition: a long text must not hold the inference worker for hours.
+                let data = try await withTimeout(configuration.requestTimeout, what: task.rawValue) {
+                    try JSONSerialization.data(withJSONObject: try await routes.respond(task: task, body: bytes), options: [.sortedKeys])
+                }
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
             }
         }
         for path in ["/v1/asr:recognize"] + TextTask.allCases.map({ "/v1/nlp:\($0.rawValue)" }) {
@@ -178,7 +184,8 @@ public final class TAOService: Sendable {
     }
 }
 
-/// Runs `body`, failing with `ServerError.timeout` after `seconds`.
+/// Runs `body`, failing with `ServerError.timeout` after `seconds`. `body` is cancelled then: its inference work
+/// that is still queued is dropped.
 func withTimeout<Value: Sendable>(_ seconds: Double, what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
     try await withThrowingTaskGroup(of: Value?.self) { group in
         group.addTask { try await body() }
@@ -188,7 +195,8 @@ func withTimeout<Value: Sendable>(_ seconds: Double, what: String, _ body: @esca
         }
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else {
-            throw ServerError.timeout("\(what) took longer than \(Int(seconds)) s (the server's request timeout)")
+            throw ServerError.timeout("\(what) took longer than \(String(format: "%g", seconds)) s (the server's request timeout); "
+                                      + "send less work per request")
         }
         return value
     }

@@ -2,7 +2,8 @@ import Foundation
 
 /// `POST /v1/nlp:classify_text | classify_tokens | analyze_intent | punctuate_text` with Riva's request and
 /// response field names: requests `{"text": ["..."], "model": "name" | {"model_name": "name"}, "top_n": 1}`
-/// (analyze_intent: `{"query": "...", "options": {...}}`).
+/// (analyze_intent: `{"query": "...", "options": {...}, "context": {...}}`; `options` and `context` must be objects
+/// and are otherwise ignored: tao's intent models take no previous intent, domain or context).
 struct TextRoutes {
     let repository: ModelRepository
     let queue: InferenceQueue
@@ -33,7 +34,10 @@ struct TextRoutes {
     private func textRequest(_ task: TextTask, _ request: JSONObject) throws -> TextRequest {
         if task == .analyzeIntent {
             try request.checkKeys(["query", "model", "options", "context"])
+            _ = try request.object("options")
+            _ = try request.object("context")
             guard let query = try request.string("query") else { throw ServerError.invalidArgument("request body: 'query' is missing") }
+            try checkNotBlank([query], field: request.field("query"))
             try checkLength([query])
             return TextRequest(task: task, texts: [query])
         }
@@ -49,8 +53,16 @@ struct TextRoutes {
         if let one = try? request.string("text") { texts = [one] } else { texts = try request.strings("text") ?? [] }
         guard !texts.isEmpty else { throw ServerError.invalidArgument("request body: 'text' is missing (a list of strings)") }
         guard texts.count <= 64 else { throw ServerError.tooLarge("request body: \(texts.count) texts; at most 64 per request") }
+        try checkNotBlank(texts, field: request.field("text"))
         try checkLength(texts)
         return texts
+    }
+
+    /// An empty or whitespace-only text has nothing to label: a model would still answer with a confident label.
+    private func checkNotBlank(_ texts: [String], field: String) throws {
+        if let index = texts.firstIndex(where: { $0.allSatisfy(\.isWhitespace) }) {
+            throw ServerError.invalidArgument("\(field)\(texts.count > 1 ? "[\(index)]" : ""): text is empty")
+        }
     }
 
     private func checkLength(_ texts: [String]) throws {
@@ -62,11 +74,9 @@ struct TextRoutes {
     /// The model the request names (`"model": "name"` or `{"model_name": "name"}`), else the first that does `task`.
     private func textModel(for task: TextTask, request: JSONObject) throws -> any TextModel {
         let models = repository.models.compactMap { $0 as? any TextModel }.filter { $0.textTasks.contains(task) }
-        var name = (try? request.string("model")) ?? nil
-        if name == nil, let object = try? request.object("model") { name = try object.string("model_name") }
-        if let name, !name.isEmpty {
+        if let name = try modelName(request), !name.isEmpty {
             guard let model = models.first(where: { $0.name == name }) else {
-                throw ServerError.invalidArgument("model: no \(task.rawValue) model named '\(name)' (loaded: \(models.map(\.name).joined(separator: ", ")))")
+                throw ServerError.invalidArgument("model: no \(task.rawValue) model named '\(clipped(name))' (loaded: \(models.map(\.name).joined(separator: ", ")))")
             }
             return model
         }
@@ -74,6 +84,18 @@ struct TextRoutes {
             throw ServerError.modelUnavailable("no model for \(task.rawValue) is loaded (put its .tao in the model folder)")
         }
         return model
+    }
+
+    /// The name in `"model": "name"` or `"model": {"model_name": "name"}`; any other value is an error.
+    private func modelName(_ request: JSONObject) throws -> String? {
+        guard let value = request.values["model"], !(value is NSNull) else { return nil }
+        if value is String { return try request.string("model") }
+        guard value is [String: Any], let object = try request.object("model") else {
+            throw ServerError.invalidArgument("\(request.field("model")): expected a model name or {\"model_name\": \"...\"}, "
+                                              + "got \(JSONObject.describe(value))")
+        }
+        try object.checkKeys(["model_name"])
+        return try object.string("model_name")
     }
 
     static func classification(_ label: TextLabel) -> [String: Any] {

@@ -3,7 +3,11 @@ import TAODecoding
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
+    /// Candidates shorter than the word by more than the accepted distance are not scored: their distance is at
+    /// least the difference in length, so a long word costs no edit-distance work (it would be quadratic).
     public static func nearest(to word: String, in candidates: [String]) -> String? {
+        let length = word.count
+        let candidates = candidates.filter { length - $0.count <= max(2, $0.count / 3) }
         let scored = candidates.map { (candidate: $0, distance: editDistance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
         let limit = max(2, min(word.count, best.candidate.count) / 3)

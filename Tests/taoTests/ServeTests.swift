@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// The checkout's root (the shipped model lives there).
@@ -42,4 +45,50 @@ func clientWithoutServer() throws {
                                      "--url", "http://127.0.0.1:9"])
     #expect(result.status == 1)
     #expect(result.stderr.contains("is `tao serve` running there?"))
+}
+
+@Test("tao serve exits within its grace period on SIGTERM while long recognitions are running and queued")
+func serveStopsWithinGracePeriod() throws {
+    let folder = TAOProcess.temporaryDirectory("serve-grace")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let log = folder.appendingPathComponent("out.log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    let output = try FileHandle(forWritingTo: log)
+    let process = Process()
+    process.executableURL = TAOProcess.executable
+    process.arguments = ["serve", "--models", checkout.appendingPathComponent("models/citrinet_char").path, "--port", "0", "--threads", "1",
+                         "--grace-period", "1"]
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    var url: String?
+    for _ in 0..<600 where url == nil {
+        Thread.sleep(forTimeInterval: 0.05)
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { url = String(text[range]) }
+        if !process.isRunning { break }
+    }
+    let base = try #require(url, "no 'listening on' line: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    // 60 s of loud noise per request: minutes of inference for a debug build on one thread.
+    var state: UInt32 = 12345
+    let noise = (0..<(16000 * 60)).flatMap { _ -> [UInt8] in
+        state = state &* 1_103_515_245 &+ 12345
+        return [UInt8(truncatingIfNeeded: state >> 16), UInt8(truncatingIfNeeded: state >> 24)]
+    }
+    for _ in 0..<3 {
+        var request = URLRequest(url: URL(string: base + "/v1/asr:recognize?encoding=LINEAR_PCM&sample_rate_hertz=16000")!)
+        request.httpMethod = "POST"
+        request.timeoutInterval = 120
+        URLSession.shared.uploadTask(with: request, from: Data(noise)).resume()
+    }
+    Thread.sleep(forTimeInterval: 2)
+    let start = Date()
+    kill(process.processIdentifier, SIGTERM)
+    while process.isRunning && Date().timeIntervalSince(start) < 30 { Thread.sleep(forTimeInterval: 0.05) }
+    let seconds = Date().timeIntervalSince(start)
+    try output.close()
+    #expect(!process.isRunning, "still running \(seconds) s after SIGTERM")
+    #expect(seconds < 5, "took \(seconds) s to stop with a 1 s grace period")
+    if !process.isRunning { #expect(process.terminationStatus == 0) }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import TAOServer
+
+/// A punctuation model that holds the inference worker until its gate opens, and counts the calls it ran.
+private final class SlowPunctuator: TextModel, @unchecked Sendable {
+    let name = "slow"
+    let task = "punctuation_and_capitalization"
+    let textTasks: Set<TextTask> = [.punctuateText]
+    var details: [String: Any] { [:] }
+    let calls = Locked(0)
+    let gate = DispatchSemaphore(value: 0)
+
+    func punctuate(_ texts: [String]) throws -> [String] {
+        calls.withLock { $0 += 1 }
+        // Bounded, so that a failing test cannot block the worker for ever.
+        _ = gate.wait(timeout: .now() + 30)
+        return texts
+    }
+}
+
+/// Polls `condition` every 5 ms for up to 5 s.
+private func eventually(_ condition: () -> Bool) async throws {
+    for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+}
+
+@Suite("Request deadlines: NLP routes time out like recognition, and timed-out queued work is dropped")
+struct RequestTimeoutTests {
+    @Test("punctuate_text over the request timeout gets 408 DEADLINE_EXCEEDED; its queued twin is dropped, not run")
+    func textTimeout() async throws {
+        let model = SlowPunctuator()
+        var configuration = ServerConfiguration()
+        configuration.requestTimeout = 0.5
+        configuration.textBatchWait = 0
+        let service = TAOService(configuration: configuration, repository: ModelRepository(models: [model]))
+        defer { for _ in 0..<4 { model.gate.signal() } }
+        try await service.makeApplication().test(.router) { client in
+            /// The status, error status and error message of a punctuate_text request.
+            @Sendable func punctuate(_ text: String) async throws -> (Int, String, String) {
+                try await client.execute(uri: "/v1/nlp:punctuate_text", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: #"{"text": ["\#(text)"]}"#)) {
+                    let error = errorObject($0.body)
+                    return (Int($0.status.code), error["status"] as? String ?? "", error["message"] as? String ?? "")
+                }
+            }
+            // Without the deadline, the first request waits for the gate (30 s) and gets 200.
+            let running = Task { try await punctuate("first") }
+            try await eventually { model.calls.current == 1 }
+            // Another model call cannot join the running one: this request waits in the queue.
+            let queued = Task { try await punctuate("second") }
+            let (status, code, message) = try await running.value
+            #expect(status == 408 && code == "DEADLINE_EXCEEDED")
+            #expect(message.contains("punctuate_text took longer than 0.5 s"), "\(message)")
+            #expect(try await queued.value.0 == 408)
+            #expect(service.queue.depth == 0)
+            model.gate.signal()
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(model.calls.current == 1, "the timed-out queued request was run")
+        }
+    }
+
+    @Test("a cancelled caller leaves the inference queue at once and its work is dropped")
+    func cancelledCallerIsDropped() async throws {
+        let model = SlowPunctuator()
+        let queue = InferenceQueue(textBatchWait: 0)
+        defer { queue.stop() }
+        defer { for _ in 0..<4 { model.gate.signal() } }
+        let request = TextRequest(task: .punctuateText, texts: ["a"])
+        let running = Task { try await queue.answer(request, model: model) }
+        try await eventually { model.calls.current == 1 }
+        let waiting = Task { try await queue.answer(request, model: model) }
+        try await eventually { queue.depth == 1 }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(queue.depth == 0)
+        model.gate.signal()
+        _ = try await running.value
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(model.calls.current == 1)
+    }
+}
