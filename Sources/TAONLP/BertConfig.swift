@@ -145,7 +145,7 @@ private struct ConfigReader {
             if let fallback { return fallback }
             throw BertError.missingConfigKey(path: path, key: key)
         }
-        guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
+        guard let number = Self.number(value), number.doubleValue == number.doubleValue.rounded(),
               number.doubleValue > 0 else {
             throw BertError.badConfigValue(path: path, key: key, value: "\(value)", expected: "a positive integer")
         }
@@ -157,10 +157,16 @@ private struct ConfigReader {
 
     func number(_ key: String, default fallback: Float) throws -> Float {
         guard let value = keys[key] else { return fallback }
-        guard let number = value as? NSNumber, number.doubleValue >= 0 else {
+        guard let number = Self.number(value), number.doubleValue >= 0 else {
             throw BertError.badConfigValue(path: path, key: key, value: "\(value)", expected: "a non-negative number")
         }
         return number.floatValue
+    }
+
+    /// A JSON number; nil for anything else, booleans included (Foundation hands `true` over as the number 1).
+    private static func number(_ value: Any) -> NSNumber? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        return number
     }
 
     func probability(_ key: String, default fallback: Float) throws -> Float {

@@ -34,7 +34,12 @@ struct RecognitionPlan: Sendable {
             }
             options.strategy = strategy
         }
-        if let width = try number("beam_width", 1...512) { options.beamWidth = Int(width) }
+        if let width = try number("beam_width", 1...512) {
+            guard width == width.rounded() else {
+                throw ServerError.invalidArgument("config.custom_configuration.beam_width: '\(clipped(custom["beam_width"] ?? ""))' is not a whole number")
+            }
+            options.beamWidth = Int(width)
+        }
         if let alpha = try number("alpha", 0...10) { options.alpha = alpha }
         if let beta = try number("beta", -10...10) { options.beta = beta }
         if let lm = custom["language_model"] {

@@ -59,6 +59,13 @@ func configUpperBounds(key: String, value: String, maximum: Int) throws {
     #expect(path == "c.json" && errorKey == key && expected == "at most \(maximum)")
 }
 
+@Test("a JSON boolean is not a number: true is not read as 1", arguments: ["num_hidden_layers", "layer_norm_eps"])
+func configBooleans(key: String) throws {
+    let error = #expect(throws: BertError.self) { try BertConfig(json: tinyConfig(key, "true"), path: "c.json") }
+    guard case let .badConfigValue(_, errorKey, _, _) = error else { Issue.record("\(String(describing: error))"); return }
+    #expect(errorKey == key)
+}
+
 @Test("sizes each within bounds whose weights would pass a billion are refused with the count")
 func configParameterLimit() throws {
     let big = #"{"vocab_size": 1000000, "hidden_size": 8192, "num_hidden_layers": 128, "num_attention_heads": 64, "intermediate_size": 32768}"#

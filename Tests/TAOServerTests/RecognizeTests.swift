@@ -102,6 +102,7 @@ extension ModelTests {
                     ("/v1/asr:recognize", Array("{\"config\": ".utf8), "not valid JSON"),
                     ("/v1/asr:recognize?model=nope", [0, 1], "no speech model named 'nope'"),
                     ("/v1/asr:recognize", [], "no audio"),
+                    ("/v1/asr:recognize?custom_configuration.beam_width=1.7", try fixtureBytes("flite_kal_weather.wav"), "is not a whole number"),
                 ]
                 for (uri, body, needle) in cases {
                     try await client.execute(uri: uri, method: .post, body: ByteBuffer(bytes: body)) { response in
