@@ -21,11 +21,6 @@ private final class SlowPunctuator: TextModel, @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 5 ms for up to 5 s.
-private func eventually(_ condition: () -> Bool) async throws {
-    for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
-}
-
 @Suite("Request deadlines: NLP routes time out like recognition, and timed-out queued work is dropped")
 struct RequestTimeoutTests {
     @Test("punctuate_text over the request timeout gets 408 DEADLINE_EXCEEDED; its queued twin is dropped, not run")
@@ -47,7 +42,7 @@ struct RequestTimeoutTests {
             }
             // Without the deadline, the first request waits for the gate (30 s) and gets 200.
             let running = Task { try await punctuate("first") }
-            try await eventually { model.calls.current == 1 }
+            try await waitUntil { model.calls.current == 1 }
             // Another model call cannot join the running one: this request waits in the queue.
             let queued = Task { try await punctuate("second") }
             let (status, code, message) = try await running.value
@@ -69,9 +64,9 @@ struct RequestTimeoutTests {
         defer { for _ in 0..<4 { model.gate.signal() } }
         let request = TextRequest(task: .punctuateText, texts: ["a"])
         let running = Task { try await queue.answer(request, model: model) }
-        try await eventually { model.calls.current == 1 }
+        try await waitUntil { model.calls.current == 1 }
         let waiting = Task { try await queue.answer(request, model: model) }
-        try await eventually { queue.depth == 1 }
+        try await waitUntil { queue.depth == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(queue.depth == 0)

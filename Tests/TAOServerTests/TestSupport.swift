@@ -79,3 +79,8 @@ func errorObject(_ buffer: ByteBuffer) -> [String: Any] {
 /// The suites that run the speech model, one after another: they share one model (and its lock), so running them
 /// side by side only makes each request wait longer (a debug build runs the model at about real time).
 @Suite(.serialized) struct ModelTests {}
+
+/// Polls `condition` every 5 ms for up to 10 s.
+func waitUntil(_ condition: () -> Bool) async throws {
+    for _ in 0..<2000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+}

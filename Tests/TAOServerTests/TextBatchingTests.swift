@@ -27,11 +27,6 @@ private let queries = [
     "denver to boston", "to", "show show show flights flights to to denver boston", "cheapest fares to denver please",
 ]
 
-/// Polls `condition` every 5 ms for up to 10 s.
-private func waitUntil(_ condition: () -> Bool) async throws {
-    for _ in 0..<2000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
-}
-
 private func post(_ client: any TestClientProtocol, _ path: String, _ body: [String: Any]) async throws -> (Int, [String: Any]) {
     let data = try JSONSerialization.data(withJSONObject: body)
     return try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: data)) {

@@ -7,28 +7,52 @@ import Testing
 /// The checkout's root (the shipped model lives there).
 private let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// `tao serve` on the shipped character model, its output in `folder/out.log`, and the base URL it printed.
+private struct ServeProcess {
+    let process = Process()
+    let log: URL
+    let output: FileHandle
+    let base: String
+
+    init(folder: URL, arguments: [String] = []) throws {
+        log = folder.appendingPathComponent("out.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        output = try FileHandle(forWritingTo: log)
+        process.executableURL = TAOProcess.executable
+        process.arguments = ["serve", "--models", checkout.appendingPathComponent("models/citrinet_char").path, "--port", "0", "--threads", "1"]
+            + arguments
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var url: String?
+        for _ in 0..<600 where url == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { url = String(text[range]) }
+            if !process.isRunning { break }
+        }
+        guard let url else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw ServeStartError(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        }
+        base = url
+    }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
+
+private struct ServeStartError: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "no 'listening on' line: \(log)" }
+}
+
 @Test("tao serve listens on the port it prints, answers /health and exits 0 on SIGTERM")
 func serveStopsOnSIGTERM() throws {
     let folder = TAOProcess.temporaryDirectory("serve")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let log = folder.appendingPathComponent("out.log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    let output = try FileHandle(forWritingTo: log)
-    let process = Process()
-    process.executableURL = TAOProcess.executable
-    process.arguments = ["serve", "--models", checkout.appendingPathComponent("models/citrinet_char").path, "--port", "0", "--threads", "1"]
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
+    let server = try ServeProcess(folder: folder)
+    let (process, output, base) = (server.process, server.output, server.base)
     defer { if process.isRunning { process.terminate() } }
-    var url: String?
-    for _ in 0..<600 where url == nil {
-        Thread.sleep(forTimeInterval: 0.05)
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { url = String(text[range]) }
-        if !process.isRunning { break }
-    }
-    let base = try #require(url, "no 'listening on' line: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     let health = try Data(contentsOf: URL(string: base + "/health")!)
     #expect(String(decoding: health, as: UTF8.self).contains("\"status\":\"ok\""))
     kill(process.processIdentifier, SIGTERM)
@@ -36,7 +60,7 @@ func serveStopsOnSIGTERM() throws {
     try output.close()
     #expect(process.terminationReason == .exit)
     #expect(process.terminationStatus == 0)
-    #expect(((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("tao serve: stopped"))
+    #expect(server.logText.contains("tao serve: stopped"))
 }
 
 @Test("tao client recognize reports a server that is not there, with exit code 1")
@@ -51,25 +75,9 @@ func clientWithoutServer() throws {
 func serveStopsWithinGracePeriod() throws {
     let folder = TAOProcess.temporaryDirectory("serve-grace")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let log = folder.appendingPathComponent("out.log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    let output = try FileHandle(forWritingTo: log)
-    let process = Process()
-    process.executableURL = TAOProcess.executable
-    process.arguments = ["serve", "--models", checkout.appendingPathComponent("models/citrinet_char").path, "--port", "0", "--threads", "1",
-                         "--grace-period", "1"]
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
+    let server = try ServeProcess(folder: folder, arguments: ["--grace-period", "1"])
+    let (process, output, base) = (server.process, server.output, server.base)
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    var url: String?
-    for _ in 0..<600 where url == nil {
-        Thread.sleep(forTimeInterval: 0.05)
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { url = String(text[range]) }
-        if !process.isRunning { break }
-    }
-    let base = try #require(url, "no 'listening on' line: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     // 60 s of loud noise per request: minutes of inference for a debug build on one thread.
     var state: UInt32 = 12345
     let noise = (0..<(16000 * 60)).flatMap { _ -> [UInt8] in
