@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "TAOServer",
             dependencies: [
-                "TAOToolkit", "TAOAudio", "TAODecoding",
+                "TAOToolkit", "TAOTensor", "TAOAudio", "TAODecoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -1,4 +1,5 @@
 import Foundation
+import TAOTensor
 
 /// The shape of a BERT encoder, as Hugging Face's `config.json` spells it (`BertConfig`).
 public struct BertConfig: Sendable, Equatable {
@@ -145,7 +146,7 @@ private struct ConfigReader {
             if let fallback { return fallback }
             throw BertError.missingConfigKey(path: path, key: key)
         }
-        guard let number = Self.number(value), number.doubleValue == number.doubleValue.rounded(),
+        guard let number = JSONValue.number(value), number.doubleValue == number.doubleValue.rounded(),
               number.doubleValue > 0 else {
             throw BertError.badConfigValue(path: path, key: key, value: "\(value)", expected: "a positive integer")
         }
@@ -157,17 +158,12 @@ private struct ConfigReader {
 
     func number(_ key: String, default fallback: Float) throws -> Float {
         guard let value = keys[key] else { return fallback }
-        guard let number = Self.number(value), number.doubleValue >= 0 else {
+        guard let number = JSONValue.number(value), number.doubleValue >= 0 else {
             throw BertError.badConfigValue(path: path, key: key, value: "\(value)", expected: "a non-negative number")
         }
         return number.floatValue
     }
 
-    /// A JSON number; nil for anything else, booleans included (Foundation hands `true` over as the number 1).
-    private static func number(_ value: Any) -> NSNumber? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
-        return number
-    }
 
     func probability(_ key: String, default fallback: Float) throws -> Float {
         let value = try number(key, default: fallback)

@@ -1,4 +1,5 @@
 import Foundation
+import TAOTensor
 import TAOToolkit
 
 /// A JSON object of a request, read field by field with errors that name the field's path, its value and what was
@@ -52,7 +53,7 @@ struct JSONObject {
         let whole: Double?
         if let string = value as? String {
             whole = Int(string).map(Double.init) ?? Double(string)
-        } else if Self.isBool(value) {
+        } else if JSONValue.isBoolean(value) {
             whole = nil
         } else {
             whole = (value as? NSNumber)?.doubleValue
@@ -70,7 +71,7 @@ struct JSONObject {
     func double(_ key: String, in range: ClosedRange<Double>? = nil) throws -> Double? {
         guard let value = present(key) else { return nil }
         let number: Double?
-        if let string = value as? String { number = Double(string) } else if Self.isBool(value) { number = nil } else {
+        if let string = value as? String { number = Double(string) } else if JSONValue.isBoolean(value) { number = nil } else {
             number = (value as? NSNumber)?.doubleValue
         }
         guard let number, number.isFinite else { throw wrongType(key, value, "a number") }
@@ -82,7 +83,7 @@ struct JSONObject {
 
     func bool(_ key: String) throws -> Bool? {
         guard let value = present(key) else { return nil }
-        if Self.isBool(value), let number = value as? NSNumber { return number.boolValue }
+        if JSONValue.isBoolean(value), let number = value as? NSNumber { return number.boolValue }
         if let bool = value as? Bool { return bool }
         throw wrongType(key, value, "true or false")
     }
@@ -131,21 +132,7 @@ struct JSONObject {
         .invalidArgument("\(field(key)): expected \(expected), got \(Self.describe(value))")
     }
 
-    private static func isBool(_ value: Any) -> Bool {
-        guard let number = value as? NSNumber else { return false }
-        return String(cString: number.objCType) == "c" || type(of: value) == Bool.self
-    }
-
     /// A short rendering of a JSON value for error messages.
-    static func describe(_ value: Any) -> String {
-        switch value {
-        case let string as String: "\"\(string.prefix(40))\""
-        case is [String: Any]: "an object"
-        case is [Any]: "a list"
-        case is NSNull: "null"
-        case _ where isBool(value): (value as? NSNumber)?.boolValue == true ? "true" : "false"
-        default: "\(value)".prefix(40).description
-        }
-    }
+    static func describe(_ value: Any) -> String { JSONValue.describe(value) }
 }
 

@@ -14,23 +14,24 @@ extension TAOService {
         // The signals are handled here, not by the service group, so that streams can drain first.
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let signals = SignalWaiter([SIGTERM, SIGINT])
-        let outcome = FirstOutcome()
+        // The server stopping by itself, or the shutdown's deadline passing, whichever comes first.
+        let outcome = FirstValue<Result<Void, Error>>()
         let running = Task {
             do {
                 try await group.run()
-                outcome.finish(.success(()))
+                outcome.set(.success(()))
             } catch {
-                outcome.finish(.failure(error))
+                outcome.set(.failure(error))
             }
         }
         let signalled = Task {
             let number = await signals.next()
             try await shutDown(group, running: running, signal: number)
-            outcome.finish(.success(()))
+            outcome.set(.success(()))
         }
         defer { signalled.cancel() }
         try await withTaskCancellationHandler {
-            try await outcome.wait()
+            try await outcome.value().get()
         } onCancel: {
             Task { await group.triggerGracefulShutdown() }
         }
@@ -54,53 +55,18 @@ extension TAOService {
     }
 }
 
-/// The first of several outcomes: `wait` returns or throws what the first `finish` gave; later ones are ignored.
-final class FirstOutcome: Sendable {
-    private let state = Locked<(result: Result<Void, Error>?, waiter: CheckedContinuation<Void, Error>?)>((nil, nil))
-
-    func finish(_ result: Result<Void, Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    func wait() async throws {
-        try await withCheckedThrowingContinuation { continuation in
-            let now = state.withLock { state -> Result<Void, Error>? in
-                if let result = state.result { return result }
-                state.waiter = continuation
-                return nil
-            }
-            if let now { continuation.resume(with: now) }
-        }
-    }
-}
-
 /// Turns the first of some POSIX signals into an async event (the signals' default actions are disabled).
 final class SignalWaiter: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
-    private let received = Locked<(number: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
+    private let received = FirstValue<Int32>()
 
     init(_ numbers: [Int32]) {
         sources = numbers.map { number in
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            return source
+            return DispatchSource.makeSignalSource(signal: number, queue: .global())
         }
         for (source, number) in zip(sources, numbers) {
-            source.setEventHandler { [received] in
-                let waiter = received.withLock { state -> CheckedContinuation<Int32, Never>? in
-                    guard state.number == nil else { return nil }
-                    state.number = number
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume(returning: number)
-            }
+            source.setEventHandler { [received] in received.set(number) }
             source.resume()
         }
     }
@@ -108,14 +74,5 @@ final class SignalWaiter: @unchecked Sendable {
     deinit { for source in sources { source.cancel() } }
 
     /// The first signal received (waits for it).
-    func next() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let now = received.withLock { state -> Int32? in
-                if let number = state.number { return number }
-                state.waiter = continuation
-                return nil
-            }
-            if let now { continuation.resume(returning: now) }
-        }
-    }
+    func next() async -> Int32 { await received.value() }
 }

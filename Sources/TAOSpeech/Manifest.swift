@@ -1,4 +1,5 @@
 import Foundation
+import TAOTensor
 
 /// One utterance of a NeMo manifest: `{"audio_filepath": "...", "duration": 3.2, "text": "..."}`.
 public struct ManifestEntry: Sendable, Equatable, Codable {
@@ -113,7 +114,7 @@ public enum Manifest {
         guard let audio = object["audio_filepath"] as? String, !audio.isEmpty else { throw bad("no \"audio_filepath\" string") }
         guard let durationValue = object["duration"] else { throw bad("no \"duration\" (a number of seconds)") }
         guard let duration = finiteNumber(durationValue), duration > 0, duration <= maxDuration else {
-            throw bad("\"duration\" is \(shown(durationValue)), "
+            throw bad("\"duration\" is \(JSONValue.describe(durationValue)), "
                       + "expected a number of seconds above 0 and at most \(Int(maxDuration)) (24 hours)")
         }
         guard var text = object["text"] as? String else { throw bad("no \"text\" string") }
@@ -138,7 +139,7 @@ public enum Manifest {
         var offset: Double?
         if let offsetValue = object["offset"], !(offsetValue is NSNull) {
             guard let seconds = finiteNumber(offsetValue), seconds >= 0 else {
-                throw bad("\"offset\" is \(shown(offsetValue)), expected a number of seconds, 0 or more")
+                throw bad("\"offset\" is \(JSONValue.describe(offsetValue)), expected a number of seconds, 0 or more")
             }
             offset = seconds
         }
@@ -147,19 +148,8 @@ public enum Manifest {
 
     /// A finite JSON number; nil for anything else, booleans included (Foundation hands `true` over as the number 1).
     private static func finiteNumber(_ value: Any) -> Double? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        guard let number = JSONValue.number(value) else { return nil }
         return number.doubleValue.isFinite ? number.doubleValue : nil
-    }
-
-    /// A JSON value as the line spells it, for messages.
-    private static func shown(_ value: Any) -> String {
-        switch value {
-        case let string as String: "\"\(string.prefix(40))\""
-        case let number as NSNumber: String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "\(number)"
-        case is NSNull: "null"
-        case is [Any]: "a list"
-        default: "an object"
-        }
     }
 
     /// Lowercases, maps other whitespace to spaces, drops characters outside the labels and collapses spaces.

@@ -26,12 +26,20 @@ public struct SafetensorsFile {
 
     /// Reads (memory-maps) the file at `url` and validates its header.
     public init(contentsOf url: URL) throws {
-        path = url.path
+        let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw TensorError.unreadableFile(path: url.path, reason: error.localizedDescription)
         }
+        try self.init(data: data, path: url.path)
+    }
+
+    /// Validates the header of safetensors bytes held in memory (e.g. a member of an archive); `path` names them in
+    /// errors.
+    public init(data: Data, path: String) throws {
+        self.path = path
+        self.data = data
         guard data.count >= 8 else { throw TensorError.malformedSafetensors(path: path, reason: "shorter than 8 bytes") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {
@@ -51,7 +59,7 @@ public struct SafetensorsFile {
                 continue
             }
             guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
-                  let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
+                  let shape = JSONValue.integers(fields["shape"]), let offsets = JSONValue.integers(fields["data_offsets"]), offsets.count == 2 else {
                 throw TensorError.malformedSafetensors(path: path, reason: "entry '\(name)' lacks dtype, shape or data_offsets")
             }
             guard let size = Self.elementSizes[dtype] else {
@@ -222,7 +230,11 @@ extension Module {
     /// changing anything. `strict` rejects tensors the model does not have; `ignoring` names file tensors that
     /// are never loaded (e.g. `num_batches_tracked`, `position_ids`). Missing tensors are always an error.
     public func loadSafetensors(from url: URL, strict: Bool = true, ignoring: (String) -> Bool = { _ in false }) throws {
-        let file = try SafetensorsFile(contentsOf: url)
+        try loadSafetensors(try SafetensorsFile(contentsOf: url), strict: strict, ignoring: ignoring)
+    }
+
+    /// `loadSafetensors(from:)` for a file already read (an archive member).
+    public func loadSafetensors(_ file: SafetensorsFile, strict: Bool = true, ignoring: (String) -> Bool = { _ in false }) throws {
         let state = stateTensors()
         let expected = Set(state.map(\.0))
         let missing = state.map(\.0).filter { file.entries[$0] == nil }

@@ -4,28 +4,11 @@ import HummingbirdTesting
 import Testing
 @testable import TAOServer
 
-/// A punctuation model that holds the inference worker until its gate opens, and counts the calls it ran.
-private final class SlowPunctuator: TextModel, @unchecked Sendable {
-    let name = "slow"
-    let task = "punctuation_and_capitalization"
-    let textTasks: Set<TextTask> = [.punctuateText]
-    var details: [String: Any] { [:] }
-    let calls = Locked(0)
-    let gate = DispatchSemaphore(value: 0)
-
-    func punctuate(_ texts: [String]) throws -> [String] {
-        calls.withLock { $0 += 1 }
-        // Bounded, so that a failing test cannot block the worker for ever.
-        _ = gate.wait(timeout: .now() + 30)
-        return texts
-    }
-}
-
 @Suite("Request deadlines: NLP routes time out like recognition, and timed-out queued work is dropped")
 struct RequestTimeoutTests {
     @Test("punctuate_text over the request timeout gets 408 DEADLINE_EXCEEDED; its queued twin is dropped, not run")
     func textTimeout() async throws {
-        let model = SlowPunctuator()
+        let model = GatedTextModel()
         var configuration = ServerConfiguration()
         configuration.requestTimeout = 0.5
         configuration.textBatchWait = 0
@@ -58,7 +41,7 @@ struct RequestTimeoutTests {
 
     @Test("a cancelled caller leaves the inference queue at once and its work is dropped")
     func cancelledCallerIsDropped() async throws {
-        let model = SlowPunctuator()
+        let model = GatedTextModel()
         let queue = InferenceQueue(textBatchWait: 0)
         defer { queue.stop() }
         defer { for _ in 0..<4 { model.gate.signal() } }

@@ -84,3 +84,30 @@ func errorObject(_ buffer: ByteBuffer) -> [String: Any] {
 func waitUntil(_ condition: () -> Bool) async throws {
     for _ in 0..<2000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
 }
+
+/// A text model that holds the inference worker until its gate opens (classify_text and punctuate_text), counting
+/// the calls that started: for tests of a busy queue.
+final class GatedTextModel: TextModel, @unchecked Sendable {
+    let name = "gated"
+    let task = "text_classification"
+    let textTasks: Set<TextTask> = [.classifyText, .punctuateText]
+    var details: [String: Any] { [:] }
+    let calls = Locked(0)
+    let gate = DispatchSemaphore(value: 0)
+
+    func classifyText(_ texts: [String], topN: Int) throws -> [[TextLabel]] {
+        hold()
+        return texts.map { _ in [TextLabel(name: "any", score: 1)] }
+    }
+
+    func punctuate(_ texts: [String]) throws -> [String] {
+        hold()
+        return texts
+    }
+
+    private func hold() {
+        calls.withLock { $0 += 1 }
+        // Bounded, so that a failing test cannot block the worker for ever.
+        _ = gate.wait(timeout: .now() + 30)
+    }
+}

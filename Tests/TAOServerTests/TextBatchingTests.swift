@@ -4,23 +4,6 @@ import HummingbirdTesting
 import Testing
 @testable import TAOServer
 
-/// A text model whose classify_text holds the inference worker until the test opens its gate.
-private final class GatedTextModel: TextModel, @unchecked Sendable {
-    let name = "gated"
-    let task = "text_classification"
-    let textTasks: Set<TextTask> = [.classifyText]
-    var details: [String: Any] { [:] }
-    let entered = Locked(false)
-    let gate = DispatchSemaphore(value: 0)
-
-    func classifyText(_ texts: [String], topN: Int) throws -> [[TextLabel]] {
-        entered.withLock { $0 = true }
-        // Bounded, so that a failing test cannot block the worker for ever.
-        _ = gate.wait(timeout: .now() + 20)
-        return texts.map { _ in [TextLabel(name: "any", score: 1)] }
-    }
-}
-
 /// Queries of different lengths (padding in a joint batch), with words out of the tiny vocabulary.
 private let queries = [
     "show flights to denver", "boston", "flights to boston show flights to denver to boston", "show me flights",
@@ -150,7 +133,7 @@ struct TextBatchingTests {
         try await service.makeApplication().test(.router) { client in
             @Sendable func classify() async throws -> Int { try await post(client, "/v1/nlp:classify_text", ["text": ["hello"]]).0 }
             let running = Task { try await classify() }
-            try await waitUntil { model.entered.current }
+            try await waitUntil { model.calls.current > 0 }
             let waiting = (0..<2).map { _ in Task { try await classify() } }
             try await waitUntil { service.queue.depth == 2 }
             #expect(service.queue.depth == 2)

@@ -124,6 +124,8 @@ func trainerSchedule() throws {
     #expect(trainer.stepsPerEpoch(batches: 10) == 3)
     #expect(trainer.stepGroups(Array(0..<10)) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
     #expect(try trainer.plannedSteps(stepsPerEpoch: 3) == 9)
+    #expect(trainer.nothingLeft(epochsDone: 1, stepsDone: 3, plannedSteps: 9) == nil)
+    #expect(trainer.nothingLeft(epochsDone: 3, stepsDone: 9, plannedSteps: 9)?.contains("give a new -r to start afresh") == true)
     trainer.maxEpochs = -1
     #expect(trainer.remainingEpochs(after: 2).upperBound == Int.max)
     #expect { try trainer.plannedSteps(stepsPerEpoch: 3) } throws: { "\($0)".contains("needs trainer.max_steps") }

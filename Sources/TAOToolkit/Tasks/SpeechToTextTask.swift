@@ -135,9 +135,7 @@ enum SpeechToTextTask {
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
-            if trainer.remainingEpochs(after: firstEpoch).isEmpty || step >= totalSteps {
-                recorder.log("nothing left to train (trainer.max_epochs \(trainer.maxEpochs), trainer.max_steps \(trainer.maxSteps))", echo: true)
-            }
+            if let done = trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
         for epoch in trainer.remainingEpochs(after: firstEpoch) {
             guard step < totalSteps else { break }
@@ -223,6 +221,8 @@ enum SpeechToTextTask {
         if spec.testDs.sampleRate != file.spec.sampleRate {
             recorder.warn("test_ds.sample_rate is \(spec.testDs.sampleRate) but the model works at \(file.spec.sampleRate) Hz; audio is resampled to the model's rate")
         }
+        // Only character models are compared: a subword model evaluated with speech_to_text's spec has the English
+        // characters as its spec's default labels, which say nothing.
         if let labels = spec.testDs.labels, labels != file.model.labels, labels.allSatisfy({ $0.count == 1 }), file.model.labels.allSatisfy({ $0.count == 1 }) {
             recorder.warn("test_ds.labels differ from the model's \(file.model.labels.count) labels; transcripts are checked against the model's")
         }

@@ -47,10 +47,7 @@ struct TrainingCheckpoint: Codable, Equatable {
         } catch {
             throw TaskError.badCheckpoint(path: path, reason: "\(trainerMember) is not valid (\(error))")
         }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-optim-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        try optimizerData.write(to: temporary)
-        let file = try SafetensorsFile(contentsOf: temporary)
+        let file = try SafetensorsFile(data: optimizerData, path: path + "!" + optimizerMember)
         var tensors: [String: Tensor] = [:]
         for name in file.entries.keys { tensors[name] = try file.tensor(name) }
         try optimizer.restore(tensors, source: path + "!" + optimizerMember)
@@ -62,11 +59,8 @@ struct TrainingCheckpoint: Codable, Equatable {
     static func resume(_ model: any Module, optimizer: any Optimizer, from checkpoint: URL) throws -> TrainingCheckpoint? {
         guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
         let archive = try ModelArchive.read(from: checkpoint)
-        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: weights) }
-        try archive.required(ModelArchive.weightsName, archive: checkpoint.path).write(to: weights)
         do {
-            try model.loadSafetensors(from: weights)
+            try archive.loadWeights(into: model, archive: checkpoint.path)
         } catch {
             throw TaskError.badCheckpoint(path: checkpoint.path, reason: "its model differs from the spec's (\(error))")
         }

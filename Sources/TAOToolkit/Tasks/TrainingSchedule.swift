@@ -20,6 +20,13 @@ extension TrainerSpec {
         done..<max(done, maxEpochs < 0 ? Int.max : maxEpochs)
     }
 
+    /// What a resumed run is told when its checkpoint has trained every epoch or step the spec asks for, else nil.
+    func nothingLeft(epochsDone: Int, stepsDone: Int, plannedSteps: Int) -> String? {
+        guard remainingEpochs(after: epochsDone).isEmpty || stepsDone >= plannedSteps else { return nil }
+        return "nothing left to train (trainer.max_epochs \(maxEpochs), trainer.max_steps \(maxSteps)); "
+            + "raise them to train on, or give a new -r to start afresh"
+    }
+
     /// An epoch's batches in the groups whose summed gradients make one optimizer step.
     func stepGroups<Batch>(_ batches: [Batch]) -> [[Batch]] {
         stride(from: 0, to: batches.count, by: accumulateGradBatches).map {

@@ -75,6 +75,12 @@ enum TextTask {
         /// Leave out a last training batch smaller than the batch size.
         let dropLast: Bool
 
+        /// Training batches per epoch: with bucketing only the last window's last batch can be short, so `drop_last`
+        /// leaves out at most one.
+        func batchesPerEpoch(_ batcher: TextBatcher) -> Int {
+            batcher.batchCount - (dropLast && batcher.rows.count % batcher.batchSize != 0 ? 1 : 0)
+        }
+
         /// The training batches of one epoch, as row indices.
         func epochPlan(_ batcher: TextBatcher, epoch: Int, seed: Int) -> [[Int]] {
             var rng = RandomGenerator(seed: UInt64(max(seed, 0)) &+ UInt64(epoch) &* 0x9E37_79B9)
@@ -97,7 +103,7 @@ enum TextTask {
         let rows = encoder.encode(run.training.texts, splitting: segmenting)
         guard !rows.isEmpty else { throw TaskError.cannotRead(path: "training data", reason: "no examples") }
         let batcher = try TextBatcher(rows: rows, batchSize: run.batching.trainingBatchSize, padID: run.tokenizer.padID, bucketing: true)
-        let batchesPerEpoch = run.batching.epochPlan(batcher, epoch: 0, seed: run.trainer.seed).count
+        let batchesPerEpoch = run.batching.batchesPerEpoch(batcher)
         guard batchesPerEpoch > 0 else {
             throw SpecError.invalid(path: "training_ds.drop_last", reason: "the \(rows.count) training rows fill no whole batch of "
                                     + "\(batcher.batchSize); lower training_ds.batch_size or set drop_last to false")
@@ -117,9 +123,7 @@ enum TextTask {
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
-            if run.trainer.remainingEpochs(after: firstEpoch).isEmpty || step >= totalSteps {
-                recorder.log("nothing left to train (trainer.max_epochs \(run.trainer.maxEpochs), trainer.max_steps \(run.trainer.maxSteps))", echo: true)
-            }
+            if let done = run.trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
         let clip = run.trainer.gradientClipVal > 0 ? Float(run.trainer.gradientClipVal) : nil
         for epoch in run.trainer.remainingEpochs(after: firstEpoch) {
