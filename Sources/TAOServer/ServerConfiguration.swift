@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var maxTextLength = 10_000
     /// A stream that sends nothing for this long is closed, seconds.
     public var idleTimeout = 30.0
+    /// A connection that has not sent a whole request head this long after connecting gets 408 and is closed, seconds.
+    public var requestHeadTimeout = 30.0
     /// An offline request that takes longer fails with 408, seconds.
     public var requestTimeout = 120.0
     /// After SIGTERM, open streams get this long to finish, seconds.

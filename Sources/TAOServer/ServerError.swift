@@ -78,7 +78,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case let .invalidArgument(message): message
-        case .unauthenticated: "missing or wrong API key (send 'Authorization: Bearer <key>')"
+        case .unauthenticated: "missing or wrong API key (send 'Authorization: Bearer <key>', or '?api_key=<key>' on a WebSocket)"
         case let .notFound(path): "\(path): no such route (GET /v1/models lists the models; GET / has a page to try them)"
         case let .methodNotAllowed(method, path): "\(path): \(method) is not supported on this route"
         case let .tooLarge(message): message
@@ -96,7 +96,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The JSON error body: `{"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": "..."}}`.
     public var jsonBody: Data {
         let object: [String: Any] = ["error": ["code": httpStatus, "status": status, "message": description]]
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 
     /// The close reason of a WebSocket (at most 123 bytes of UTF-8, as a close frame allows).

@@ -228,7 +228,19 @@ final class StreamingSession {
     var failure: ServerError? { get async { await sender.failure } }
 
     /// Refuses the stream (cap reached): an error message and its close code.
-    func refuse(_ error: ServerError) async { await sender.fail(error) }
+    /// Closes the stream with `error` once the client has sent its first message, or after a second. A close sent
+    /// on the heels of the upgrade's answer can reach a client that is still setting its connection up, and
+    /// Hummingbird's WebSocket client (the one `tao client` uses) then never sees it and waits forever.
+    func refuse(_ error: ServerError, inbound: WebSocketInboundStream) async {
+        let deadline = Task { [sender] in
+            guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }
+            await sender.fail(error)
+        }
+        var messages = inbound.messages(maxSize: configuration.maxMessageBytes).makeAsyncIterator()
+        _ = try? await messages.next()
+        deadline.cancel()
+        await sender.fail(error)
+    }
 }
 
 /// Serializes a stream's outgoing messages: finals in order, interim results only while their utterance is

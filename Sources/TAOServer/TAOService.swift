@@ -43,9 +43,18 @@ public final class TAOService: Sendable {
         // validateUTF8: a text frame that is not UTF-8 closes the stream with 1007, as RFC 6455 requires.
         let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)),
                                                      closeTimeout: .seconds(5), validateUTF8: true)
-        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
-                                                             configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
-        if let tls = try tlsConfiguration() { server = try .tls(server, tlsConfiguration: tls) }
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let tls = try tlsConfiguration()
+        let (headTimeout, metrics) = (configuration.requestHeadTimeout, metrics)
+        let server = HTTPServerBuilder { responder in
+            let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                       configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
+            let guarded = GuardedUpgradeChannel(base: upgrade, headTimeout: headTimeout) { error in
+                metrics.recordRequest(route: "unparsed", status: error.httpStatus, seconds: 0, errorStatus: error.status)
+            }
+            guard let tls else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tls)
+        }
         return Application(
             router: router,
             server: server,
@@ -90,13 +99,9 @@ public final class TAOService: Sendable {
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: TestPage.html)))
         }
-        router.get("/health") { [self] _, _ in
-            let body: [String: Any] = [
-                "status": slots.isDraining ? "draining" : "ok", "models": repository.models.count,
-                "active_streams": slots.open, "queue_depth": queue.depth,
-            ]
-            return json(body, status: slots.isDraining ? .serviceUnavailable : .ok)
-        }
+        router.get("/health") { [self] _, _ in health() }
+        // Load balancers probe with HEAD: the same status, no body.
+        router.head("/health") { [self] _, _ in Response(status: health().status) }
         router.get("/v1/models") { [self] _, _ in json(repository.listing()) }
         router.get("/metrics") { [self] _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -104,10 +109,9 @@ public final class TAOService: Sendable {
         }
         router.post("/v1/asr:recognize") { [self] request, _ in
             if slots.isDraining { throw ServerError.shuttingDown }
-            let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            let bytes = try await receiveBody(of: request)
             let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
             let offline = OfflineRecognition(service: speech, configuration: configuration)
-            let bytes = Array(body.readableBytesView)
             let response = try await withTimeout(configuration.requestTimeout, what: "recognition") {
                 try await offline.respond(body: bytes, contentType: request.headers[.contentType], query: query)
             }
@@ -125,9 +129,8 @@ public final class TAOService: Sendable {
         for task in TextTask.allCases {
             router.post(RouterPath("/v1/nlp:\(task.rawValue)")) { [self] request, _ in
                 if slots.isDraining { throw ServerError.shuttingDown }
-                let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+                let bytes = try await receiveBody(of: request)
                 let routes = TextRoutes(repository: repository, queue: queue, maxTextLength: configuration.maxTextLength)
-                let bytes = Array(body.readableBytesView)
                 // The same deadline as recognition: a long text must not hold the inference worker for hours.
                 let data = try await withTimeout(configuration.requestTimeout, what: task.rawValue) {
                     try JSONSerialization.data(withJSONObject: try await routes.respond(task: task, body: bytes), options: [.sortedKeys])
@@ -140,24 +143,29 @@ public final class TAOService: Sendable {
         }
     }
 
+    /// Every upgrade is accepted, and a refused stream is closed at once with its error message and close code
+    /// (1008 without the API key, 1013 over the stream cap, 1001 while draining): a declined upgrade would reach the
+    /// client as an empty 400, which neither a browser nor a Riva-style client can explain.
     private func addStreamRoute(to router: Router<BasicWebSocketRequestContext>) {
-        router.ws("/v1/asr:stream") { [self] request, _ in
-            if let key = configuration.apiKey, !ServiceMiddleware<BasicWebSocketRequestContext>.authorized(request, key: key) { return .dontUpgrade }
-            return slots.refusal == nil ? .upgrade([:]) : .dontUpgrade
-        } onUpgrade: { [self] inbound, outbound, context in
-            await runStream(inbound: inbound, outbound: outbound, logger: context.logger)
+        router.ws("/v1/asr:stream") { [self] inbound, outbound, context in
+            let authorized = configuration.apiKey.map { ServiceMiddleware<BasicWebSocketRequestContext>.authorized(context.request, key: $0) } ?? true
+            await runStream(inbound: inbound, outbound: outbound, logger: context.logger, authorized: authorized)
         }
     }
 
     /// One stream from upgrade to close, holding a slot of the cap all along.
-    func runStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+    func runStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger, authorized: Bool = true) async {
         let started = Date()
         let session = StreamingSession(service: speech, configuration: configuration, outbound: outbound, logger: logger)
+        if !authorized {
+            metrics.recordRequest(route: "/v1/asr:stream", status: 401, seconds: 0, errorStatus: ServerError.unauthenticated.status)
+            await session.refuse(.unauthenticated, inbound: inbound)
+            return
+        }
         if let refusal = slots.acquire() {
-            // The cap filled between the upgrade check and now.
             metrics.streamRejected()
             metrics.recordRequest(route: "/v1/asr:stream", status: refusal.httpStatus, seconds: 0, errorStatus: refusal.status)
-            await session.refuse(refusal)
+            await session.refuse(refusal, inbound: inbound)
             return
         }
         metrics.streamStarted()
@@ -178,15 +186,34 @@ public final class TAOService: Sendable {
         metrics.recordRequest(route: "/v1/asr:stream", status: status, seconds: Date().timeIntervalSince(started), errorStatus: failure)
     }
 
+    /// The health report: 200 while serving, 503 while draining.
+    private func health() -> Response {
+        let body: [String: Any] = [
+            "status": slots.isDraining ? "draining" : "ok", "models": repository.models.count,
+            "active_streams": slots.open, "queue_depth": queue.depth,
+        ]
+        return json(body, status: slots.isDraining ? .serviceUnavailable : .ok)
+    }
+
+    /// The whole request body, within the size limit and the request timeout: a client that trickles its body
+    /// gets 408 instead of holding the route's handler for as long as it likes.
+    private func receiveBody(of request: Request) async throws -> [UInt8] {
+        let limit = configuration.maxBodyBytes
+        return try await withTimeout(configuration.requestTimeout, what: "receiving the request body", advice: "send it in one go") {
+            Array(try await request.body.collect(upTo: limit).readableBytesView)
+        }
+    }
+
     private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
-/// Runs `body`, failing with `ServerError.timeout` after `seconds`. `body` is cancelled then: its inference work
-/// that is still queued is dropped.
-func withTimeout<Value: Sendable>(_ seconds: Double, what: String, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+/// Runs `body`, failing with `ServerError.timeout` after `seconds` (the message names `what` and gives `advice`).
+/// `body` is cancelled then: its inference work that is still queued is dropped.
+func withTimeout<Value: Sendable>(_ seconds: Double, what: String, advice: String = "send less work per request",
+                                  _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
     try await withThrowingTaskGroup(of: Value?.self) { group in
         group.addTask { try await body() }
         group.addTask {
@@ -195,8 +222,7 @@ func withTimeout<Value: Sendable>(_ seconds: Double, what: String, _ body: @esca
         }
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else {
-            throw ServerError.timeout("\(what) took longer than \(String(format: "%g", seconds)) s (the server's request timeout); "
-                                      + "send less work per request")
+            throw ServerError.timeout("\(what) took longer than \(String(format: "%g", seconds)) s (the server's request timeout); \(advice)")
         }
         return value
     }

@@ -9,10 +9,24 @@ import Glibc
 #endif
 
 /// Sends `request` on a fresh TCP connection to 127.0.0.1:`port` and returns what the server answers before it
-/// closes (or within 5 s).
-private func rawExchange(port: Int, _ request: String) -> String {
+/// closes (or within 5 s), off the cooperative pool (the socket calls block).
+private func exchange(port: Int, _ request: String) async -> String {
+    await exchanges(port: port, [request]).first ?? ""
+}
+
+/// Sends `requests` one after another on one TCP connection, each after the answer to the one before (an answer
+/// ends with its JSON body, or when the server closes, or after 5 s of silence) and a pause of `pause` seconds.
+private func exchanges(port: Int, _ requests: [String], pause: Double = 0) async -> [String] {
+    // A thread of its own: on a 2-core machine Dispatch's global queue runs two blocking jobs at once, and the suites
+    // running beside this one would queue behind each other past their deadlines.
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: rawExchanges(port: port, requests, pause: pause)) }.start()
+    }
+}
+
+private func rawExchanges(port: Int, _ requests: [String], pause: Double) -> [String] {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return "" }
+    guard fd >= 0 else { return [] }
     defer { close(fd) }
     var timeout = timeval(tv_sec: 5, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -23,17 +37,21 @@ private func rawExchange(port: Int, _ request: String) -> String {
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { return "" }
-    let bytes = Array(request.utf8)
-    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-    var received: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { break }
-        received += buffer[0..<count]
-        if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n{"), text.hasSuffix("}") { break }
+    guard connected == 0 else { return [] }
+    var answers: [String] = []
+    for (index, request) in requests.enumerated() {
+        if index > 0 { Thread.sleep(forTimeInterval: pause) }
+        _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var received: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+            if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n{"), text.hasSuffix("}") { break }
+        }
+        answers.append(String(decoding: received, as: UTF8.self))
     }
-    return String(decoding: received, as: UTF8.self)
+    return answers
 }
 
 @Suite("Malformed HTTP bodies are the client's mistake: 400, not 500")
@@ -54,17 +72,83 @@ struct MalformedHTTPTests {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             // Blocking socket calls run off the cooperative pool.
-            let answer = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(returning: rawExchange(port: port, "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\n"
-                                                                + "Transfer-Encoding: chunked\r\n\r\n" + body))
-                }
-            }
+            let answer = await exchange(port: port, "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\n"
+                                        + "Transfer-Encoding: chunked\r\n\r\n" + body)
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
             #expect(answer.contains("INVALID_ARGUMENT") && answer.contains("malformed HTTP request"), "\(answer)")
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(!String(buffer: response.body).contains("code=\"500\""))
             }
+        }
+    }
+}
+
+@Suite("Before its first request head, a connection is answered too: 400, 413 or 408, never silence")
+struct FirstRequestTests {
+    @Test("a request line or header the parser rejects gets 400 naming the complaint", arguments: [
+        "GARBAGE\r\n\r\n", "GET\r\n\r\n", "\u{1}\u{2}\u{3}\r\n\r\n", "GET /health HTTP/9.9\r\n\r\n",
+        "GET /health HTTP/1.1\r\nno colon here\r\n\r\n", "POST /health HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
+    ])
+    func malformedHead(request: String) async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answer = await exchange(port: port, request)
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+            #expect(answer.contains("\"INVALID_ARGUMENT\"") && answer.contains("malformed HTTP request: invalid"), "\(answer)")
+            #expect(answer.contains("Connection: close"))
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("a request head over the parser's limit gets 413, read while the client still sends it")
+    func oversizedHead() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answer = await exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
+                                        + String(repeating: "a", count: 2 << 20) + "\r\n\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
+            #expect(answer.contains("the request head (request line and headers) is over the server's limit"))
+        }
+    }
+
+    @Test("a connection that does not finish its request head within requestHeadTimeout gets 408 and is closed",
+          arguments: ["GET /health HT", "", "GET /health HTTP/1.1\r\nHost: x\r\n"])
+    func slowHead(partial: String) async throws {
+        let service = makeService { $0.requestHeadTimeout = 0.5 }
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let started = Date()
+            let answer = await exchange(port: port, partial)
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(answer.contains("no complete request head within 0.5 s of connecting"), "\(answer)")
+            // Answered after the half second, well before the socket's own 5 s limit.
+            #expect(Date().timeIntervalSince(started) < 4)
+            // On a connection of its own: the test client's connection, idle all along, has been timed out too.
+            let metrics = await exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(metrics.contains("tao_requests_total{route=\"unparsed\",code=\"408\"}"), "\(metrics)")
+        }
+    }
+
+    @Test("only the first head is timed: a second request on the connection, after requestHeadTimeout, is answered")
+    func keepAlive() async throws {
+        let service = makeService { $0.requestHeadTimeout = 0.3 }
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answers = await exchanges(port: port, Array(repeating: "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", count: 2), pause: 0.6)
+            #expect(answers.count == 2)
+            #expect(answers.allSatisfy { $0.hasPrefix("HTTP/1.1 200") && $0.contains("\"status\":\"ok\"") }, "\(answers)")
+        }
+    }
+
+    @Test("a body that has not arrived within the request timeout gets 408 naming the body")
+    func slowBody() async throws {
+        let service = makeService { $0.requestTimeout = 0.5 }
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answer = await exchange(port: port, "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\n"
+                                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\": [")
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(answer.contains("receiving the request body took longer than 0.5 s"), "\(answer)")
         }
     }
 }

@@ -18,6 +18,11 @@ struct RoutesTests {
                 #expect(body["status"] as? String == "ok")
                 #expect(body["models"] as? Int == 2)
             }
+            // Load balancers probe with HEAD: the same status, no body.
+            try await client.execute(uri: "/health", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+            }
         }
     }
 

@@ -156,22 +156,41 @@ extension ModelTests {
         func streamCap() async throws {
             let full = makeService { $0.maxStreams = 0 }
             try await full.makeApplication().test(.live) { client in
-                var refused = false
-                do {
-                    let close = try await client.ws("/v1/asr:stream") { inbound, _, _ in
-                        for try await _ in inbound.messages(maxSize: 1 << 20) {}
-                    }
-                    refused = close?.closeCode == .unknown(1013)
-                } catch {
-                    refused = "\(error)".contains("503") || "\(error)".contains("upgrade")
+                let message = Locked("")
+                let close = try await client.ws("/v1/asr:stream") { inbound, _, _ in
+                    for try await case let .text(text) in inbound.messages(maxSize: 1 << 20) { message.withLock { $0 = text } }
                 }
-                #expect(refused)
+                #expect(close?.closeCode == .unknown(1013))
+                #expect(close?.reason?.hasPrefix("RESOURCE_EXHAUSTED: too many streams: 0 are open") == true)
+                #expect(message.withLock { $0 }.contains("\"code\":503"))
             }
             // The refusal the client sees when the upgrade is declined.
             try await full.makeApplication().test(.router) { client in
                 try await client.execute(uri: "/v1/asr:stream", method: .get, headers: [.upgrade: "websocket", .connection: "upgrade"]) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect((errorObject(response.body)["message"] as? String)?.contains("too many streams") == true)
+                }
+            }
+        }
+
+        @Test("a stream without the API key is closed with 1008 and says which key to give; with it, it runs")
+        func streamKey() async throws {
+            let keyed = makeService { $0.apiKey = "s3cret-key" }
+            try await keyed.makeApplication().test(.live) { client in
+                let refused = try await client.ws("/v1/asr:stream?api_key=wrong") { inbound, _, _ in
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+                #expect(refused?.closeCode == .policyViolation)
+                #expect(refused?.reason?.contains("UNAUTHENTICATED: missing or wrong API key") == true)
+                #expect(refused?.reason?.contains("?api_key=<key>") == true)
+                let admitted = try await client.ws("/v1/asr:stream?api_key=s3cret-key") { inbound, outbound, _ in
+                    try await outbound.write(.text("{\"streaming_config\": {\"config\": {\"sample_rate_hertz\": 16000}}}"))
+                    try await outbound.write(.text("{\"eof\": true}"))
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+                #expect(admitted?.closeCode == .normalClosure)
+                try await client.execute(uri: "/metrics?api_key=s3cret-key", method: .get) { response in
+                    #expect(String(buffer: response.body).contains("tao_requests_total{route=\"/v1/asr:stream\",code=\"401\"} 1"))
                 }
             }
         }
