@@ -104,7 +104,8 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// The HTTP/1.1 + WebSocket-upgrade child channel with a `FirstRequestGuard` after its request decoder.
+/// The HTTP/1.1 + WebSocket-upgrade child channel with a `FirstRequestGuard` after its request decoder and a
+/// `ConnectionWatch` at the front.
 struct GuardedUpgradeChannel: ServerChildChannel {
     typealias Value = HTTP1WebSocketUpgradeChannel.Value
 
@@ -117,6 +118,7 @@ struct GuardedUpgradeChannel: ServerChildChannel {
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try operations.addHandler(FirstRequestGuard(timeout: headTimeout, onRefusal: onRefusal), position: .after(decoder))
+            try operations.addHandler(ConnectionWatch(eventLoop: channel.eventLoop), position: .first)
             return value
         }
     }

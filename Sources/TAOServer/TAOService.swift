@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import TAOToolkit
 
 /// tao's service: the HTTP/JSON and WebSocket routes over a model repository, the inference queue behind them,
@@ -34,11 +35,11 @@ public final class TAOService: Sendable {
     /// The application: one port for HTTP/1.1 and the WebSocket upgrade.
     /// Throws when the TLS certificate or key cannot be read.
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
-        -> Application<RouterResponder<BasicWebSocketRequestContext>> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
-        router.add(middleware: ServiceMiddleware<BasicWebSocketRequestContext>(apiKey: configuration.apiKey, metrics: metrics, logger: logger))
+        -> Application<RouterResponder<ServiceRequestContext>> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ServiceMiddleware<ServiceRequestContext>(apiKey: configuration.apiKey, metrics: metrics, logger: logger))
         addRoutes(to: router)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: ServiceRequestContext.self)
         addStreamRoute(to: webSocketRouter)
         // validateUTF8: a text frame that is not UTF-8 closes the stream with 1007, as RFC 6455 requires.
         let webSocket = WebSocketServerConfiguration(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)),
@@ -94,7 +95,7 @@ public final class TAOService: Sendable {
 
     // MARK: Routes
 
-    private func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
+    private func addRoutes(to router: Router<ServiceRequestContext>) {
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: TestPage.html)))
@@ -107,12 +108,12 @@ public final class TAOService: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
-        router.post("/v1/asr:recognize") { [self] request, _ in
+        router.post("/v1/asr:recognize") { [self] request, context in
             if slots.isDraining { throw ServerError.shuttingDown }
             let bytes = try await receiveBody(of: request)
             let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
             let offline = OfflineRecognition(service: speech, configuration: configuration)
-            let response = try await withTimeout(configuration.requestTimeout, what: "recognition") {
+            let response = try await withTimeout(configuration.requestTimeout, what: "recognition", clientGone: context.clientGone) {
                 try await offline.respond(body: bytes, contentType: request.headers[.contentType], query: query)
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: response.json())))
@@ -127,12 +128,12 @@ public final class TAOService: Sendable {
             throw ServerError.invalidArgument("\(request.uri.path): the WebSocket upgrade failed (check Sec-WebSocket-Key and Sec-WebSocket-Version: 13)")
         }
         for task in TextTask.allCases {
-            router.post(RouterPath("/v1/nlp:\(task.rawValue)")) { [self] request, _ in
+            router.post(RouterPath("/v1/nlp:\(task.rawValue)")) { [self] request, context in
                 if slots.isDraining { throw ServerError.shuttingDown }
                 let bytes = try await receiveBody(of: request)
                 let routes = TextRoutes(repository: repository, queue: queue, maxTextLength: configuration.maxTextLength)
                 // The same deadline as recognition: a long text must not hold the inference worker for hours.
-                let data = try await withTimeout(configuration.requestTimeout, what: task.rawValue) {
+                let data = try await withTimeout(configuration.requestTimeout, what: task.rawValue, clientGone: context.clientGone) {
                     try JSONSerialization.data(withJSONObject: try await routes.respond(task: task, body: bytes), options: [.sortedKeys])
                 }
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -146,9 +147,9 @@ public final class TAOService: Sendable {
     /// Every upgrade is accepted, and a refused stream is closed at once with its error message and close code
     /// (1008 without the API key, 1013 over the stream cap, 1001 while draining): a declined upgrade would reach the
     /// client as an empty 400, which neither a browser nor a Riva-style client can explain.
-    private func addStreamRoute(to router: Router<BasicWebSocketRequestContext>) {
+    private func addStreamRoute(to router: Router<ServiceRequestContext>) {
         router.ws("/v1/asr:stream") { [self] inbound, outbound, context in
-            let authorized = configuration.apiKey.map { ServiceMiddleware<BasicWebSocketRequestContext>.authorized(context.request, key: $0) } ?? true
+            let authorized = configuration.apiKey.map { ServiceMiddleware<ServiceRequestContext>.authorized(context.request, key: $0) } ?? true
             await runStream(inbound: inbound, outbound: outbound, logger: context.logger, authorized: authorized)
         }
     }
@@ -207,23 +208,5 @@ public final class TAOService: Sendable {
     private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// Runs `body`, failing with `ServerError.timeout` after `seconds` (the message names `what` and gives `advice`).
-/// `body` is cancelled then: its inference work that is still queued is dropped.
-func withTimeout<Value: Sendable>(_ seconds: Double, what: String, advice: String = "send less work per request",
-                                  _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
-    try await withThrowingTaskGroup(of: Value?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw ServerError.timeout("\(what) took longer than \(String(format: "%g", seconds)) s (the server's request timeout); \(advice)")
-        }
-        return value
     }
 }

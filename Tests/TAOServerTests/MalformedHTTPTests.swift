@@ -4,55 +4,6 @@ import HummingbirdTesting
 import NIOHTTP1
 import Testing
 @testable import TAOServer
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Sends `request` on a fresh TCP connection to 127.0.0.1:`port` and returns what the server answers before it
-/// closes (or within 5 s), off the cooperative pool (the socket calls block).
-private func exchange(port: Int, _ request: String) async -> String {
-    await exchanges(port: port, [request]).first ?? ""
-}
-
-/// Sends `requests` one after another on one TCP connection, each after the answer to the one before (an answer
-/// ends with its JSON body, or when the server closes, or after 5 s of silence) and a pause of `pause` seconds.
-private func exchanges(port: Int, _ requests: [String], pause: Double = 0) async -> [String] {
-    // A thread of its own: on a 2-core machine Dispatch's global queue runs two blocking jobs at once, and the suites
-    // running beside this one would queue behind each other past their deadlines.
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: rawExchanges(port: port, requests, pause: pause)) }.start()
-    }
-}
-
-private func rawExchanges(port: Int, _ requests: [String], pause: Double) -> [String] {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return [] }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { return [] }
-    var answers: [String] = []
-    for (index, request) in requests.enumerated() {
-        if index > 0 { Thread.sleep(forTimeInterval: pause) }
-        _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var received: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            received += buffer[0..<count]
-            if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n{"), text.hasSuffix("}") { break }
-        }
-        answers.append(String(decoding: received, as: UTF8.self))
-    }
-    return answers
-}
 
 @Suite("Malformed HTTP bodies are the client's mistake: 400, not 500")
 struct MalformedHTTPTests {

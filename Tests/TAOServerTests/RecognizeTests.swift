@@ -8,7 +8,7 @@ import Testing
 extension ModelTests {
     @Suite("POST /v1/asr:recognize")
     struct RecognizeTests {
-        var app: Application<RouterResponder<BasicWebSocketRequestContext>> { get throws { try sharedService.makeApplication() } }
+        var app: Application<RouterResponder<ServiceRequestContext>> { get throws { try sharedService.makeApplication() } }
 
         @Test("a WAV body gives a transcript with word times in ms inside the audio")
         func wavBody() async throws {
@@ -158,7 +158,7 @@ extension ModelTests {
 extension ModelTests {
     @Suite("API key")
     struct AuthTests {
-        var app: Application<RouterResponder<BasicWebSocketRequestContext>> { get throws { try makeService { $0.apiKey = "s3cret-key" }.makeApplication() } }
+        var app: Application<RouterResponder<ServiceRequestContext>> { get throws { try makeService { $0.apiKey = "s3cret-key" }.makeApplication() } }
 
         @Test("every route but /health needs the key; a wrong or missing key is 401")
         func apiKey() async throws {
@@ -181,7 +181,7 @@ extension ModelTests {
 
         @Test("the key comparison accepts only the exact key")
         func comparison() {
-            typealias Middleware = ServiceMiddleware<BasicWebSocketRequestContext>
+            typealias Middleware = ServiceMiddleware<ServiceRequestContext>
             #expect(Middleware.constantTimeEqual("abc", "abc"))
             #expect(!Middleware.constantTimeEqual("abd", "abc"))
             #expect(!Middleware.constantTimeEqual("ab", "abc"))

@@ -39,6 +39,35 @@ struct RequestTimeoutTests {
         }
     }
 
+    @Test("a client that closes its connection while its request waits gets its work dropped at once (499), not at the timeout")
+    func clientGoneIsDropped() async throws {
+        let model = GatedTextModel()
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.textBatchWait = 0
+        let service = TAOService(configuration: configuration, repository: ModelRepository(models: [model]))
+        defer { for _ in 0..<4 { model.gate.signal() } }
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let body = #"{"text": ["first"]}"#
+            let running = Task {
+                try await client.execute(uri: "/v1/nlp:punctuate_text", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: body)) { $0.status }
+            }
+            try await waitUntil { model.calls.current == 1 }
+            sendAndClose(port: port, "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+            // Its request reaches the queue, then leaves it when the connection's end is seen, long before the 120 s timeout.
+            try await waitUntil { service.metrics.render().contains("tao_requests_total{route=\"/v1/nlp:punctuate_text\",code=\"499\"} 1") }
+            #expect(service.metrics.render().contains("tao_errors_total{route=\"/v1/nlp:punctuate_text\",status=\"CANCELLED\"} 1"))
+            #expect(service.queue.depth == 0)
+            model.gate.signal()
+            #expect(try await running.value == .ok)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(model.calls.current == 1, "the abandoned request was run")
+        }
+    }
+
     @Test("a cancelled caller leaves the inference queue at once and its work is dropped")
     func cancelledCallerIsDropped() async throws {
         let model = GatedTextModel()

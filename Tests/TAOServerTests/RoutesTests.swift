@@ -7,7 +7,7 @@ import Testing
 
 @Suite("HTTP routes (Hummingbird's router test client, no socket)")
 struct RoutesTests {
-    var app: Application<RouterResponder<BasicWebSocketRequestContext>> { get throws { try sharedService.makeApplication() } }
+    var app: Application<RouterResponder<ServiceRequestContext>> { get throws { try sharedService.makeApplication() } }
 
     @Test("GET /health answers ok with the model count")
     func health() async throws {

@@ -152,7 +152,7 @@ extension ModelTests {
             }
         }
 
-        @Test("a stream beyond --max-streams is refused with 503 or close code 1013, not left hanging")
+        @Test("a stream beyond --max-streams is closed with 1013 and says why; a declined upgrade, in router tests, is 503")
         func streamCap() async throws {
             let full = makeService { $0.maxStreams = 0 }
             try await full.makeApplication().test(.live) { client in

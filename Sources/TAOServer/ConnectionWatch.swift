@@ -1,0 +1,37 @@
+import NIOCore
+
+/// Tells when a connection's client has gone: it closed its side of the connection (end of input), or the
+/// connection closed. Hummingbird does not cancel a request's handler then, so without this a client that gave up
+/// would keep its queued or running inference until the request timeout. First in the pipeline for the
+/// connection's whole life, it passes everything on untouched.
+///
+/// A client that closes its sending side after its request (`shutdown(SHUT_WR)`, `nc -N`) is taken as gone too,
+/// as nginx takes it; HTTP clients and browsers keep their side open until they have the answer.
+final class ConnectionWatch: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer  // never unwrapped: reads pass on as they came
+
+    /// Succeeds when the client has gone.
+    let gone: EventLoopPromise<Void>
+
+    init(eventLoop: any EventLoop) { gone = eventLoop.makePromise() }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed { gone.succeed(()) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        gone.succeed(())
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { gone.succeed(()) }
+
+    /// When the client of `channel` has gone; for a channel without a watch (Hummingbird's router tests), when it
+    /// closes.
+    static func clientGone(on channel: any Channel) -> EventLoopFuture<Void> {
+        channel.eventLoop.flatSubmit {
+            (try? channel.pipeline.syncOperations.handler(type: ConnectionWatch.self).gone.futureResult) ?? channel.closeFuture
+        }
+    }
+}
