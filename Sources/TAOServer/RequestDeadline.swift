@@ -37,3 +37,11 @@ private func waitForClientGone(_ clientGone: EventLoopFuture<Void>) async -> Boo
     clientGone.whenComplete { _ in outcome.set(true) }
     return await withTaskCancellationHandler { await outcome.value() } onCancel: { outcome.set(false) }
 }
+
+/// Runs `work` in a task of its own, cancelled when `clientGone` completes or this task is cancelled.
+func cancellingWhenGone<Value: Sendable>(_ clientGone: EventLoopFuture<Void>?,
+                                         _ work: sending @escaping @isolated(any) () async -> Value) async -> Value {
+    let task = Task(operation: work)
+    clientGone?.whenComplete { _ in task.cancel() }
+    return await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+}

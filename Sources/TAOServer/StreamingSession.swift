@@ -35,6 +35,8 @@ final class StreamingSession {
 
     /// Reads messages until eof, a close, an error or the idle timeout.
     func run(_ inbound: WebSocketInboundStream) async throws {
+        // Also when the stream ends by an error or is cancelled (its client gone): the interim decode is unstructured.
+        defer { interimTask?.cancel() }
         let lastMessage = Locked(Date())
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [sender, configuration] in

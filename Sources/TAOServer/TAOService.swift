@@ -150,12 +150,16 @@ public final class TAOService: Sendable {
     private func addStreamRoute(to router: Router<ServiceRequestContext>) {
         router.ws("/v1/asr:stream") { [self] inbound, outbound, context in
             let authorized = configuration.apiKey.map { ServiceMiddleware<ServiceRequestContext>.authorized(context.request, key: $0) } ?? true
-            await runStream(inbound: inbound, outbound: outbound, logger: context.logger, authorized: authorized)
+            await runStream(inbound: inbound, outbound: outbound, logger: context.logger, authorized: authorized,
+                            clientGone: context.requestContext.clientGone)
         }
     }
 
-    /// One stream from upgrade to close, holding a slot of the cap all along.
-    func runStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger, authorized: Bool = true) async {
+    /// One stream from upgrade to close, holding a slot of the cap all along. When `clientGone` completes, the
+    /// stream is cancelled: its queued inference is dropped and its slot freed at once, where it used to wait for
+    /// the inference a vanished client had queued.
+    func runStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger, authorized: Bool = true,
+                   clientGone: EventLoopFuture<Void>? = nil) async {
         let started = Date()
         let session = StreamingSession(service: speech, configuration: configuration, outbound: outbound, logger: logger)
         if !authorized {
@@ -174,16 +178,23 @@ public final class TAOService: Sendable {
             slots.release()
             metrics.streamEnded()
         }
+        // The session goes to a task of its own, which the client's leaving cancels.
+        let ended = await cancellingWhenGone(clientGone) { () async -> (error: Error?, failure: ServerError?) in
+            do {
+                try await session.run(inbound)
+                return (nil, await session.failure)
+            } catch {
+                return (error, await session.failure)
+            }
+        }
         var status = 101, failure: String?
-        do {
-            try await session.run(inbound)
-        } catch {
+        if let error = ended.error {
             // The client vanished or broke the protocol; the server goes on.
             logger.info("stream ended: \(error)")
             status = 499
             failure = "CANCELLED"
         }
-        if let error = await session.failure { status = error.httpStatus; failure = error.status }
+        if let error = ended.failure { status = error.httpStatus; failure = error.status }
         metrics.recordRequest(route: "/v1/asr:stream", status: status, seconds: Date().timeIntervalSince(started), errorStatus: failure)
     }
 

@@ -173,6 +173,40 @@ extension ModelTests {
             }
         }
 
+        @Test("a stream whose client leaves while its final waits for the worker frees its slot and drops its work at once")
+        func clientLeaves() async throws {
+            let gated = GatedTextModel()
+            var configuration = ServerConfiguration()
+            configuration.port = 0
+            configuration.textBatchWait = 0
+            let service = TAOService(configuration: configuration, repository: ModelRepository(models: sharedRepository.models + [gated]))
+            defer { for _ in 0..<4 { gated.gate.signal() } }
+            let audio = pcm16(try fixtureSamples("cards_001.wav"))
+            let configText = String(decoding: try JSONSerialization.data(withJSONObject: ["streaming_config": streamConfig]), as: UTF8.self)
+            try await service.makeApplication().test(.live) { client in
+                // The worker is held by a text request until the gate opens.
+                let holder = Task {
+                    try await client.execute(uri: "/v1/nlp:punctuate_text", method: .post, headers: [.contentType: "application/json"],
+                                             body: ByteBuffer(string: #"{"text": ["hold"]}"#)) { $0.status }
+                }
+                try await waitUntil { gated.calls.current == 1 }
+                // The client sends its audio and eof, then leaves without waiting for the final (a short close handshake).
+                _ = try? await client.ws("/v1/asr:stream", configuration: .init(closeTimeout: .milliseconds(100))) { _, outbound, _ in
+                    try await outbound.write(.text(configText))
+                    try await outbound.write(.binary(ByteBuffer(bytes: audio)))
+                    try await outbound.write(.text("{\"eof\": true}"))
+                    try await waitUntil { service.queue.depth > 0 }
+                }
+                try await waitUntil { service.slots.open == 0 && service.queue.depth == 0 }
+                #expect(service.slots.open == 0, "the vanished client's stream still holds its slot")
+                #expect(service.queue.depth == 0, "the vanished client's inference is still queued")
+                #expect(gated.calls.current == 1)
+                #expect(service.metrics.render().contains("tao_requests_total{route=\"/v1/asr:stream\",code=\"499\"} 1"))
+                gated.gate.signal()
+                #expect(try await holder.value == .ok)
+            }
+        }
+
         @Test("a stream without the API key is closed with 1008 and says which key to give; with it, it runs")
         func streamKey() async throws {
             let keyed = makeService { $0.apiKey = "s3cret-key" }
