@@ -81,6 +81,11 @@ struct OfflineRecognition {
             throw ServerError.invalidArgument("\(error)\(hint)")
         }
         let info = reader.info
+        // Before the duration, which an absurd rate makes absurd too (a 1 Hz file's few samples last minutes).
+        guard RecognitionConfig.sampleRates.contains(info.sampleRate) else {
+            throw ServerError.invalidArgument("request audio: its sample rate, \(info.sampleRate) Hz, is outside the "
+                                              + "\(RecognitionConfig.sampleRates) Hz this server takes")
+        }
         if info.duration > configuration.maxAudioSeconds {
             throw ServerError.tooLarge(String(format: "the audio is %.1f s; this server takes at most %.0f s per request (stream longer audio)",
                                               info.duration, configuration.maxAudioSeconds))

@@ -4,6 +4,9 @@ import TAOToolkit
 
 /// Riva's `RecognitionConfig`, as JSON with Riva's field names (snake_case).
 struct RecognitionConfig: Sendable, Equatable {
+    /// The audio rates the service resamples from, Hz (files, raw PCM and streams alike).
+    static let sampleRates = 4000...192_000
+
     /// Riva's `AudioEncoding`s tao accepts. Containers (WAV, FLAC, OGG) are recognized from their bytes; the raw
     /// ones must be named, with a sample rate.
     enum Encoding: String, Sendable, CaseIterable {
@@ -123,8 +126,8 @@ struct RecognitionConfig: Sendable, Equatable {
         guard let rate = sampleRateHertz else {
             throw ServerError.invalidArgument("\(field): raw \(encoding?.rawValue ?? "") audio needs sample_rate_hertz")
         }
-        guard (4000...192_000).contains(rate) else {
-            throw ServerError.invalidArgument("\(field): sample_rate_hertz \(rate) is outside 4000...192000 Hz")
+        guard Self.sampleRates.contains(rate) else {
+            throw ServerError.invalidArgument("\(field): sample_rate_hertz \(rate) is outside \(Self.sampleRates) Hz")
         }
         return RawPCMFormat(encoding: sampleEncoding, sampleRate: rate, channels: audioChannelCount)
     }

@@ -26,8 +26,8 @@ struct StreamingConfig: Sendable {
         guard let rate = config.sampleRateHertz else {
             throw ServerError.invalidArgument("streaming_config.config.sample_rate_hertz is required (the rate of the binary audio messages)")
         }
-        guard (4000...192_000).contains(rate) else {
-            throw ServerError.invalidArgument("streaming_config.config.sample_rate_hertz: \(rate) Hz is outside 4000...192000 Hz")
+        guard RecognitionConfig.sampleRates.contains(rate) else {
+            throw ServerError.invalidArgument("streaming_config.config.sample_rate_hertz: \(rate) Hz is outside \(RecognitionConfig.sampleRates) Hz")
         }
         guard let format = try config.rawFormat(field: "streaming_config.config") else {
             throw ServerError.invalidArgument("streaming_config.config.encoding: not a raw encoding")

@@ -103,6 +103,9 @@ extension ModelTests {
                     ("/v1/asr:recognize?model=nope", [0, 1], "no speech model named 'nope'"),
                     ("/v1/asr:recognize", [], "no audio"),
                     ("/v1/asr:recognize?custom_configuration.beam_width=1.7", try fixtureBytes("flite_kal_weather.wav"), "is not a whole number"),
+                    // A rate the resampler does not take is named as such, not as audio too long (1 Hz: hours of it).
+                    ("/v1/asr:recognize", try wavRated(1), "its sample rate, 1 Hz, is outside the 4000...192000 Hz"),
+                    ("/v1/asr:recognize", try wavRated(400_000), "its sample rate, 400000 Hz, is outside the 4000...192000 Hz"),
                 ]
                 for (uri, body, needle) in cases {
                     try await client.execute(uri: uri, method: .post, body: ByteBuffer(bytes: body)) { response in
@@ -113,6 +116,16 @@ extension ModelTests {
                     }
                 }
             }
+        }
+
+        /// A fixture WAV whose header claims `rate` Hz (its fmt chunk starts at byte 12; the rate is at 24, the byte rate at 28).
+        func wavRated(_ rate: UInt32) throws -> [UInt8] {
+            var wav = try fixtureBytes("flite_kal_weather.wav")
+            #expect(Array(wav[12..<16]) == Array("fmt ".utf8))
+            for (offset, value) in [(24, rate), (28, rate * 2)] {
+                for byte in 0..<4 { wav[offset + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+            }
+            return wav
         }
 
         @Test("a body or audio over the limits is 413")
