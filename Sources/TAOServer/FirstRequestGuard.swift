@@ -10,20 +10,28 @@ import NIOHTTP1
 ///   408 with the JSON error body and is closed, so a client that trickles a head cannot hold a socket forever.
 /// - A first request the HTTP parser rejects (`GARBAGE\r\n\r\n`) gets 400 naming the parser's complaint, where
 ///   the connection used to stay open with no answer at all.
-/// Sits right after the HTTP request decoder, never looks inside what it passes on, and leaves the pipeline at the
-/// first request head; Hummingbird's own handlers take over from there.
+/// - A WebSocket upgrade of a WebSocket route without `Sec-WebSocket-Version: 13` and one `Sec-WebSocket-Key` gets 400
+///   saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket` header is ignored and
+///   the request answered as plain HTTP (it used to get an empty 400).
+/// Sits right after the HTTP request decoder and leaves the pipeline at the first request head; Hummingbird's own
+/// handlers take over from there.
 final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let timeout: Double
+    private let webSocketPaths: Set<String>
     private let onRefusal: @Sendable (ServerError) -> Void
     private var deadline: Scheduled<Void>?
     private var answered = false
 
-    /// - Parameter onRefusal: called with each 408 or 400 this guard sends (for metrics).
-    init(timeout: Double, onRefusal: @escaping @Sendable (ServerError) -> Void = { _ in }) {
+    /// - Parameters:
+    ///   - webSocketPaths: the paths that take a WebSocket upgrade.
+    ///   - onRefusal: called with each error response this guard sends (for metrics).
+    init(timeout: Double, webSocketPaths: Set<String>, onRefusal: @escaping @Sendable (ServerError) -> Void = { _ in }) {
         self.timeout = timeout
+        self.webSocketPaths = webSocketPaths
         self.onRefusal = onRefusal
     }
 
@@ -40,8 +48,43 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
         guard !answered else { return }  // what a refused client still sends is read and dropped
         // The decoder passes nothing on before a whole head: the first read is the first request's head.
         cancelDeadline()
+        if case var .head(head) = unwrapInboundIn(data), Self.asksForWebSocket(head.headers) {
+            let path = String(head.uri.prefix { $0 != "?" })
+            if head.method == .GET, webSocketPaths.contains(path) {
+                if let problem = Self.handshakeProblem(head.headers) {
+                    return refuse(.invalidArgument("GET \(path): \(problem)"), context, headers: [("Sec-WebSocket-Version", "13")])
+                }
+            } else {
+                Self.dropUpgrade(from: &head.headers)
+                context.fireChannelRead(wrapInboundOut(.head(head)))
+                return context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            }
+        }
         context.fireChannelRead(data)
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    private static func asksForWebSocket(_ headers: HTTPHeaders) -> Bool {
+        headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+    }
+
+    /// What keeps a WebSocket handshake from being taken (RFC 6455 section 4.2.1), or nil.
+    static func handshakeProblem(_ headers: HTTPHeaders) -> String? {
+        let versions = headers[canonicalForm: "sec-websocket-version"], keys = headers["sec-websocket-key"]
+        if versions != ["13"] {
+            return "a WebSocket upgrade needs Sec-WebSocket-Version: 13 (this request gives "
+                + (versions.isEmpty ? "none" : versions.joined(separator: ", ")) + ")"
+        }
+        if keys.count != 1 || keys[0].isEmpty { return "a WebSocket upgrade needs one Sec-WebSocket-Key" }
+        return nil
+    }
+
+    /// Removes `Upgrade` and the `upgrade` token of `Connection`, keeping its other tokens.
+    private static func dropUpgrade(from headers: inout HTTPHeaders) {
+        let tokens = headers[canonicalForm: "connection"].map(String.init).filter { $0.lowercased() != "upgrade" }
+        headers.remove(name: "upgrade")
+        headers.remove(name: "connection")
+        if !tokens.isEmpty { headers.add(name: "Connection", value: tokens.joined(separator: ", ")) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -69,12 +112,12 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     /// Answers `error` as a JSON error response, then closes the connection when the client closes its side or
     /// 2 s after the answer is written. Reading on meanwhile (a lingering close) lets a client that is still sending
     /// read the answer, where closing at once would reset the connection under it.
-    private func refuse(_ error: ServerError, _ context: ChannelHandlerContext) {
+    private func refuse(_ error: ServerError, _ context: ChannelHandlerContext, headers extra: [(String, String)] = []) {
         cancelDeadline()
         answered = true
         onRefusal(error)
         let body = ByteBuffer(bytes: error.jsonBody)
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(extra)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: "\(body.readableBytes)")
         headers.add(name: "Connection", value: "close")
@@ -111,13 +154,14 @@ struct GuardedUpgradeChannel: ServerChildChannel {
 
     let base: HTTP1WebSocketUpgradeChannel
     let headTimeout: Double
+    let webSocketPaths: Set<String>
     let onRefusal: @Sendable (ServerError) -> Void
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(FirstRequestGuard(timeout: headTimeout, onRefusal: onRefusal), position: .after(decoder))
+            try operations.addHandler(FirstRequestGuard(timeout: headTimeout, webSocketPaths: webSocketPaths, onRefusal: onRefusal), position: .after(decoder))
             try operations.addHandler(ConnectionWatch(eventLoop: channel.eventLoop), position: .first)
             return value
         }

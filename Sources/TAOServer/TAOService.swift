@@ -50,7 +50,7 @@ public final class TAOService: Sendable {
         let server = HTTPServerBuilder { responder in
             let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                        configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
-            let guarded = GuardedUpgradeChannel(base: upgrade, headTimeout: headTimeout) { error in
+            let guarded = GuardedUpgradeChannel(base: upgrade, headTimeout: headTimeout, webSocketPaths: ["/v1/asr:stream"]) { error in
                 metrics.recordRequest(route: "unparsed", status: error.httpStatus, seconds: 0, errorStatus: error.status)
             }
             guard let tls else { return guarded }
@@ -190,7 +190,7 @@ public final class TAOService: Sendable {
         var status = 101, failure: String?
         if let error = ended.error {
             // The client vanished or broke the protocol; the server goes on.
-            logger.info("stream ended: \(error)")
+            logger.info("stream ended: \(error is CancellationError ? "the client has gone" : "\(error)")")
             status = 499
             failure = "CANCELLED"
         }

@@ -34,7 +34,7 @@ struct MalformedHTTPTests {
     }
 }
 
-@Suite("Before its first request head, a connection is answered too: 400, 413 or 408, never silence")
+@Suite("A connection's first request is answered however it goes wrong: 400, 413 or 408, never silence")
 struct FirstRequestTests {
     @Test("a request line or header the parser rejects gets 400 naming the complaint", arguments: [
         "GARBAGE\r\n\r\n", "GET\r\n\r\n", "\u{1}\u{2}\u{3}\r\n\r\n", "GET /health HTTP/9.9\r\n\r\n",
@@ -48,6 +48,31 @@ struct FirstRequestTests {
             #expect(answer.contains("\"INVALID_ARGUMENT\"") && answer.contains("malformed HTTP request: invalid"), "\(answer)")
             #expect(answer.contains("Connection: close"))
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("a WebSocket upgrade without version 13 or without a key gets 400 saying which, with the version it needs",
+          arguments: [("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n", "needs Sec-WebSocket-Version: 13 (this request gives 8)"),
+                      ("Sec-WebSocket-Version: 13\r\n", "needs one Sec-WebSocket-Key")])
+    func badHandshake(headers: String, complaint: String) async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answer = await exchange(port: port, "GET /v1/asr:stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                        + headers + "\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+            #expect(answer.contains("Sec-WebSocket-Version: 13\r\n"))
+            #expect(answer.contains("GET /v1/asr:stream: a WebSocket upgrade " + complaint), "\(answer)")
+        }
+    }
+
+    @Test("an Upgrade: websocket header on a route without WebSocket is ignored: the request is answered as plain HTTP")
+    func upgradeElsewhere() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answer = await exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+                                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            #expect(answer.contains("\"status\":\"ok\""), "\(answer)")
         }
     }
 
