@@ -76,9 +76,12 @@ struct OfflineRecognition {
         let reader: AudioReader
         do {
             reader = try AudioReader(bytes: audio, name: "request audio", raw: raw)
+        } catch let AudioError.notAudio(file, reason) where raw == nil {
+            // The file reader's own hint speaks of files; a request gives the raw format by its fields.
+            throw ServerError.invalidArgument("\(file): not an audio file: \(reason) (WAV, FLAC and OGG are recognized; "
+                                              + "for raw PCM give encoding=LINEAR_PCM|MULAW|ALAW and sample_rate_hertz)")
         } catch {
-            let hint = raw == nil ? " (WAV, FLAC and OGG are recognized; for raw PCM give encoding=LINEAR_PCM|MULAW|ALAW and sample_rate_hertz)" : ""
-            throw ServerError.invalidArgument("\(error)\(hint)")
+            throw ServerError.invalidArgument("\(error)")
         }
         let info = reader.info
         // Before the duration, which an absurd rate makes absurd too (a 1 Hz file's few samples last minutes).
@@ -108,7 +111,8 @@ struct OfflineRecognition {
                 do {
                     block = try reader.read(maxFrames: 32_768, channels: .mixdown)
                 } catch {
-                    throw ServerError.invalidArgument("request audio: \(error)")
+                    // The reader's errors name the audio ("request audio: truncated ...").
+                    throw ServerError.invalidArgument(error is AudioError ? "\(error)" : "request audio: \(error)")
                 }
                 if block.isEmpty { break }
                 if let bad = block.firstIndex(where: { !$0.isFinite }) {

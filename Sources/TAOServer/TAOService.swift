@@ -139,8 +139,17 @@ public final class TAOService: Sendable {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
             }
         }
-        for path in ["/v1/asr:recognize"] + TextTask.allCases.map({ "/v1/nlp:\($0.rawValue)" }) {
-            router.get(RouterPath(path)) { request, _ -> Response in throw ServerError.methodNotAllowed(method: "GET", path: request.uri.path) }
+        // Any other method on a route that exists is 405, not 404.
+        let methods: [(path: String, allowed: Set<HTTPRequest.Method>)] = [
+            ("/", [.get]), ("/health", [.get, .head]), ("/v1/models", [.get]), ("/metrics", [.get]), ("/v1/asr:stream", [.get]),
+            ("/v1/asr:recognize", [.post]),
+        ] + TextTask.allCases.map { ("/v1/nlp:\($0.rawValue)", [.post]) }
+        for (path, allowed) in methods {
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !allowed.contains(method) {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    throw ServerError.methodNotAllowed(method: method.rawValue, path: request.uri.path)
+                }
+            }
         }
     }
 

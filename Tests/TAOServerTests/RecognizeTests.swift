@@ -113,6 +113,9 @@ extension ModelTests {
                         let error = errorObject(response.body)
                         #expect(error["status"] as? String == "INVALID_ARGUMENT", "\(uri)")
                         #expect((error["message"] as? String)?.contains(needle) == true, "\(uri): \(error["message"] ?? "")")
+                        // One name and one hint per message.
+                        let message = error["message"] as? String ?? ""
+                        #expect(!message.contains("request audio: request audio") && message.components(separatedBy: " (").count <= 2, "\(message)")
                     }
                 }
             }

@@ -64,7 +64,7 @@ struct RoutesTests {
         }
     }
 
-    @Test("an unknown path is a JSON 404 and GET on the stream route asks for an upgrade (426)")
+    @Test("an unknown path is a JSON 404, a wrong method 405, and GET on the stream route asks for an upgrade (426)")
     func notFoundAndUpgrade() async throws {
         try await app.test(.router) { client in
             try await client.execute(uri: "/v2/nothing", method: .get) { response in
@@ -76,8 +76,16 @@ struct RoutesTests {
                 #expect(response.status.code == 426)
                 #expect((errorObject(response.body)["message"] as? String)?.contains("WebSocket") == true)
             }
-            try await client.execute(uri: "/v1/asr:recognize", method: .get) { response in
-                #expect(response.status == .methodNotAllowed)
+            // A route that exists answers other methods with 405 naming the method, not 404.
+            let wrongMethods: [(String, HTTPRequest.Method)] = [
+                ("/v1/asr:recognize", .get), ("/v1/asr:recognize", .put), ("/health", .post), ("/v1/models", .delete),
+                ("/v1/nlp:punctuate_text", .patch), ("/v1/asr:stream", .post),
+            ]
+            for (uri, method) in wrongMethods {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(errorObject(response.body)["message"] as? String == "\(uri): \(method.rawValue) is not supported on this route")
+                }
             }
         }
     }
