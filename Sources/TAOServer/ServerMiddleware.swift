@@ -22,7 +22,12 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let serverError = Self.serverError(error, request: request)
             failure = serverError
-            if serverError.httpStatus >= 500 { logger.error("\(request.method) \(request.uri.path): \(serverError)") }
+            // A 503 (no such model here, a full queue, draining) is the state of the service, not a fault in it.
+            if serverError.httpStatus == 500 {
+                logger.error("\(request.method) \(request.uri.path): \(serverError)")
+            } else if serverError.httpStatus > 500 {
+                logger.info("\(request.method) \(request.uri.path): \(serverError)")
+            }
             response = Self.errorResponse(serverError)
         }
         let route = context.endpointPath ?? "unmatched"

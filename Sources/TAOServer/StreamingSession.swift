@@ -132,6 +132,10 @@ final class StreamingSession {
         let object: JSONObject
         do {
             object = try JSONObject(parsing: Data(text.utf8), name: "control message")
+            if object.has("streaming_config") {
+                throw ServerError.invalidArgument("this stream already has its config (one per stream); send audio, "
+                                                  + "{\"flush\": true} or {\"eof\": true}, or open a new stream for another config")
+            }
             try object.checkKeys(["flush", "eof"])
         } catch let error as ServerError {
             await sender.sendError(error)

@@ -145,8 +145,9 @@ extension ModelTests {
             let audio = pcm16(try fixtureSamples("cards_001.wav"))
             try await sharedService.makeApplication().test(.live) { client in
                 let (seen, close) = try await stream(client, config: ["config": ["sample_rate_hertz": 16000]], audio: audio,
-                                                     controls: [2: "{\"flsh\": true}", 3: "[1,2]"])
-                #expect(seen.errors.count == 2)
+                                                     controls: [2: "{\"flsh\": true}", 3: "[1,2]", 4: "{\"streaming_config\": {}}"])
+                #expect(seen.errors.count == 3)
+                #expect((seen.errors.last?["message"] as? String)?.hasPrefix("this stream already has its config") == true)
                 #expect(seen.finals.count == 1)
                 #expect(close?.closeCode == .normalClosure)
             }
