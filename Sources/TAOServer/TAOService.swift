@@ -220,6 +220,10 @@ public final class TAOService: Sendable {
     /// gets 408 instead of holding the route's handler for as long as it likes.
     private func receiveBody(of request: Request) async throws -> [UInt8] {
         let limit = configuration.maxBodyBytes
+        // A body announced over the limit is refused before it is sent, not after 64 MB of it has arrived.
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw ServerError.tooLarge("the request body is \(length) bytes, over the server's limit of \(limit) (--max-body-bytes)")
+        }
         return try await withTimeout(configuration.requestTimeout, what: "receiving the request body", advice: "send it in one go") {
             Array(try await request.body.collect(upTo: limit).readableBytesView)
         }

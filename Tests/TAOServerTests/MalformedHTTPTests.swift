@@ -116,6 +116,19 @@ struct FirstRequestTests {
         }
     }
 
+    @Test("a body announced over --max-body-bytes gets 413 at once, before it is sent")
+    func announcedTooLarge() async throws {
+        let service = makeService { $0.maxBodyBytes = 1000 }
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let started = Date()
+            let answer = await exchange(port: port, "POST /v1/asr:recognize HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nRIFF")
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+            #expect(answer.contains("the request body is 100000000 bytes, over the server's limit of 1000 (--max-body-bytes)"), "\(answer)")
+            #expect(Date().timeIntervalSince(started) < 4)
+        }
+    }
+
     @Test("a body that has not arrived within the request timeout gets 408 naming the body")
     func slowBody() async throws {
         let service = makeService { $0.requestTimeout = 0.5 }
