@@ -8,12 +8,8 @@ import Testing
 struct RequestTimeoutTests {
     @Test("punctuate_text over the request timeout gets 408 DEADLINE_EXCEEDED; its queued twin is dropped, not run")
     func textTimeout() async throws {
-        let model = GatedTextModel()
-        var configuration = ServerConfiguration()
-        configuration.requestTimeout = 0.5
-        configuration.textBatchWait = 0
-        let service = TAOService(configuration: configuration, repository: ModelRepository(models: [model]))
-        defer { for _ in 0..<4 { model.gate.signal() } }
+        let (service, model) = gatedService { $0.requestTimeout = 0.5 }
+        defer { model.releaseAll() }
         try await service.makeApplication().test(.router) { client in
             /// The status, error status and error message of a punctuate_text request.
             @Sendable func punctuate(_ text: String) async throws -> (Int, String, String) {
@@ -41,12 +37,8 @@ struct RequestTimeoutTests {
 
     @Test("a client that closes its connection while its request waits gets its work dropped at once (499), not at the timeout")
     func clientGoneIsDropped() async throws {
-        let model = GatedTextModel()
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.textBatchWait = 0
-        let service = TAOService(configuration: configuration, repository: ModelRepository(models: [model]))
-        defer { for _ in 0..<4 { model.gate.signal() } }
+        let (service, model) = gatedService()
+        defer { model.releaseAll() }
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let body = #"{"text": ["first"]}"#
@@ -73,7 +65,7 @@ struct RequestTimeoutTests {
         let model = GatedTextModel()
         let queue = InferenceQueue(textBatchWait: 0)
         defer { queue.stop() }
-        defer { for _ in 0..<4 { model.gate.signal() } }
+        defer { model.releaseAll() }
         let request = TextRequest(task: .punctuateText, texts: ["a"])
         let running = Task { try await queue.answer(request, model: model) }
         try await waitUntil { model.calls.current == 1 }

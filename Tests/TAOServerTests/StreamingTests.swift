@@ -176,12 +176,8 @@ extension ModelTests {
 
         @Test("a stream whose client leaves while its final waits for the worker frees its slot and drops its work at once")
         func clientLeaves() async throws {
-            let gated = GatedTextModel()
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.textBatchWait = 0
-            let service = TAOService(configuration: configuration, repository: ModelRepository(models: sharedRepository.models + [gated]))
-            defer { for _ in 0..<4 { gated.gate.signal() } }
+            let (service, gated) = gatedService(with: sharedRepository.models)
+            defer { gated.releaseAll() }
             let audio = pcm16(try fixtureSamples("cards_001.wav"))
             let configText = String(decoding: try JSONSerialization.data(withJSONObject: ["streaming_config": streamConfig]), as: UTF8.self)
             try await service.makeApplication().test(.live) { client in

@@ -105,9 +105,23 @@ final class GatedTextModel: TextModel, @unchecked Sendable {
         return texts
     }
 
+    /// Opens the gate for every call a test may have left waiting (in a `defer`, so a failing test frees the worker).
+    func releaseAll() { for _ in 0..<4 { gate.signal() } }
+
     private func hold() {
         calls.withLock { $0 += 1 }
         // Bounded, so that a failing test cannot block the worker for ever.
         _ = gate.wait(timeout: .now() + 30)
     }
+}
+
+/// A service over a `GatedTextModel` (and `others`), text batches sent without waiting, with `adjust` applied.
+func gatedService(with others: [any ServedModel] = [], _ adjust: (inout ServerConfiguration) -> Void = { _ in })
+    -> (TAOService, GatedTextModel) {
+    let model = GatedTextModel()
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.textBatchWait = 0
+    adjust(&configuration)
+    return (TAOService(configuration: configuration, repository: ModelRepository(models: others + [model])), model)
 }

@@ -124,12 +124,8 @@ struct TextBatchingTests {
 
     @Test("a full queue answers 503 RESOURCE_EXHAUSTED at once; the waiting requests are answered afterwards")
     func fullQueueRefuses() async throws {
-        let model = GatedTextModel()
-        var configuration = ServerConfiguration()
-        configuration.queueCapacity = 2
-        configuration.textBatchWait = 0
-        let service = TAOService(configuration: configuration, repository: ModelRepository(models: [model]))
-        defer { for _ in 0..<4 { model.gate.signal() } }
+        let (service, model) = gatedService { $0.queueCapacity = 2 }
+        defer { model.releaseAll() }
         try await service.makeApplication().test(.router) { client in
             @Sendable func classify() async throws -> Int { try await post(client, "/v1/nlp:classify_text", ["text": ["hello"]]).0 }
             let running = Task { try await classify() }
