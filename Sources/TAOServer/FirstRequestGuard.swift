@@ -161,7 +161,8 @@ struct GuardedUpgradeChannel: ServerChildChannel {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(FirstRequestGuard(timeout: headTimeout, webSocketPaths: webSocketPaths, onRefusal: onRefusal), position: .after(decoder))
+            let guarding = FirstRequestGuard(timeout: headTimeout, webSocketPaths: webSocketPaths, onRefusal: onRefusal)
+            try operations.addHandler(guarding, position: .after(decoder))
             try operations.addHandler(ConnectionWatch(eventLoop: channel.eventLoop), position: .first)
             return value
         }

@@ -233,10 +233,10 @@ final class StreamingSession {
     /// The error the stream was closed with, if any.
     var failure: ServerError? { get async { await sender.failure } }
 
-    /// Refuses the stream (cap reached): an error message and its close code.
-    /// Closes the stream with `error` once the client has sent its first message, or after a second. A close sent
-    /// on the heels of the upgrade's answer can reach a client that is still setting its connection up, and
-    /// Hummingbird's WebSocket client (the one `tao client` uses) then never sees it and waits forever.
+    /// Refuses the stream (no API key, the cap reached, draining): closes it with `error` once the client has sent
+    /// its first message, or after a second. A close sent on the heels of the upgrade's answer can reach a client
+    /// that is still setting its connection up, and Hummingbird's WebSocket client (the one `tao client` uses) then
+    /// never sees it and waits forever.
     func refuse(_ error: ServerError, inbound: WebSocketInboundStream) async {
         let deadline = Task { [sender] in
             guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }

@@ -153,9 +153,9 @@ public final class TAOService: Sendable {
         }
     }
 
-    /// Every upgrade is accepted, and a refused stream is closed at once with its error message and close code
-    /// (1008 without the API key, 1013 over the stream cap, 1001 while draining): a declined upgrade would reach the
-    /// client as an empty 400, which neither a browser nor a Riva-style client can explain.
+    /// Every upgrade is accepted, and a refused stream is closed with its error message and close code (1008 without
+    /// the API key, 1013 over the stream cap, 1001 while draining): a declined upgrade would reach the client as an
+    /// empty 400, which neither a browser nor a Riva-style client can explain.
     private func addStreamRoute(to router: Router<ServiceRequestContext>) {
         router.ws("/v1/asr:stream") { [self] inbound, outbound, context in
             let authorized = configuration.apiKey.map { ServiceMiddleware<ServiceRequestContext>.authorized(context.request, key: $0) } ?? true
@@ -220,7 +220,7 @@ public final class TAOService: Sendable {
     /// gets 408 instead of holding the route's handler for as long as it likes.
     private func receiveBody(of request: Request) async throws -> [UInt8] {
         let limit = configuration.maxBodyBytes
-        // A body announced over the limit is refused before it is sent, not after 64 MB of it has arrived.
+        // A body announced over the limit is refused before it is sent, not once the limit's worth has arrived.
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw ServerError.tooLarge("the request body is \(length) bytes, over the server's limit of \(limit) (--max-body-bytes)")
         }
