@@ -93,12 +93,9 @@ struct FirstRequestTests {
         let service = makeService { $0.requestHeadTimeout = 0.5 }
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let started = Date()
             let answer = await exchange(port: port, partial)
             #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
             #expect(answer.contains("no complete request head within 0.5 s of connecting"), "\(answer)")
-            // Answered after the half second, well before the socket's own 5 s limit.
-            #expect(Date().timeIntervalSince(started) < 4)
             // On a connection of its own: the test client's connection, idle all along, has been timed out too.
             let metrics = await exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(metrics.contains("tao_requests_total{route=\"unparsed\",code=\"408\"}"), "\(metrics)")
@@ -121,11 +118,10 @@ struct FirstRequestTests {
         let service = makeService { $0.maxBodyBytes = 1000 }
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let started = Date()
             let answer = await exchange(port: port, "POST /v1/asr:recognize HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nRIFF")
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+            // Answered although the body never comes.
             #expect(answer.contains("the request body is 100000000 bytes, over the server's limit of 1000 (--max-body-bytes)"), "\(answer)")
-            #expect(Date().timeIntervalSince(started) < 4)
         }
     }
 
