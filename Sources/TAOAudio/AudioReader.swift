@@ -39,7 +39,7 @@ public final class AudioReader {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
         byteCount = size
         if size == 0 { throw AudioError.emptyFile(file: path) }
-        try raw?.validate(file: path)
+        try raw?.validate(file: path, byteCount: size)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
             let start = (try? FileHandle(forReadingFrom: url).read(upToCount: 4096)).flatMap { $0.map { [UInt8]($0) } } ?? []
@@ -56,7 +56,7 @@ public final class AudioReader {
         self.name = name
         byteCount = bytes.count
         if bytes.isEmpty { throw AudioError.emptyFile(file: name) }
-        try raw?.validate(file: name)
+        try raw?.validate(file: name, byteCount: bytes.count)
         let source = ByteSource(bytes)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
         var io = ByteSource.virtualIO
@@ -164,7 +164,11 @@ public final class AudioReader {
 
     /// Maps libsndfile's open failure to a typed error; `start` holds the file's first bytes.
     private static func openError(file: String, size: Int?, start: [UInt8]) -> AudioError {
-        let reason = String(cString: sf_strerror(nil))
+        var reason = String(cString: sf_strerror(nil))
+        // libsndfile's words for a header it cannot use (a sample rate of 0, over 1024 channels) speak of its own struct.
+        if reason.contains("SF_INFO struct incomplete") {
+            reason = "the header's sample rate, channel count or length is out of range (a rate of 0 Hz, over 1024 channels)"
+        }
         if let tag = unsupportedWAVTag(start) {
             return .unsupported(file: file, reason: "WAV format tag 0x\(String(tag, radix: 16)) (a codec libsndfile cannot decode)")
         }

@@ -57,13 +57,19 @@ public struct RawPCMFormat: Sendable, Equatable, Codable {
         self.endianness = endianness
     }
 
-    /// Throws unless the rate and channel count are usable.
-    func validate(file: String) throws {
+    /// Throws unless the rate and channel count are usable and `byteCount` bytes (when known) are whole frames:
+    /// a cut last frame would otherwise be dropped without a word.
+    func validate(file: String, byteCount: Int?) throws {
         guard sampleRate > 0, sampleRate <= 10_000_000 else {
             throw AudioError.invalidFormat(file: file, reason: "raw PCM sample rate \(sampleRate) Hz")
         }
         guard channels > 0, channels <= 1024 else {
             throw AudioError.invalidFormat(file: file, reason: "raw PCM with \(channels) channels")
+        }
+        let frameBytes = encoding.bytesPerSample * channels
+        if let byteCount, byteCount % frameBytes != 0 {
+            throw AudioError.corrupt(file: file, reason: "\(byteCount) bytes of raw \(encoding.rawValue) PCM in \(channels) channel(s) "
+                                     + "are not whole \(frameBytes)-byte frames: the last frame is cut")
         }
     }
 

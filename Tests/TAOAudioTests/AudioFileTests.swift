@@ -80,6 +80,24 @@ struct AudioFileTests {
         #expect(throws: AudioError.invalidFormat(file: "socket", reason: "raw PCM sample rate 0 Hz")) {
             try AudioFile.read(bytes: little, name: "socket", raw: RawPCMFormat(sampleRate: 0))
         }
+        // A cut last frame is an error, not a sample dropped without a word: in memory and in a file.
+        #expect(throws: AudioError.corrupt(file: "socket", reason: "9 bytes of raw s16 PCM in 1 channel(s) are not whole 2-byte frames: the last frame is cut")) {
+            try AudioFile.read(bytes: Array(little.dropLast()), name: "socket", raw: RawPCMFormat(sampleRate: 8000))
+        }
+        #expect(throws: AudioError.corrupt(file: url.path, reason: "16 bytes of raw f32 PCM in 3 channel(s) are not whole 12-byte frames: the last frame is cut")) {
+            try AudioFile.read(url, raw: RawPCMFormat(encoding: .float32, sampleRate: 16000, channels: 3))
+        }
+    }
+
+    @Test("a WAV header with a sample rate of 0 is named as such, not by libsndfile's internal struct")
+    func zeroRateHeader() throws {
+        var wav = try Array(Data(contentsOf: fixture("golden_utt_16k.wav")))
+        #expect(Array(wav[12..<16]) == Array("fmt ".utf8))
+        for offset in 24..<28 { wav[offset] = 0 }
+        #expect(throws: AudioError.corrupt(file: "zero.wav", reason: "the header's sample rate, channel count or length is out of range "
+                                           + "(a rate of 0 Hz, over 1024 channels)")) {
+            try AudioFile.read(bytes: wav, name: "zero.wav")
+        }
     }
 
     @Test("a reader streams a file in blocks that add up to the whole")

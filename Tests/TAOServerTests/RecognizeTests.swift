@@ -94,6 +94,7 @@ extension ModelTests {
                 let cases: [(String, [UInt8], String)] = [
                     ("/v1/asr:recognize", Array("this is not audio at all, just some text".utf8), "WAV, FLAC and OGG"),
                     ("/v1/asr:recognize?encoding=LINEAR_PCM", [0, 1, 2, 3], "sample_rate_hertz"),
+                    ("/v1/asr:recognize?encoding=LINEAR_PCM&sample_rate_hertz=16000", [0, 1, 2], "3 bytes of raw s16 PCM in 1 channel(s) are not whole 2-byte frames"),
                     ("/v1/asr:recognize?encoding=SPEEX&sample_rate_hertz=16000", [0, 1, 2, 3], "SPEEX"),
                     ("/v1/asr:recognize?max_alternative=2", [0, 1], "did you mean 'max_alternatives'"),
                     ("/v1/asr:recognize", Array("{\"config\": {\"sample_rate\": 16000}, \"audio\": \"\"}".utf8), "did you mean 'sample_rate_hertz'"),
