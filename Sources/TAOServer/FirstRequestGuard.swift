@@ -110,8 +110,9 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Answers `error` as a JSON error response, then closes the connection when the client closes its side or
-    /// 2 s after the answer is written. Reading on meanwhile (a lingering close) lets a client that is still sending
-    /// read the answer, where closing at once would reset the connection under it.
+    /// 2 s later. Reading on meanwhile (a lingering close) lets a client that is still sending read the answer, where
+    /// closing at once would reset the connection under it. The 2 s do not wait for the answer to be written: under
+    /// TLS, a client that never finished its handshake would hold the write, and the connection, for ever.
     private func refuse(_ error: ServerError, _ context: ChannelHandlerContext, headers extra: [(String, String)] = []) {
         cancelDeadline()
         answered = true
@@ -124,9 +125,8 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
         let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: error.httpStatus), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [self] _ in
-            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { [self] in finish(context) }
-        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { [self] in finish(context) }
     }
 
     /// Ends a refused connection. The upgrade handler behind takes the event as the client's end: it closes the

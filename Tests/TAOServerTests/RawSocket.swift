@@ -22,6 +22,24 @@ func exchanges(port: Int, _ requests: [String], pause: Double = 0) async -> [Str
     }
 }
 
+/// Sends `request` on a fresh TCP connection, then reads and drops what comes: true when the server closes the
+/// connection within 5 s.
+func serverCloses(port: Int, after request: String) async -> Bool {
+    await withCheckedContinuation { continuation in
+        Thread {
+            guard let fd = connectedSocket(port: port) else { return continuation.resume(returning: false) }
+            defer { close(fd) }
+            _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count == 0 { return continuation.resume(returning: true) }
+                if count < 0 { return continuation.resume(returning: false) }
+            }
+        }.start()
+    }
+}
+
 /// Sends `request` on a fresh TCP connection and closes it at once, without reading: a client that gives up.
 func sendAndClose(port: Int, _ request: String) {
     guard let fd = connectedSocket(port: port) else { return }

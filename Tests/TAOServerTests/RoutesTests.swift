@@ -119,6 +119,21 @@ struct TLSTests {
         }
     }
 
+    @Test("over TLS too, a connection that never starts its handshake is closed after requestHeadTimeout")
+    func silentClient() async throws {
+        let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let service = makeService {
+            $0.tlsCertificate = fixtures.appendingPathComponent("tls_cert.pem").path
+            $0.tlsKey = fixtures.appendingPathComponent("tls_key.pem").path
+            $0.requestHeadTimeout = 0.3
+        }
+        try await service.makeApplication().test(.ahc(.https)) { client in
+            let port = try #require(client.port)
+            #expect(await serverCloses(port: port, after: ""), "the connection was still open 5 s after connecting")
+            #expect(service.metrics.render().contains("tao_requests_total{route=\"unparsed\",code=\"408\"} 1"))
+        }
+    }
+
     @Test("a missing key file is a clear error")
     func missingKey() {
         let service = makeService { $0.tlsCertificate = "/nonexistent/cert.pem"; $0.tlsKey = "/nonexistent/key.pem" }
