@@ -104,14 +104,19 @@ struct RoutesTests {
 
 @Suite("TLS")
 struct TLSTests {
-    @Test("with --tls-cert and --tls-key the routes answer over HTTPS")
-    func https() async throws {
+    /// A service with the fixture certificate and key, and `adjust` applied.
+    func tlsService(_ adjust: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> TAOService {
         let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let service = makeService {
+        return makeService {
             $0.tlsCertificate = fixtures.appendingPathComponent("tls_cert.pem").path
             $0.tlsKey = fixtures.appendingPathComponent("tls_key.pem").path
+            adjust(&$0)
         }
-        try await service.makeApplication().test(.ahc(.https)) { client in
+    }
+
+    @Test("with --tls-cert and --tls-key the routes answer over HTTPS")
+    func https() async throws {
+        try await tlsService().makeApplication().test(.ahc(.https)) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(jsonObject(response.body)["status"] as? String == "ok")
@@ -121,12 +126,7 @@ struct TLSTests {
 
     @Test("over TLS too, a connection that never starts its handshake is closed after requestHeadTimeout")
     func silentClient() async throws {
-        let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let service = makeService {
-            $0.tlsCertificate = fixtures.appendingPathComponent("tls_cert.pem").path
-            $0.tlsKey = fixtures.appendingPathComponent("tls_key.pem").path
-            $0.requestHeadTimeout = 0.3
-        }
+        let service = try tlsService { $0.requestHeadTimeout = 0.3 }
         try await service.makeApplication().test(.ahc(.https)) { client in
             let port = try #require(client.port)
             #expect(await serverCloses(port: port, after: ""), "the connection was still open 5 s after connecting")
