@@ -22,7 +22,6 @@ struct MalformedHTTPTests {
     func badChunk(body: String) async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            // Blocking socket calls run off the cooperative pool.
             let answer = await exchange(port: port, "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\n"
                                         + "Transfer-Encoding: chunked\r\n\r\n" + body)
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
