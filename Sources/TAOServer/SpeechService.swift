@@ -59,6 +59,9 @@ struct RecognitionPlan: Sendable {
             options.strategy = .beam
             options.hotwords = phrases
             options.hotwordWeight = try number("hotword_weight", 0...100) ?? config.speechContexts.map(\.boost).max() ?? 10
+        } else if custom["hotword_weight"] != nil {
+            throw ServerError.invalidArgument("config.custom_configuration.hotword_weight weighs hotwords, and this request gives none "
+                                              + "(put them in config.speech_contexts[].phrases)")
         }
         options.maxAlternatives = config.maxAlternatives
         finalDecoding = options

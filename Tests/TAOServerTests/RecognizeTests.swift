@@ -104,6 +104,7 @@ extension ModelTests {
                     ("/v1/asr:recognize?model=nope", [0, 1], "no speech model named 'nope'"),
                     ("/v1/asr:recognize", [], "no audio"),
                     ("/v1/asr:recognize?custom_configuration.beam_width=1.7", try fixtureBytes("flite_kal_weather.wav"), "is not a whole number"),
+                    ("/v1/asr:recognize?custom_configuration.hotword_weight=5", try fixtureBytes("flite_kal_weather.wav"), "this request gives none"),
                     // A rate the resampler does not take is named as such, not as audio too long (1 Hz: hours of it).
                     ("/v1/asr:recognize", try wavRated(1), "its sample rate, 1 Hz, is outside the 4000...192000 Hz"),
                     ("/v1/asr:recognize", try wavRated(400_000), "its sample rate, 400000 Hz, is outside the 4000...192000 Hz"),
