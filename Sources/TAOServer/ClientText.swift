@@ -7,6 +7,3 @@ func clipped(_ text: String, limit: Int = 48) -> String {
     guard kept.endIndex < text.endIndex else { return text }
     return "\(kept)… (\(text.utf8.count) bytes)"
 }
-
-/// Keys longer than this get no "did you mean" suggestion: edit distance costs their length times the candidates'.
-let maxSuggestedKeyLength = 64

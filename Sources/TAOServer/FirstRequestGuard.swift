@@ -1,6 +1,7 @@
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -38,7 +39,7 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         let seconds = timeout
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
-            refuse(.timeout("no complete request head within \(Self.format(seconds)) s of connecting; connection closed"), context)
+            refuse(.timeout("no complete request head within \(String(format: "%g", seconds)) s of connecting; connection closed"), context)
         }
     }
 
@@ -140,10 +141,6 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func cancelDeadline() {
         deadline?.cancel()
         deadline = nil
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
     }
 }
 

@@ -118,18 +118,12 @@ final class InferenceQueue: @unchecked Sendable {
             }
         } onCancel: {
             ticket.cancel()
-            dropCancelled()
+            condition.withLock { removeCancelled() }
         }
     }
 
-    /// Removes the waiting work whose callers have gone.
-    private func dropCancelled() {
-        condition.lock()
-        defer { condition.unlock() }
-        removeCancelled()
-    }
-
-    /// Removes the waiting work whose callers have gone (with the lock held).
+    /// Removes the waiting work whose callers have gone (with the lock held). The worker also calls it: a caller
+    /// cancelled between taking its ticket and being queued is queued after this cancel handler has run.
     private func removeCancelled() {
         let before = waiting
         finals.removeAll { $0.ticket.isCancelled }

@@ -23,7 +23,7 @@ struct JSONObject {
     /// Wraps a parsed value that must be an object.
     init(_ value: Any, path: String) throws {
         guard let values = value as? [String: Any] else {
-            throw ServerError.invalidArgument("\(path): expected a JSON object, got \(Self.describe(value))")
+            throw ServerError.invalidArgument("\(path): expected a JSON object, got \(JSONValue.describe(value))")
         }
         self.path = path
         self.values = values
@@ -32,8 +32,7 @@ struct JSONObject {
     /// Throws for the first key not in `allowed` (sorted, so the message is stable).
     func checkKeys(_ allowed: Set<String>) throws {
         for key in values.keys.sorted() where !allowed.contains(key) {
-            let nearest = key.utf8.count > maxSuggestedKeyLength ? nil : Suggestions.nearest(to: key, in: allowed.sorted())
-            let hint = nearest.map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Suggestions.nearest(to: key, in: allowed.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
             throw ServerError.invalidArgument("\(field(key)): unknown field\(hint); known fields: \(allowed.sorted().joined(separator: ", "))")
         }
     }
@@ -60,7 +59,7 @@ struct JSONObject {
         }
         guard let whole, whole.isFinite, whole == whole.rounded() else { throw wrongType(key, value, "an integer") }
         let bounds = range.map { " \($0.lowerBound)...\($0.upperBound)" } ?? ""
-        guard abs(whole) < 1e15 else { throw ServerError.invalidArgument("\(field(key)): \(Self.describe(value)) is out of range\(bounds)") }
+        guard abs(whole) < 1e15 else { throw ServerError.invalidArgument("\(field(key)): \(JSONValue.describe(value)) is out of range\(bounds)") }
         let number = Int(whole)
         if let range, !range.contains(number) {
             throw ServerError.invalidArgument("\(field(key)): \(number) is out of range\(bounds)")
@@ -129,10 +128,7 @@ struct JSONObject {
     }
 
     private func wrongType(_ key: String, _ value: Any, _ expected: String) -> ServerError {
-        .invalidArgument("\(field(key)): expected \(expected), got \(Self.describe(value))")
+        .invalidArgument("\(field(key)): expected \(expected), got \(JSONValue.describe(value))")
     }
-
-    /// A short rendering of a JSON value for error messages.
-    static func describe(_ value: Any) -> String { JSONValue.describe(value) }
 }
 

@@ -104,8 +104,7 @@ struct RecognitionConfig: Sendable, Equatable {
                     continue
                 }
                 let known = Self.fields.filter { !["speech_contexts", "custom_configuration"].contains($0) }
-                let suggestion = key.utf8.count > maxSuggestedKeyLength ? nil : Suggestions.nearest(to: key, in: known.sorted())
-                let nearest = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+                let nearest = Suggestions.nearest(to: key, in: known.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
                 throw ServerError.invalidArgument("query parameter '\(clipped(key))' is unknown\(nearest)")
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TAOTensor
 
 /// `POST /v1/nlp:classify_text | classify_tokens | analyze_intent | punctuate_text` with Riva's request and
 /// response field names: requests `{"text": ["..."], "model": "name" | {"model_name": "name"}, "top_n": 1}`
@@ -92,7 +93,7 @@ struct TextRoutes {
         if value is String { return try request.string("model") }
         guard value is [String: Any], let object = try request.object("model") else {
             throw ServerError.invalidArgument("\(request.field("model")): expected a model name or {\"model_name\": \"...\"}, "
-                                              + "got \(JSONObject.describe(value))")
+                                              + "got \(JSONValue.describe(value))")
         }
         try object.checkKeys(["model_name"])
         return try object.string("model_name")
