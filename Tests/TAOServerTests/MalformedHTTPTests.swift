@@ -33,8 +33,8 @@ struct MalformedHTTPTests {
     }
 }
 
-@Suite("A connection's first request is answered however it goes wrong: 400, 413 or 408, never silence")
-struct FirstRequestTests {
+@Suite("Every request on a connection is answered however it goes wrong: 400, 413 or 408, never silence")
+struct ConnectionGuardTests {
     @Test("a request line or header the parser rejects gets 400 naming the complaint", arguments: [
         "GARBAGE\r\n\r\n", "GET\r\n\r\n", "\u{1}\u{2}\u{3}\r\n\r\n", "GET /health HTTP/9.9\r\n\r\n",
         "GET /health HTTP/1.1\r\nno colon here\r\n\r\n", "POST /health HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
@@ -112,27 +112,59 @@ struct FirstRequestTests {
         }
     }
 
-    @Test("a body announced over --max-body-bytes gets 413 at once, before it is sent")
+    @Test("a malformed head after a first request on the connection gets the same 400, not an empty one")
+    func malformedLaterHead() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let answers = await exchanges(port: port, ["GET /health HTTP/1.1\r\nHost: x\r\n\r\n", "GET\r\n\r\n"])
+            #expect(answers.count == 2)
+            #expect(answers.first?.hasPrefix("HTTP/1.1 200") == true, "\(answers)")
+            #expect(answers.last?.hasPrefix("HTTP/1.1 400") == true, "\(answers)")
+            #expect(answers.last?.contains("malformed HTTP request: invalid") == true, "\(answers)")
+        }
+    }
+
+    @Test("a malformed head pipelined behind a request is answered after that request's answer; then the connection ends")
+    func malformedPipelinedHead() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let (received, closed) = await readUntilClosed(port: port, Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n".utf8))
+            let answers = String(decoding: received, as: UTF8.self)
+            #expect(closed, "the connection was still open 5 s after its answers")
+            let ok = try #require(answers.range(of: "HTTP/1.1 200"), "\(answers)")
+            let refused = try #require(answers.range(of: "HTTP/1.1 400"), "\(answers)")
+            #expect(ok.lowerBound < refused.lowerBound, "\(answers)")
+            #expect(answers.contains("malformed HTTP request: invalid"), "\(answers)")
+        }
+    }
+
+    @Test("a body announced over --max-body-bytes gets 413 at once, before it is sent, and the connection ends")
     func announcedTooLarge() async throws {
         let service = makeService { $0.maxBodyBytes = 1000 }
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let answer = await exchange(port: port, "POST /v1/asr:recognize HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nRIFF")
+            let request = "POST /v1/asr:recognize HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nRIFF"
+            let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
+            let answer = String(decoding: received, as: UTF8.self)
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
-            // Answered although the body never comes.
+            // Answered although the body never comes; the rest of it is not waited for.
             #expect(answer.contains("the request body is 100000000 bytes, over the server's limit of 1000 (--max-body-bytes)"), "\(answer)")
+            #expect(answer.contains("Connection: close\r\n"), "\(answer)")
+            #expect(closed, "the connection was still open 5 s after the answer")
         }
     }
 
-    @Test("a body that has not arrived within the request timeout gets 408 naming the body")
+    @Test("a body that has not arrived within the request timeout gets 408 naming the body, and the connection ends")
     func slowBody() async throws {
         let service = makeService { $0.requestTimeout = 0.5 }
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let answer = await exchange(port: port, "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\n"
-                                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\": [")
+            let request = "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\": ["
+            let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
+            let answer = String(decoding: received, as: UTF8.self)
             #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
             #expect(answer.contains("receiving the request body took longer than 0.5 s"), "\(answer)")
+            #expect(closed, "the connection was still open 5 s after the answer")
         }
     }
 }

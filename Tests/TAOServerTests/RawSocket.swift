@@ -25,16 +25,21 @@ func exchanges(port: Int, _ requests: [String], pause: Double = 0) async -> [Str
 /// Sends `request` on a fresh TCP connection, then reads and drops what comes: true when the server closes the
 /// connection within 5 s.
 func serverCloses(port: Int, after request: String) async -> Bool {
+    await readUntilClosed(port: port, Array(request.utf8)).closed
+}
+
+/// Sends `request` on a fresh TCP connection and reads until the server closes it (`closed`) or is silent for 5 s.
+func readUntilClosed(port: Int, _ request: [UInt8]) async -> (received: [UInt8], closed: Bool) {
     await withCheckedContinuation { continuation in
         Thread {
-            guard let fd = connectedSocket(port: port) else { return continuation.resume(returning: false) }
+            guard let fd = connectedSocket(port: port) else { return continuation.resume(returning: ([], false)) }
             defer { close(fd) }
-            _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var received: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if count == 0 { return continuation.resume(returning: true) }
-                if count < 0 { return continuation.resume(returning: false) }
+                if count <= 0 { return continuation.resume(returning: (received, count == 0)) }
+                received += buffer[0..<count]
             }
         }.start()
     }

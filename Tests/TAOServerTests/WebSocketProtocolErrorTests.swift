@@ -43,4 +43,23 @@ struct WebSocketProtocolErrorTests {
         let code = try await closeCode(after: [WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: Array(#"{"flush":"#.utf8) + [0xC3, 0x28, 0x7D]))])
         #expect(code == .dataInconsistentWithMessage)
     }
+
+    @Test("an unmasked client frame closes the stream with 1002, also when it comes in one packet with the handshake")
+    func unmaskedFrame() async throws {
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let handshake = "GET /v1/asr:stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            let config = Array(#"{"streaming_config": {"config": {"sample_rate_hertz": 16000}}}"#.utf8)
+            let unmasked = [0x81, UInt8(config.count)] + config  // FIN and text; the mask bit left out
+            let (received, closed) = await readUntilClosed(port: port, Array(handshake.utf8) + unmasked)
+            #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
+            #expect(closed, "the connection was still open 5 s after the unmasked frame")
+            // The server's close frame: opcode 8 with FIN, a length, then the code 1002 (0x03EA) and the reason.
+            let close = received.indices.first { received[$0] == 0x88 && $0 + 3 < received.count && received[$0 + 2] == 0x03 }
+            let at = try #require(close, "no close frame in \(String(decoding: received, as: UTF8.self))")
+            #expect(received[at + 3] == 0xEA)
+            #expect(String(decoding: received[(at + 4)...], as: UTF8.self).contains("frames must be masked"))
+        }
+    }
 }
