@@ -26,7 +26,7 @@ struct RunsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try Registry.openDefault()
+            let registry = try Registry.openDefaultForReading()
             print(RunsReport().list(try registry.runs(task: task, limit: limit), registryPath: registry.url.path, task: task), terminator: "")
         }
     }
@@ -39,7 +39,7 @@ struct RunsCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            let registry = try Registry.openDefault()
+            let registry = try Registry.openDefaultForReading()
             print(RunsReport().show(try registry.details(of: id)), terminator: "")
         }
     }
@@ -55,7 +55,7 @@ struct RunsCommand: ParsableCommand {
         var second: String
 
         func run() throws {
-            let registry = try Registry.openDefault()
+            let registry = try Registry.openDefaultForReading()
             print(RunsReport().compare(try registry.compare(first, second)), terminator: "")
         }
     }

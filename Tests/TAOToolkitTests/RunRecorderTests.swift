@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import Testing
 @testable import TAOToolkit
 
@@ -126,5 +127,25 @@ struct RunRecorderTests {
         #expect(log.components(separatedBy: "WARNING").count == 2)
         #expect(console.first?.hasPrefix("warning: run registry not updated") == true)
         #expect(try String(contentsOf: recorder.statusFile.url, encoding: .utf8).contains("SUCCESS"))
+    }
+
+    @Test("metrics a failed registry write could not record are held, and written by the end of the run")
+    func heldMetrics() throws {
+        let directory = try makeRunTestDirectory("tao-run")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = try Registry(url: directory.appendingPathComponent("registry.sqlite"))
+        let recorder = try RunRecorder.begin(task: "t", subtask: "train", specYAML: "", resultsDir: directory.appendingPathComponent("r"),
+                                             registry: registry, console: nil)
+        try registry.pool.write { db in try db.execute(sql: "ALTER TABLE metrics RENAME TO metrics_away") }
+        try recorder.progress(step: 1, loss: 3)
+        try registry.pool.write { db in try db.execute(sql: "ALTER TABLE metrics_away RENAME TO metrics") }
+        try recorder.progress(step: 2, loss: 2)  // within a minute of the failure: held, not tried
+        #expect(try registry.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metrics") } == 0)
+        try recorder.succeed("done")
+        let steps = try registry.pool.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT step FROM metrics ORDER BY step") }
+        #expect(steps == [1, 2])
+        #expect(try registry.details(of: recorder.id).run.status == .success)
+        let log = try String(contentsOf: recorder.log.url, encoding: .utf8)
+        #expect(log.components(separatedBy: "run registry not updated").count == 2 && log.contains("takes writes again"), "\(log)")
     }
 }

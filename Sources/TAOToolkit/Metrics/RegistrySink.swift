@@ -1,16 +1,25 @@
 import Foundation
 
 /// Records a job's metrics and final status in the registry. The registry is a convenience, not the record of
-/// truth (`status.json` is): a failed write is reported once through `warn` and never stops the job; after a
-/// failure, metrics are no longer sent (each try may wait out the busy timeout), but the final status still is.
+/// truth (`status.json` is): a failed write never stops the job. After a failure (another process held the
+/// registry locked past the busy timeout) the metrics are held and written with a later report, at most once a
+/// minute, so that the job does not wait out the timeout at every report; the end of the job writes what is held.
 public final class RegistrySink: MetricsSink {
     public let registry: Registry
     public let runID: String
     private let warn: (String) -> Void
-    private var failed = false
+    /// Metrics not written yet.
+    private var held: [MetricRecord] = []
     private var markedRunning = false
+    /// After a failure, no write is tried before this time.
+    private var quietUntil: Date?
+    private var failures = 0
 
-    /// `warn` receives one line the first time a write fails.
+    static let retryInterval: TimeInterval = 60
+    /// Held metrics beyond this many are dropped, oldest first.
+    static let heldLimit = 100_000
+
+    /// `warn` receives a line when writes fail, and one when they succeed again.
     public init(registry: Registry, runID: String, warn: @escaping (String) -> Void) {
         self.registry = registry
         self.runID = runID
@@ -18,29 +27,44 @@ public final class RegistrySink: MetricsSink {
     }
 
     public func record(_ report: ProgressReport) {
-        let metrics = report.scalars.map {
+        held += report.scalars.map {
             MetricRecord(run: runID, epoch: report.epoch, step: report.step, name: $0.name, value: $0.value.isFinite ? $0.value : nil)
         }
-        attempt { try registry.insert(metrics) }
-        if !markedRunning {
-            attempt { try registry.updateStatus(of: runID, to: .running) }
-            markedRunning = true
-        }
+        if held.count > Self.heldLimit { held.removeFirst(held.count - Self.heldLimit) }
+        if let quietUntil, Date() < quietUntil { return }
+        flush()
     }
 
     public func finish(_ outcome: RunOutcome) {
+        flush()
         let error = outcome.status == .failure ? outcome.message : nil
-        attempt(evenAfterFailure: true) { try registry.updateStatus(of: runID, to: outcome.status, end: outcome.date, error: error) }
+        attempt { try registry.updateStatus(of: runID, to: outcome.status, end: outcome.date, error: error) }
     }
 
-    /// Runs one write unless an earlier one failed; the first failure is reported.
-    func attempt(evenAfterFailure: Bool = false, _ write: () throws -> Void) {
-        guard evenAfterFailure || !failed else { return }
+    /// Writes the held metrics (and marks the run running, once).
+    private func flush() {
+        attempt {
+            try registry.insert(held)
+            held.removeAll()
+            if !markedRunning {
+                try registry.updateStatus(of: runID, to: .running)
+                markedRunning = true
+            }
+        }
+    }
+
+    /// Runs one write; a failure is reported and quiets writes for `retryInterval`, the success after it too.
+    func attempt(_ write: () throws -> Void) {
         do {
             try write()
+            if failures > 0 { warn("the run registry takes writes again; the metrics held meanwhile are in it") }
+            (failures, quietUntil) = (0, nil)
         } catch {
-            if !failed { warn("warning: run registry not updated, the run goes on without it: \(error)") }
-            failed = true
+            if failures == 0 {
+                warn("warning: run registry not updated (\(error)); the run goes on, and tries again in \(Int(Self.retryInterval)) s")
+            }
+            failures += 1
+            quietUntil = Date().addingTimeInterval(Self.retryInterval)
         }
     }
 }

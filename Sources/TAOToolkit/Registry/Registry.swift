@@ -16,18 +16,26 @@ public final class Registry: Sendable {
     /// How many times a write that still found the database busy is tried again.
     static let busyRetries = 4
 
-    /// Opens (creating if needed) the registry at `url` and applies pending schema migrations.
-    public init(url: URL) throws {
+    /// Opens (creating if needed) the registry at `url` and applies pending schema migrations; with `readOnly`, opens
+    /// an existing registry for reading only, which needs no lock (a run writing it meanwhile does not block it) and
+    /// works on a read-only copy.
+    public init(url: URL, readOnly: Bool = false) throws {
         self.url = url
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.journalMode = .wal
         configuration.label = "tao.registry"
+        configuration.readonly = readOnly
+        if !readOnly { configuration.journalMode = .wal }
         do {
             pool = try Self.retryingWhenBusy { try DatabasePool(path: url.path, configuration: configuration) }
-            try Self.migrate(pool)
+            if !readOnly { try Self.migrate(pool) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw RegistryError.busy(path: url.path, seconds: Int(Self.busyTimeout) * (Self.busyRetries + 1))
         } catch {
             throw RegistryError.cannotOpen(path: url.path, reason: Self.reason(error))
+        }
+        if readOnly, try !pool.read({ try RegistryMigrations.migrator.hasCompletedMigrations($0) }) {
+            throw RegistryError.outdated(path: url.path)
         }
     }
 
@@ -62,6 +70,12 @@ public final class Registry: Sendable {
     /// Opens the registry at `defaultURL(environment:)`.
     public static func openDefault(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Registry {
         try Registry(url: defaultURL(environment: environment))
+    }
+
+    /// Opens the registry at `defaultURL(environment:)` to read it (`tao runs`): read-only when it exists.
+    public static func openDefaultForReading(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Registry {
+        let url = try defaultURL(environment: environment)
+        return try Registry(url: url, readOnly: FileManager.default.fileExists(atPath: url.path))
     }
 
     // MARK: writes

@@ -6,6 +6,10 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case cannotCreateFolder(path: String, reason: String)
     /// SQLite refused to open or migrate the database file.
     case cannotOpen(path: String, reason: String)
+    /// Another connection held the database locked past the busy timeout.
+    case busy(path: String, seconds: Int)
+    /// A registry opened read-only lacks migrations this tao would apply.
+    case outdated(path: String)
     /// A read or a write failed after the busy timeout and the retries.
     case databaseFailure(path: String, operation: String, reason: String)
     /// No run has this id (or id prefix).
@@ -19,6 +23,11 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
             "\(path): cannot create the registry folder: \(reason) (set TAO_HOME to a writable folder)"
         case let .cannotOpen(path, reason):
             "\(path): cannot open the run registry: \(reason) (check the file's permissions, or set TAO_HOME to another folder)"
+        case let .busy(path, seconds):
+            "\(path): the run registry has been locked by another process for over \(seconds) s (a tao run, or a program with a "
+                + "transaction open); try again when it is done"
+        case let .outdated(path):
+            "\(path): the run registry was written by an older tao; run any subtask once to update it"
         case let .databaseFailure(path, operation, reason):
             "\(path): \(operation) failed: \(reason) (retry; if it persists, another process may hold the database locked)"
         case let .unknownRun(id, path):
