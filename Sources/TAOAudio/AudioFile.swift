@@ -134,15 +134,23 @@ public enum AudioFile {
         guard sf_format_check(&info) != 0 else {
             throw AudioError.invalidFormat(file: path, reason: "this container cannot store that encoding, rate or channel count")
         }
-        guard let handle = sf_open(path, Int32(SFM_WRITE), &info) else {
+        // Written under a temporary name beside the file, then renamed over it: a reader (or a killed run) never
+        // meets half a file where a whole one was.
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+        guard let handle = sf_open(temporary, Int32(SFM_WRITE), &info) else {
             throw AudioError.writeFailed(file: path, reason: String(cString: sf_strerror(nil)))
         }
-        defer { sf_close(handle) }
         sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         let frames = samples.count / channels
         let written = samples.withUnsafeBufferPointer { sf_writef_float(handle, $0.baseAddress, sf_count_t(frames)) }
-        guard written == frames else {
-            throw AudioError.writeFailed(file: path, reason: String(cString: sf_strerror(handle)))
+        let failure = written == frames ? nil : String(cString: sf_strerror(handle))
+        sf_write_sync(handle)
+        let closed = sf_close(handle) == 0
+        guard failure == nil, closed, rename(temporary, path) == 0 else {
+            let reason = failure ?? String(cString: strerror(errno))
+            unlink(temporary)
+            throw AudioError.writeFailed(file: path, reason: reason)
         }
     }
 }

@@ -20,7 +20,7 @@ public enum NPY {
     /// Writes `values` (C order) with `shape` as float32.
     public static func write(_ values: [Float], shape: [Int], to url: URL) throws {
         precondition(shape.reduce(1, *) == values.count, "NPY.write: \(values.count) values for shape \(shape)")
-        do { try Data(encode(values, shape: shape)).write(to: url) } catch {
+        do { try Data(encode(values, shape: shape)).write(to: url, options: .atomic) } catch {
             throw AudioError.writeFailed(file: url.path, reason: error.localizedDescription)
         }
     }

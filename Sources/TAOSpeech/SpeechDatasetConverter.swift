@@ -35,6 +35,13 @@ public enum SpeechDatasetConverter {
         case .an4: groups = try an4Items(source)
         }
         let wavFolder = target.appendingPathComponent("wav")
+        // Converting into the source would write over its audio (a 44.1 kHz original replaced by its 16 kHz copy)
+        // and feed the copies back in on the next run.
+        let sourceParts = source.resolvingSymlinksInPath().standardizedFileURL.pathComponents
+        if wavFolder.resolvingSymlinksInPath().standardizedFileURL.pathComponents.starts(with: sourceParts) {
+            throw SpeechError.badDataset(path: target.path, reason: "its wav/ folder, where the converted audio goes, is inside "
+                                         + "source_data_dir \(source.path); give a target_data_dir outside it")
+        }
         do {
             try FileManager.default.createDirectory(at: wavFolder, withIntermediateDirectories: true)
         } catch {

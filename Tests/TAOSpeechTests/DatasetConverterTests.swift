@@ -83,6 +83,25 @@ func convertsFolder() throws {
     }
 }
 
+@Test("a target whose wav/ folder would be the source, or inside it, is refused before any audio is written")
+func targetInsideSource() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("tao-folder-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let source = root.appendingPathComponent("wav"), original = source.appendingPathComponent("a.wav")
+    try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+    try AudioFile.writeWAV(try fixtureSamples("cards_001"), sampleRate: 22050, to: original)
+    try write("ten of clubs\n", to: source.appendingPathComponent("a.txt"))
+    let before = try Data(contentsOf: original)
+    for target in [root, source] {
+        #expect(throws: SpeechError.badDataset(path: target.path, reason: "its wav/ folder, where the converted audio goes, is inside "
+                                               + "source_data_dir \(source.path); give a target_data_dir outside it")) {
+            try SpeechDatasetConverter.convert(.folder, source: source, target: target, sampleRate: 16000, normalize: lowercase)
+        }
+    }
+    #expect(try Data(contentsOf: original) == before)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: source.path).sorted() == ["a.txt", "a.wav"])
+}
+
 @Test("in a folder, a transcript that is not UTF-8 is named as such, and two audio files with one stem never share an output")
 func folderTranscriptEncodingAndStemClash() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("tao-folder-\(UUID().uuidString)")

@@ -29,6 +29,19 @@ func load(_ yaml: String, task: TaskName = .speechToText, subtask: Subtask = .tr
     return try ResolvedSpec.load(schema: schema, yaml: yaml, name: "spec.yaml", overrides: overrides)
 }
 
+@Test("download_specs keeps a spec the user has edited and rewrites an unchanged one")
+func downloadKeepsEditedSpecs() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tao-specs-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let first = try SpecDownloader.write(.nGram, to: directory)
+    let edited = try #require(first.first), unchanged = try #require(first.last)
+    try "# mine\n".write(to: edited, atomically: true, encoding: .utf8)
+    var kept: [URL] = []
+    let second = try SpecDownloader.write(.nGram, to: directory) { kept.append($0) }
+    #expect(kept == [edited] && second.count == first.count - 1 && second.contains(unchanged))
+    #expect(try String(contentsOf: edited, encoding: .utf8) == "# mine\n")
+}
+
 @Test("every written default spec reads back to the same values and decodes into its typed struct",
       arguments: allSpecs.map { "\($0.0.rawValue) \($0.1.rawValue)" })
 func defaultSpecsRoundTrip(name: String) throws {

@@ -20,6 +20,16 @@ func nGramEndToEnd() throws {
     let corpus = folder.appendingPathComponent("data/corpus.txt")
     #expect(try String(contentsOf: corpus, encoding: .utf8) ==
             "show me flights from boston to denver\ni want two tickets to dallas\nshow me the cheapest fare\n")
+    // Converted into its own source folder twice, from a spec kept in the results folder: the second run does not
+    // read the first one's corpus back in, and the user's spec.yaml is left as it was (the checked spec goes beside).
+    let userSpec = "# my notes\nsource_data_dir: \(source.path)\ntarget_data_dir: \(source.path)\n"
+    try userSpec.write(to: source.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+    for _ in 0..<2 {
+        let again = try run(["n_gram", "dataset_convert", "-e", source.appendingPathComponent("spec.yaml").path, "-r", source.path])
+        #expect(again.status == 0 && again.stdout.contains("3 sentences, 18 words from 1 files"), "\(again.stdout)\(again.stderr)")
+    }
+    #expect(try String(contentsOf: source.appendingPathComponent("spec.yaml"), encoding: .utf8) == userSpec)
+    #expect(try String(contentsOf: source.appendingPathComponent("spec.checked.yaml"), encoding: .utf8).hasPrefix("# The spec of run "))
 
     let train = try run(["n_gram", "train", "-r", folder.appendingPathComponent("r2").path, "training_ds.data_file=\(corpus.path)",
                          "model.order=2", "model.discount_fallback=true"])

@@ -164,6 +164,11 @@ func tokenAndTextClassification() throws {
     let best = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("text/checkpoints/best.tao"))
     #expect(kept != nil && kept == best)
     #expect(!text.stdout.contains("kept epoch 60,"), "\(text.stdout)")
+    // A finetune pointed at the train run's folder: its checkpoint continues that train run, which would leave -m unused.
+    let into = try run(["text_classification", "finetune", "-r", folder.appendingPathComponent("text").path, "-m",
+                        folder.appendingPathComponent("text/trained-model.tao").path, "data_dir=\(folder.path)", "trainer.max_epochs=61"])
+    #expect(into.status == 1 && into.stderr.contains("checkpoints/last.tao: cannot resume from this checkpoint: it continues a train run, "
+                                                      + "not this finetune"), "\(into.stderr)")
 
     let tooLong = try run(["text_classification", "train", "-r", folder.appendingPathComponent("long").path, "data_dir=\(folder.path)",
                            "model.dataset.num_classes=2", "model.dataset.max_seq_length=300"] + tinyEncoder(vocabulary: vocabulary))

@@ -9,19 +9,15 @@ public final class RunLog {
 
     public init(url: URL) throws {
         self.url = url
-        if !FileManager.default.fileExists(atPath: url.path), !FileManager.default.createFile(atPath: url.path, contents: nil) {
-            throw RunRecordError.cannotWrite(path: url.path, reason: "cannot create the log file")
+        // O_APPEND: every line lands at the end, whatever else has written the file meanwhile.
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RunRecordError.cannotWrite(path: url.path, reason: "cannot open the log file for writing: \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw RunRecordError.cannotWrite(path: url.path, reason: "cannot open the log file for writing")
-        }
-        self.handle = handle
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
-        do { try handle.seekToEnd() } catch {
-            throw RunRecordError.cannotWrite(path: url.path, reason: error.localizedDescription)
-        }
     }
 
     deinit { try? handle.close() }

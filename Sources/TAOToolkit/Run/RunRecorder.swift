@@ -25,12 +25,15 @@ public final class RunRecorder {
     public let tensorBoard: TensorBoardWriter?
     /// Set once `succeed` or `fail` ran.
     public private(set) var outcome: RunOutcome?
+    /// The results folder is this run's while the recorder lives.
+    private let folderLock: ResultsFolderLock
 
     private init(
-        id: String, task: String, subtask: String, resultsDir: URL, statusFile: StatusFile, log: RunLog,
-        registry: Registry?, console: ProgressBar?, tensorBoard: TensorBoardWriter?
+        id: String, task: String, subtask: String, resultsDir: URL, folderLock: ResultsFolderLock, statusFile: StatusFile,
+        log: RunLog, registry: Registry?, console: ProgressBar?, tensorBoard: TensorBoardWriter?
     ) {
         self.id = id
+        self.folderLock = folderLock
         self.task = task
         self.subtask = subtask
         self.resultsDir = resultsDir
@@ -45,7 +48,8 @@ public final class RunRecorder {
     }
 
     /// Starts a run: creates `resultsDir`, assigns the id, writes the STARTED line of `status.json`, opens
-    /// `<subtask>.log` and inserts the run in `registry`.
+    /// `<subtask>.log` and inserts the run in `registry`. The folder stays the run's while the recorder lives (another
+    /// tao process gets `RunRecordError.folderInUse`).
     /// - Parameters:
     ///   - registry: evaluated once the results folder exists; when it throws (e.g. `Registry.openDefault()` on
     ///     an unwritable TAO_HOME) or the insert fails, the run goes on without a registry and the log warns once.
@@ -62,6 +66,11 @@ public final class RunRecorder {
         } catch {
             throw RunRecordError.cannotWrite(path: resultsDir.path, reason: error.localizedDescription)
         }
+        let folderLock = try ResultsFolderLock(folder: resultsDir)
+        // What killed runs left: half-written files here, temporary files of ended processes.
+        AtomicFile.removeLeftovers(in: resultsDir)
+        AtomicFile.removeLeftovers(in: resultsDir.appendingPathComponent("checkpoints"))
+        TemporaryFiles.removeLeftovers()
         let statusFile = try StatusFile(url: resultsDir.appendingPathComponent("status.json"))
         let log = try RunLog(url: resultsDir.appendingPathComponent("\(subtask).log"))
         var warning: String?
@@ -76,7 +85,7 @@ public final class RunRecorder {
             warning = "warning: run registry not updated, the run goes on without it: \(error)"
         }
         let recorder = RunRecorder(
-            id: id, task: task, subtask: subtask, resultsDir: resultsDir, statusFile: statusFile, log: log,
+            id: id, task: task, subtask: subtask, resultsDir: resultsDir, folderLock: folderLock, statusFile: statusFile, log: log,
             registry: registered, console: console,
             tensorBoard: tensorBoard ? TensorBoardWriter(directory: resultsDir) : nil
         )

@@ -34,7 +34,11 @@ enum CreateTokenizerTask {
         }
 
         let folder = root.appendingPathComponent("tokenizer_spe_\(spec.speType)_v\(spec.vocabSize)")
-        try createDirectory(folder)
+        // Made whole in a folder beside it, then put in its place: an interrupted run never leaves a tokenizer half
+        // written, nor a new model beside an old vocabulary.
+        let staging = root.appendingPathComponent(AtomicFile.temporaryName(for: folder.lastPathComponent))
+        try createDirectory(staging)
+        defer { try? FileManager.default.removeItem(at: staging) }
         guard let modelType = SentencePieceTrainingOptions.ModelType(rawValue: spec.speType) else {
             throw SpecError.invalid(path: "spe_type", reason: "'\(spec.speType)' is not one of bpe, unigram, char, word")
         }
@@ -47,9 +51,9 @@ enum CreateTokenizerTask {
         options.removeExtraWhitespaces = false
         if spec.lowerCase { options.normalizationRule = "nmt_nfkc_cf" }
         let tokenizer = try SentencePieceTokenizer.train(
-            textFile: corpus.path, modelPrefix: folder.appendingPathComponent("tokenizer").path, options: options)
-        let vocabFile = folder.appendingPathComponent("vocab.txt")
-        try write(bertStyleVocabulary(tokenizer.pieces).map { $0 + "\n" }.joined(), to: vocabFile)
+            textFile: corpus.path, modelPrefix: staging.appendingPathComponent("tokenizer").path, options: options)
+        try write(bertStyleVocabulary(tokenizer.pieces).map { $0 + "\n" }.joined(), to: staging.appendingPathComponent("vocab.txt"))
+        try AtomicFile.replaceFolder(folder, with: staging)
         for name in ["tokenizer.model", "tokenizer.vocab", "vocab.txt"] {
             try recorder.recordArtifact(folder.appendingPathComponent(name), kind: "tokenizer")
         }
@@ -103,8 +107,6 @@ enum CreateTokenizerTask {
 
     private static func write(_ text: String, to url: URL) throws {
         try createDirectory(url.deletingLastPathComponent())
-        do { try AtomicFile.write(Data(text.utf8), to: url) } catch {
-            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
-        }
+        try AtomicFile.write(Data(text.utf8), to: url)
     }
 }

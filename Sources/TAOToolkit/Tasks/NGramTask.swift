@@ -21,7 +21,13 @@ enum NGramTask {
         guard let enumerator = FileManager.default.enumerator(at: source, includingPropertiesForKeys: nil) else {
             throw TaskError.cannotRead(path: source.path, reason: "no such folder (source_data_dir)")
         }
-        let files = enumerator.compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(suffix) }.sorted { $0.path < $1.path }
+        let target = URL(fileURLWithPath: spec.targetDataDir)
+        let output = target.appendingPathComponent("corpus.txt")
+        // A target inside the source must not read its earlier corpus back in (one more copy each run).
+        let ownOutput = output.resolvingSymlinksInPath().standardizedFileURL.path
+        let files = enumerator.compactMap { $0 as? URL }
+            .filter { $0.lastPathComponent.hasSuffix(suffix) && $0.resolvingSymlinksInPath().standardizedFileURL.path != ownOutput }
+            .sorted { $0.path < $1.path }
         guard !files.isEmpty else { throw TaskError.cannotRead(path: source.path, reason: "no files ending in '\(suffix)' below it") }
         let normalizer = TextNormalizer()
         var lines: [String] = [], words = 0
@@ -33,8 +39,6 @@ enum NGramTask {
                 lines.append(text)
             }
         }
-        let target = URL(fileURLWithPath: spec.targetDataDir)
-        let output = target.appendingPathComponent("corpus.txt")
         do {
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         } catch {
@@ -60,7 +64,7 @@ enum NGramTask {
         if tokenizer == nil && !(spec.trainingDs.isFile && spec.trainingDs.dataFile.hasSuffix(".json")) {
             // Estimated in bounded memory into a temporary ARPA file, which the archive copies in blocks; a folder's
             // .txt files are first joined into one temporary corpus.
-            let arpa = FileManager.default.temporaryDirectory.appendingPathComponent("tao-ngram-\(UUID().uuidString).arpa")
+            let arpa = TemporaryFiles.url("ngram", extension: "arpa")
             let joined = spec.trainingDs.isFile ? nil : try joinFolder(spec.trainingDs.dataFile)
             defer {
                 try? FileManager.default.removeItem(at: arpa)
@@ -151,11 +155,6 @@ enum NGramTask {
     static func export(_ spec: ExportSpec, model url: URL, key: String?, recorder: RunRecorder) throws -> String {
         let model = try load(url, key: key)
         let output = try recorder.resultsFile(spec.exportTo, key: "export_to")
-        do {
-            try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw TaskError.cannotWrite(path: output.path, reason: error.localizedDescription)
-        }
         if let key {
             // Encrypted, the ARPA text or binary file travels as the one member of an encrypted archive; `-m` with
             // the key opens it wherever an LM is read.
@@ -166,7 +165,7 @@ enum NGramTask {
         } else {
             switch spec.exportFormat {
             case "binary": try NGramBinary.write(model, to: output.path)
-            default: try ARPAWriter.write(model, to: output.path)
+            default: try AtomicFile.replace(output) { try ARPAWriter.write(model, to: $0.path) }
             }
         }
         try recorder.recordArtifact(output, kind: "export")
@@ -194,7 +193,7 @@ enum NGramTask {
     /// The LM an archive carries (binary or ARPA member), nil when it has none.
     static func languageModel(in archive: ModelArchive, name: String) throws -> NGramModel? {
         if let binary = archive[binaryMember] {
-            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-lm-\(UUID().uuidString).bin")
+            let temporary = TemporaryFiles.url("lm", extension: "bin")
             defer { try? FileManager.default.removeItem(at: temporary) }
             do { try binary.write(to: temporary) } catch {
                 throw TaskError.cannotWrite(path: temporary.path, reason: error.localizedDescription)
@@ -207,7 +206,7 @@ enum NGramTask {
 
     /// The binary format of `model` as bytes.
     static func binaryData(_ model: NGramModel) throws -> Data {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-lm-\(UUID().uuidString).bin")
+        let temporary = TemporaryFiles.url("lm", extension: "bin")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try NGramBinary.write(model, to: temporary.path)
         do { return try Data(contentsOf: temporary) } catch {
@@ -258,7 +257,7 @@ enum NGramTask {
 
     /// The .txt files of a folder copied, in blocks, into one temporary file, a newline after each.
     private static func joinFolder(_ folder: String) throws -> URL {
-        let joined = FileManager.default.temporaryDirectory.appendingPathComponent("tao-ngram-corpus-\(UUID().uuidString).txt")
+        let joined = TemporaryFiles.url("corpus", extension: "txt")
         guard FileManager.default.createFile(atPath: joined.path, contents: nil), let output = FileHandle(forWritingAtPath: joined.path) else {
             throw TaskError.cannotWrite(path: joined.path, reason: "cannot create a temporary corpus file")
         }

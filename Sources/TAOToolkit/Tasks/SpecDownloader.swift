@@ -3,9 +3,10 @@ import Foundation
 /// `download_specs`: writes every default spec of a task, commented, to a folder.
 public enum SpecDownloader {
     /// Writes `<subtask>.yaml` for each subtask of `task` and the train specs of its other architectures into
-    /// `directory`; returns the files written.
+    /// `directory`; returns the files written. A spec already there that differs from the default (one the user has
+    /// edited) is kept, and passed to `kept`.
     @discardableResult
-    public static func write(_ task: TaskName, to directory: URL) throws -> [URL] {
+    public static func write(_ task: TaskName, to directory: URL, kept: (URL) -> Void = { _ in }) throws -> [URL] {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -24,11 +25,11 @@ public enum SpecDownloader {
             ]
             let yaml = ResolvedSpec(unchecked: spec.schema.defaultValue, schema: spec.schema).yaml(header: header)
             let file = directory.appendingPathComponent(spec.fileName)
-            do {
-                try AtomicFile.write(Data(yaml.utf8), to: file)
-            } catch {
-                throw TaskError.cannotWrite(path: file.path, reason: "\(error)")
+            if let existing = FileManager.default.contents(atPath: file.path), existing != Data(yaml.utf8) {
+                kept(file)
+                continue
             }
+            try AtomicFile.write(Data(yaml.utf8), to: file)
             written.append(file)
         }
         return written

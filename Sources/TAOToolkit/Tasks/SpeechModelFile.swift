@@ -31,7 +31,7 @@ struct SpeechModelFile {
     /// encrypted with `key` when given.
     static func save(_ model: CTCModel, trainingSpec: ResolvedSpec, tokenizer: SpeechTokenizer, to url: URL, key: String?,
                      extras: [(String, Data)] = []) throws {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        let temporary = TemporaryFiles.url("weights", extension: "safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "labels": model.labels.joined(separator: "|")])
         var archive = ModelArchive()
@@ -45,8 +45,10 @@ struct SpeechModelFile {
             try archive.write(to: url, key: key)
         } catch let error as ArchiveError {
             throw error
+        } catch let error as TaskError {
+            throw error
         } catch {
-            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+            throw TaskError.cannotWrite(path: url.path, reason: AtomicFile.describe(error))
         }
     }
 

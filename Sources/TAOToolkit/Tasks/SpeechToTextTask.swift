@@ -36,7 +36,7 @@ enum SpeechToTextTask {
         let run = TrainingRun(model: model, modelSpec: spec.model, tokenizer: tokenizer, specAugment: spec.model.specAugment,
                               trainingDs: spec.trainingDs, validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim,
                               saveTo: spec.saveTo, saveBestModel: spec.expManager.checkpointCallbackParams.saveBestModel,
-                              archiveSpec: archiveSpec)
+                              archiveSpec: archiveSpec, origin: .train)
         return try fit(run, recorder: recorder)
     }
 
@@ -77,7 +77,8 @@ enum SpeechToTextTask {
         let run = TrainingRun(model: model, modelSpec: modelSpec, tokenizer: tokenizer,
                               specAugment: spec.model.specAugment ?? modelSpec.specAugment, trainingDs: spec.finetuningDs,
                               validationDs: spec.validationDs, trainer: spec.trainer, optim: spec.optim, saveTo: spec.saveTo,
-                              saveBestModel: spec.expManager.checkpointCallbackParams.saveBestModel, archiveSpec: archiveSpec)
+                              saveBestModel: spec.expManager.checkpointCallbackParams.saveBestModel, archiveSpec: archiveSpec,
+                              origin: try .finetune(of: url))
         return try fit(run, recorder: recorder)
     }
 
@@ -97,6 +98,8 @@ enum SpeechToTextTask {
         let saveBestModel: Bool
         /// The spec written into the model archives (it describes the network).
         let archiveSpec: ResolvedSpec
+        /// What a checkpoint of this run records it started from.
+        let origin: TrainingCheckpoint.Origin
     }
 
     /// Trains with CTC: seeded batches of similar length (the next one featurized while this one trains),
@@ -130,7 +133,7 @@ enum SpeechToTextTask {
         let prefetcher = Prefetcher<SpeechBatch>()
         var step = 0, items = 0, firstEpoch = 0, lastWER: Double?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        let resumed = try TrainingCheckpoint.resume(model, optimizer: optimizer, from: checkpoint)
+        let resumed = try TrainingCheckpoint.resume(model, optimizer: optimizer, from: checkpoint, origin: run.origin)
         var keeper = BestModelKeeper(enabled: run.saveBestModel, higherIsBetter: false, resultsDir: recorder.resultsDir, resumed: resumed)
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
@@ -198,7 +201,7 @@ enum SpeechToTextTask {
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best)
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
             try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
                                      extras: try state.members(optimizer: optimizer))
         }

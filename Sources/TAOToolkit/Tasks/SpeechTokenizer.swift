@@ -82,7 +82,7 @@ struct SpeechTokenizer: Sendable {
         switch kind {
         case .bpe:
             // libsentencepiece reads models from files: a private copy is loaded, then removed.
-            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-tokenizer-\(UUID().uuidString).model")
+            let temporary = TemporaryFiles.url("tokenizer", extension: "model")
             defer { try? FileManager.default.removeItem(at: temporary) }
             do { try member(sentencePieceModel).write(to: temporary) } catch let error as ArchiveError { throw error } catch {
                 throw TaskError.cannotWrite(path: temporary.path, reason: error.localizedDescription)

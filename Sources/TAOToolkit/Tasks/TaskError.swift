@@ -1,5 +1,5 @@
 /// Problems running a subtask that are not about the spec's contents.
-public enum TaskError: Error, CustomStringConvertible {
+public enum TaskError: Error, CustomStringConvertible, Equatable {
     /// A subtask a later release implements.
     case notAvailable(task: TaskName, subtask: Subtask)
     /// A flag the subtask needs was not given.

@@ -27,6 +27,18 @@ public enum TaskRunner {
     }
 
     /// The subtask's work; returns the one-line summary of a successful run.
+    private static let checkedSpecHeader = "The spec of run "
+
+    /// Where the checked spec goes: `spec.yaml` in the results folder, unless a `spec.yaml` that tao did not write is
+    /// there (the user's own, often the `-e` file itself): then `spec.checked.yaml`, so that it is not replaced.
+    private static func checkedSpecFile(in folder: URL) -> URL {
+        let file = folder.appendingPathComponent("spec.yaml")
+        guard let handle = FileHandle(forReadingAtPath: file.path) else { return file }
+        defer { try? handle.close() }
+        let start = String(decoding: (try? handle.read(upToCount: 64)) ?? Data(), as: UTF8.self)
+        return start.hasPrefix("# " + checkedSpecHeader) ? file : folder.appendingPathComponent("spec.checked.yaml")
+    }
+
     private static func perform(_ request: SubtaskRequest, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         if request.subtask == .downloadSpecs {
             let files = try downloadSpecs(request, say: say)
@@ -37,13 +49,9 @@ public enum TaskRunner {
             throw TaskError.notAvailable(task: request.task, subtask: request.subtask)
         }
         _ = try TypedSpecs.decode(spec, task: request.task, subtask: request.subtask)
-        let specFile = recorder.resultsDir.appendingPathComponent("spec.yaml")
-        do {
-            try AtomicFile.write(Data(spec.yaml(header: ["The spec of run \(recorder.id), as checked: defaults, -e file, overrides."]).utf8),
-                                 to: specFile)
-        } catch {
-            throw TaskError.cannotWrite(path: specFile.path, reason: "\(error)")
-        }
+        let specFile = checkedSpecFile(in: recorder.resultsDir)
+        try AtomicFile.write(Data(spec.yaml(header: [checkedSpecHeader + "\(recorder.id), as checked: defaults, -e file, overrides."]).utf8),
+                             to: specFile)
         recorder.log("spec checked; written to \(specFile.path)")
         switch (request.task, request.subtask) {
         case (.speechToText, .train):
@@ -119,7 +127,9 @@ public enum TaskRunner {
         guard let output = request.outputDir else {
             throw TaskError.missingFlag(flag: "-o/--output_dir", purpose: "the folder to write the specs to")
         }
-        let files = try SpecDownloader.write(request.task, to: output)
+        let files = try SpecDownloader.write(request.task, to: output) { kept in
+            say("kept \(kept.path): it differs from the default (remove it to get the default)")
+        }
         for file in files { say("wrote \(file.path)") }
         return files
     }

@@ -17,19 +17,48 @@ struct TrainingCheckpoint: Codable, Equatable {
     var items: Int
     /// The epoch (counted from 1) whose validation headline was best so far, when the run keeps the best model.
     var best: BestEpoch?
+    /// What the run started from; nil in checkpoints written before tao recorded it.
+    var origin: Origin?
 
     struct BestEpoch: Codable, Equatable {
         var epoch: Int
         var value: Double
     }
 
-    init(epochs: Int, step: Int, items: Int, best: BestEpoch? = nil) {
-        (self.epochs, self.step, self.items, self.best) = (epochs, step, items, best)
+    /// The subtask that trains, and for `finetune` the SHA-256 of the `-m` model it started from: a checkpoint
+    /// resumes only the run it belongs to.
+    struct Origin: Codable, Equatable {
+        var subtask: String
+        var startModel: String?
+
+        static let train = Origin(subtask: "train", startModel: nil)
+
+        /// A finetune of the model file at `url`.
+        static func finetune(of url: URL) throws -> Origin {
+            Origin(subtask: "finetune", startModel: try RunRecorder.sizeAndDigest(of: url).1)
+        }
+
+        var described: String { subtask == "train" ? "a train run" : "a finetune of another -m model" }
+    }
+
+    init(epochs: Int, step: Int, items: Int, best: BestEpoch? = nil, origin: Origin? = nil) {
+        (self.epochs, self.step, self.items, self.best, self.origin) = (epochs, step, items, best, origin)
+    }
+
+    /// Why these counts cannot come from a real run, or nil: what resuming trusts to plan the rest.
+    var implausibility: String? {
+        let limit = 1 << 48
+        if !(0...limit).contains(epochs) || !(0...limit).contains(step) || !(0...limit).contains(items) {
+            return "epochs \(epochs), step \(step) and items \(items) must each be between 0 and \(limit)"
+        }
+        if step > items { return "step \(step) is more than the \(items) items seen (a step takes at least one)" }
+        if let best, !(1...max(epochs, 1)).contains(best.epoch) { return "the best epoch \(best.epoch) is not one of the \(epochs) done" }
+        return nil
     }
 
     /// The archive members that record this state and `optimizer`'s.
     func members(optimizer: any Optimizer) throws -> [(String, Data)] {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-optim-\(UUID().uuidString).safetensors")
+        let temporary = TemporaryFiles.url("optim", extension: "safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try SafetensorsFile.write(optimizer.state(), to: temporary)
         let encoder = JSONEncoder()
@@ -47,6 +76,9 @@ struct TrainingCheckpoint: Codable, Equatable {
         } catch {
             throw TaskError.badCheckpoint(path: path, reason: "\(trainerMember) is not valid (\(error))")
         }
+        if let implausibility = state.implausibility {
+            throw TaskError.badCheckpoint(path: path, reason: "\(trainerMember): \(implausibility)")
+        }
         let file = try SafetensorsFile(data: optimizerData, path: path + "!" + optimizerMember)
         var tensors: [String: Tensor] = [:]
         for name in file.entries.keys { tensors[name] = try file.tensor(name) }
@@ -55,10 +87,16 @@ struct TrainingCheckpoint: Codable, Equatable {
     }
 
     /// Loads the weights and optimizer state of `checkpoint` into `model` and `optimizer` when a previous run in the
-    /// same results folder left one; nil when there is none.
-    static func resume(_ model: any Module, optimizer: any Optimizer, from checkpoint: URL) throws -> TrainingCheckpoint? {
+    /// same results folder left one; nil when there is none. A checkpoint of another run (a `train` checkpoint met by
+    /// `finetune`, a finetune of another model) is an error: resuming it would drop the `-m` model unseen, and
+    /// starting afresh would overwrite it.
+    static func resume(_ model: any Module, optimizer: any Optimizer, from checkpoint: URL, origin: Origin) throws -> TrainingCheckpoint? {
         guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
         let archive = try ModelArchive.read(from: checkpoint)
+        if let data = archive[trainerMember], let found = (try? JSONDecoder().decode(TrainingCheckpoint.self, from: data))?.origin,
+           found != origin {
+            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it continues \(found.described), not this \(origin.subtask)")
+        }
         do {
             try archive.loadWeights(into: model, archive: checkpoint.path)
         } catch {

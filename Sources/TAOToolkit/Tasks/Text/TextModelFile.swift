@@ -36,7 +36,7 @@ struct TextModelFile {
     static func save(_ model: any TextTaskModel, task: TaskName, tokenizer: BertTokenizer, labels: TextLabels,
                      settings: TextModelSettings, trainingSpec: ResolvedSpec, to url: URL, key: String?,
                      storage: WeightStorage = .float32, extras: [(String, Data)] = []) throws {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("tao-weights-\(UUID().uuidString).safetensors")
+        let temporary = TemporaryFiles.url("weights", extension: "safetensors")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try model.saveSafetensors(to: temporary, metadata: ["format": "pt", "task": task.rawValue], storage: storage)
         let description = Description(task: task.rawValue, labels: labels, pooler: model.bertModel.pooler != nil,
@@ -55,8 +55,10 @@ struct TextModelFile {
             try archive.write(to: url, key: key)
         } catch let error as ArchiveError {
             throw error
+        } catch let error as TaskError {
+            throw error
         } catch {
-            throw TaskError.cannotWrite(path: url.path, reason: error.localizedDescription)
+            throw TaskError.cannotWrite(path: url.path, reason: AtomicFile.describe(error))
         }
     }
 

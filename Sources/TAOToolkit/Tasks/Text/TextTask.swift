@@ -32,7 +32,7 @@ enum TextTask {
         let run = TextTrainingRun(task: task, model: model, tokenizer: pretrained.tokenizer, settings: settings, training: training,
                                   validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
                                   saveBestModel: common.expManager.checkpointCallbackParams.saveBestModel,
-                                  archiveSpec: resolved, batching: try batching(task, resolved))
+                                  archiveSpec: resolved, batching: try batching(task, resolved), origin: .train)
         return try fit(run, recorder: recorder)
     }
 
@@ -45,7 +45,8 @@ enum TextTask {
         let run = TextTrainingRun(task: task, model: file.model, tokenizer: file.tokenizer, settings: file.settings, training: training,
                                   validation: validation, trainer: common.trainer, optim: common.optim, saveTo: common.saveTo,
                                   saveBestModel: common.expManager.checkpointCallbackParams.saveBestModel,
-                                  archiveSpec: file.trainingSpec, batching: try batching(task, resolved))
+                                  archiveSpec: file.trainingSpec, batching: try batching(task, resolved),
+                                  origin: try .finetune(of: url))
         return try fit(run, recorder: recorder)
     }
 
@@ -64,6 +65,8 @@ enum TextTask {
         let saveBestModel: Bool
         let archiveSpec: ResolvedSpec
         let batching: TextBatching
+        /// What a checkpoint of this run records it started from.
+        let origin: TrainingCheckpoint.Origin
     }
 
     /// How the training and validation rows are cut into batches.
@@ -118,7 +121,7 @@ enum TextTask {
         var step = 0, items = 0, firstEpoch = 0
         var last: TextEvaluation?
         let checkpoint = recorder.resultsDir.appendingPathComponent("checkpoints/last.tao")
-        let resumed = try TrainingCheckpoint.resume(run.model, optimizer: optimizer, from: checkpoint)
+        let resumed = try TrainingCheckpoint.resume(run.model, optimizer: optimizer, from: checkpoint, origin: run.origin)
         var keeper = BestModelKeeper(enabled: run.saveBestModel, higherIsBetter: true, resultsDir: recorder.resultsDir, resumed: resumed)
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
@@ -155,7 +158,7 @@ enum TextTask {
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best)
+            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
             try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
                                    trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
         }
@@ -326,9 +329,9 @@ enum TextTask {
         case (.intentSlotClassification, "snips"): summary = try SNIPSConverter.toIntentSlot(source: source, target: target)
         case (.textClassification, "atis"): summary = try ATISConverter.toTextClassification(source: source, target: target)
         case (.tokenClassification, "conll"):
-            summary = try CoNLLConverter.toTokenClassification(files: try splitFiles(source, extensions: nil), target: target)
+            summary = try CoNLLConverter.toTokenClassification(files: try splitFiles(source, extensions: nil, target: target), target: target)
         case (.punctuationAndCapitalization, "text"):
-            let files = try splitFiles(source, extensions: ["txt"])
+            let files = try splitFiles(source, extensions: ["txt"], target: target)
             var options = PunctuationTextConverter.Options()
             if let maxWords = spec.maxWords { options.maxWords = maxWords }
             options.sentenceWindows = spec.sentenceWindows ?? false
@@ -352,13 +355,17 @@ enum TextTask {
     }
 
     /// The files of a source folder with the split each becomes: a name containing `test` -> test, `dev` or `valid`
-    /// -> dev, anything else -> train.
-    private static func splitFiles(_ folder: String, extensions: Set<String>?) throws -> [(file: String, split: String)] {
+    /// -> dev, anything else -> train. When the conversion writes into the source folder itself (`target`), the
+    /// task data files an earlier run wrote there are not read back as data.
+    private static func splitFiles(_ folder: String, extensions: Set<String>?, target: String) throws -> [(file: String, split: String)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw TaskError.cannotRead(path: folder, reason: FileManager.default.fileExists(atPath: folder) ? "not a readable folder" : "no such folder")
         }
+        let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
+        let intoItself = resolved(folder) == resolved(target)
         let files = names.sorted().filter { name in
             !name.hasPrefix(".") && (extensions.map { $0.contains((name as NSString).pathExtension.lowercased()) } ?? true)
+                && !(intoItself && isTaskDataFile(name))
         }
         guard !files.isEmpty else { throw TaskError.cannotRead(path: folder, reason: "no data files in it") }
         return files.map { name in
@@ -366,6 +373,16 @@ enum TextTask {
             let split = lower.contains("test") ? "test" : (lower.contains("dev") || lower.contains("valid") ? "dev" : "train")
             return ((folder as NSString).appendingPathComponent(name), split)
         }
+    }
+
+    /// Whether `name` is one of the files the text tasks' conversions write (`text_train.txt`, `labels_dev.txt`,
+    /// `punct_label_ids.csv`, `dict.intents.csv`, ...).
+    static func isTaskDataFile(_ name: String) -> Bool {
+        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        let splits = ["train", "dev", "test"]
+        if ext == "txt", let prefix = ["text_", "labels_"].first(where: stem.hasPrefix) { return splits.contains(String(stem.dropFirst(prefix.count))) }
+        if ext == "tsv" { return splits.contains(stem) }
+        return ext == "csv" && (stem.hasSuffix("label_ids") || stem.hasPrefix("dict."))
     }
 
     // MARK: Spec helpers
