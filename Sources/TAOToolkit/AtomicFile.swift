@@ -31,6 +31,9 @@ public enum AtomicFile {
                 try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
             }
             guard rename(temporary.path, target.path) == 0 else { throw TaskError.cannotWrite(path: url.path, reason: lastSystemError()) }
+            // The rename itself reaches the disk too, so a power cut after a save does not lose the saved file.
+            let folder = open(target.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY)
+            if folder >= 0 { fsync(folder); close(folder) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             // A file-system failure is named with the file; the writer's own errors (a bad archive member) pass on.

@@ -96,6 +96,22 @@ struct RegistryTests {
         #expect(try registry.runs(limit: 1).map(\.id) == ["c"])
     }
 
+    @Test("a row with a status this tao does not know, or a start that is not a date, is listed with the rest")
+    func oddRows() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = try Registry(url: url)
+        let base = Date(timeIntervalSince1970: 1_764_400_000)
+        for id in ["a", "b", "c"] { try registry.insert(makeRun(id, start: base, status: .success)) }
+        try registry.pool.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'PAUSED' WHERE id = 'a'")
+            try db.execute(sql: "UPDATE runs SET start_time = 'garbage' WHERE id = 'b'")
+        }
+        let runs = try Registry(url: url, readOnly: true).runs()
+        #expect(runs.map(\.id).sorted() == ["a", "b", "c"])
+        #expect(runs.first { $0.id == "a" }?.status == .unknown)
+        #expect(runs.first { $0.id == "b" }?.start == .distantPast)
+    }
+
     @Test("an unknown id is an error naming it; a unique prefix finds the run; an ambiguous one lists matches")
     func idResolution() throws {
         defer { try? FileManager.default.removeItem(at: directory) }

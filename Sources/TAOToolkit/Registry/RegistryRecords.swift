@@ -27,6 +27,24 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case resultsDir = "results_dir", processStart = "process_start", start = "start_time", end = "end_time"
     }
 
+    /// Reads a row; a start or end time that is not a date (a row edited by hand) reads as unknown rather than
+    /// failing the whole listing.
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        id = try row.decode(String.self, forKey: .id)
+        task = try row.decode(String.self, forKey: .task)
+        subtask = try row.decode(String.self, forKey: .subtask)
+        spec = try row.decode(String.self, forKey: .spec)
+        resultsDir = try row.decode(String.self, forKey: .resultsDir)
+        host = try row.decode(String.self, forKey: .host)
+        pid = try row.decode(Int32.self, forKey: .pid)
+        processStart = try row.decodeIfPresent(Int64.self, forKey: .processStart)
+        start = (try? row.decode(Date.self, forKey: .start)) ?? .distantPast
+        end = (try? row.decodeIfPresent(Date.self, forKey: .end)) ?? nil
+        status = try row.decode(RunStatus.self, forKey: .status)
+        error = try row.decodeIfPresent(String.self, forKey: .error)
+    }
+
     public init(
         id: String, task: String, subtask: String, spec: String, resultsDir: String,
         process: ProcessIdentity, start: Date, end: Date? = nil, status: RunStatus = .started, error: String? = nil
