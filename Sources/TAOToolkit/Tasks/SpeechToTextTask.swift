@@ -140,6 +140,7 @@ enum SpeechToTextTask {
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
             if let done = trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
+        let stepsBefore = step
         for epoch in trainer.remainingEpochs(after: firstEpoch) {
             guard step < totalSteps else { break }
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
@@ -204,6 +205,11 @@ enum SpeechToTextTask {
             let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
             try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
                                      extras: try state.members(optimizer: optimizer))
+        }
+        // A resumed run with nothing left to train leaves the finished model as it is: saving it again would stamp
+        // this run's spec (a new data_dir, say) on weights that never saw it.
+        if resumed != nil, step == stepsBefore, FileManager.default.fileExists(atPath: output.path) {
+            return "nothing trained; the model in \(output.path) is left as it was"
         }
         var summary = lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? ""
         if let kept = try keeper.finish(to: output) {

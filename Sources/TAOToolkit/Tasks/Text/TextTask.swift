@@ -128,6 +128,7 @@ enum TextTask {
             recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
             if let done = run.trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
+        let stepsBefore = step
         let clip = run.trainer.gradientClipVal > 0 ? Float(run.trainer.gradientClipVal) : nil
         for epoch in run.trainer.remainingEpochs(after: firstEpoch) {
             guard step < totalSteps else { break }
@@ -161,6 +162,11 @@ enum TextTask {
             let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
             try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
                                    trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
+        }
+        // A resumed run with nothing left to train leaves the finished model as it is: saving it again would stamp
+        // this run's spec (a new data_dir, say) on weights that never saw it.
+        if resumed != nil, step == stepsBefore, FileManager.default.fileExists(atPath: output.path) {
+            return "nothing trained; the model in \(output.path) is left as it was"
         }
         var summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
         if let kept = try keeper.finish(to: output) {
