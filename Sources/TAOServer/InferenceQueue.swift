@@ -174,7 +174,7 @@ final class InferenceQueue: @unchecked Sendable {
     /// One call of a text model for a batch of requests; each caller gets its own part of the answer.
     private func runTexts(_ batch: [TextJob]) {
         let start = Date()
-        let answers = batch[0].model.answer(batch.map(\.request))
+        let answers = batch[0].model.answer(batch.map(\.request), wanted: { !batch[$0].ticket.isCancelled })
         metrics?.recordTextInference(requests: batch.count, seconds: Date().timeIntervalSince(start))
         for (job, answer) in zip(batch, answers) {
             switch answer {

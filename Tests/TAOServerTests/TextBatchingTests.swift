@@ -41,8 +41,35 @@ private func metric(_ text: String, _ prefix: String) -> Double? {
     text.split(separator: "\n").first { $0.hasPrefix(prefix + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
 }
 
+/// Punctuates by upper-casing, counting the texts it is given.
+private final class CountingModel: TextModel, @unchecked Sendable {
+    let name = "counting"
+    let task = "punctuation_and_capitalization"
+    let textTasks: Set<TextTask> = [.punctuateText]
+    var details: [String: Any] { [:] }
+    let seen = Locked(0)
+
+    func punctuate(_ texts: [String]) throws -> [String] {
+        seen.withLock { $0 += texts.count }
+        return texts.map { $0.uppercased() }
+    }
+}
+
 @Suite("NLP requests batched on the inference worker")
 struct TextBatchingTests {
+    @Test("texts run in chunks; a request no longer wanted stops at the next chunk, and the others are answered in full")
+    func abandonedRequestStops() throws {
+        let model = CountingModel()
+        let long = TextRequest(task: .punctuateText, texts: Array(repeating: "abcdefghij", count: 20))
+        let short = TextRequest(task: .punctuateText, texts: ["one", "two"])
+        // Chunks of 25 characters: two long texts each; the long request is abandoned once 4 texts have run.
+        let answers = model.answer([long, short], wanted: { $0 == 1 || model.seen.withLock { $0 } < 4 }, chunkCharacters: 25)
+        #expect(model.seen.withLock { $0 } == 6)
+        #expect(throws: ServerError.self) { try answers[0].get() }
+        guard case let .texts(texts) = try answers[1].get() else { Issue.record("not texts"); return }
+        #expect(texts == ["ONE", "TWO"])
+    }
+
     @Test("texts of several requests in one model call give each request what it gets alone (scores to 1e-5)")
     func jointCallEqualsAlone() throws {
         let folder = try tinyIntentModelFolder()
