@@ -11,7 +11,11 @@ import NIOHTTP1
 /// - A request head the HTTP parser rejects (`GARBAGE\r\n\r\n`) gets 400 naming the parser's complaint, after the
 ///   answers still owed to earlier requests. (A malformed body reaches the route, whose error answer ends it.)
 /// - An answer that starts before its request has wholly arrived (a body over the limit, a body too slow, a wrong
-///   key) says `Connection: close` and ends the connection, rather than reading a body nobody will use.
+///   key) says `Connection: close` and ends the connection, rather than reading a body nobody will use. So does the
+///   answer to a request that asks for it in any spelling (`Connection: Close`, HTTP/1.0 without keep-alive), where
+///   Hummingbird took only the exact `close`.
+/// - `CONNECT` gets 405 and the connection ends (NIO writes any answer to it without a body, so only the close can
+///   frame it; the connection used to hang after a bodiless 404).
 /// - A WebSocket upgrade of a WebSocket route without `Sec-WebSocket-Version: 13` and one `Sec-WebSocket-Key` gets 400
 ///   saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket` header is ignored and
 ///   the request answered as plain HTTP (it used to get an empty 400). A taken upgrade removes the guard.
@@ -34,7 +38,10 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var owedAnswers = 0
     /// A malformed head's answer, waiting for the answers owed before it.
     private var pendingRefusal: ServerError?
-    private var answeringEarly = false
+    /// The answer being written ends the connection: it came before its request had wholly arrived, or the request
+    /// asked for that (`Connection: close`, in any case, or HTTP/1.0 without keep-alive).
+    private var closingAfterAnswer = false
+    private var requestAsksToClose = false
     /// The connection is ending: what the client still sends is read and dropped.
     private var ending = false
 
@@ -62,6 +69,12 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case var .head(head):
             readingRequest = true
             owedAnswers += 1
+            requestAsksToClose = !head.isKeepAlive
+            if head.method == .CONNECT {
+                // NIO frames any answer to CONNECT as a tunnel's, without a body: only ending the connection frames it.
+                owedAnswers -= 1
+                return refuseWhenDue(.methodNotAllowed(method: "CONNECT", path: head.uri), context)
+            }
             guard !sawHead else { break }
             // The decoder passes nothing on before a whole head: this is the first request's.
             sawHead = true
@@ -91,9 +104,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         // Owed nothing on an ending connection, Hummingbird would add its own empty 400 for a body it could not drain.
         if ending && owedAnswers <= 0 { return promise?.succeed(()) ?? () }
         switch unwrapOutboundIn(data) {
-        case var .head(head) where readingRequest && head.status.code >= 200:
-            // Answered before the whole request came: the rest of it will not be read.
-            answeringEarly = true
+        case var .head(head) where (readingRequest || requestAsksToClose) && head.status.code >= 200:
+            // Answered before the whole request came, the rest of it will not be read; or the client asked to close.
+            closingAfterAnswer = true
             head.headers.replaceOrAdd(name: "Connection", value: "close")
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
@@ -103,7 +116,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             if let refusal = pendingRefusal {
                 pendingRefusal = nil
                 refuse(refusal, context)
-            } else if answeringEarly {
+            } else if closingAfterAnswer {
                 context.flush()
                 linger(context)
             }
@@ -138,11 +151,16 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // A parser error inside a body belongs to that request: its route answers it.
         guard let parserError = error as? HTTPParserError, !readingRequest else { return context.fireErrorCaught(error) }
+        refuseWhenDue(Self.refusal(parserError), context)
+    }
+
+    /// Refuses a request head once the answers owed to the requests before it have been written.
+    private func refuseWhenDue(_ error: ServerError, _ context: ChannelHandlerContext) {
         guard !ending, pendingRefusal == nil else { return }
         if owedAnswers > 0 {
-            pendingRefusal = Self.refusal(parserError)
+            pendingRefusal = error
         } else {
-            refuse(Self.refusal(parserError), context)
+            refuse(error, context)
         }
     }
 

@@ -138,6 +138,31 @@ struct ConnectionGuardTests {
         }
     }
 
+    @Test("a request that asks to close, in any spelling or by HTTP/1.0 without keep-alive, is answered and the connection ends",
+          arguments: ["GET /health HTTP/1.0\r\n\r\n", "GET /health HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n",
+                      "GET /health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, close\r\n\r\n"])
+    func asksToClose(request: String) async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
+            let answer = String(decoding: received, as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 200") && answer.contains("Connection: close\r\n"), "\(answer)")
+            #expect(closed, "the connection was still open 5 s after the answer")
+        }
+    }
+
+    @Test("CONNECT gets 405 and the connection ends, where it got a 404 without framing and the connection hung")
+    func connectMethod() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let (received, closed) = await readUntilClosed(port: port, Array("CONNECT x:80 HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let answer = String(decoding: received, as: UTF8.self)
+            // NIO writes every answer to CONNECT without a body; the close frames it.
+            #expect(answer.hasPrefix("HTTP/1.1 405") && answer.contains("Connection: close\r\n"), "\(answer)")
+            #expect(closed, "the connection was still open 5 s after the answer")
+        }
+    }
+
     @Test("a body announced over --max-body-bytes gets 413 at once, before it is sent, and the connection ends")
     func announcedTooLarge() async throws {
         let service = makeService { $0.maxBodyBytes = 1000 }
