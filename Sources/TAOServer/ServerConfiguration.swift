@@ -22,7 +22,7 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageBytes = 1 << 20
     /// Longest text of one NLP request, characters.
     public var maxTextLength = 10_000
-    /// A stream that sends nothing for this long is closed, seconds.
+    /// A stream whose audio falls this far behind real time (silent, or trickling) is closed, seconds.
     public var idleTimeout = 30.0
     /// A connection that has not sent a whole request head this long after connecting gets 408 and is closed, seconds.
     public var requestHeadTimeout = 30.0

@@ -37,16 +37,18 @@ final class StreamingSession {
     func run(_ inbound: WebSocketInboundStream) async throws {
         // Also when the stream ends by an error or is cancelled (its client gone): the interim decode is unstructured.
         defer { interimTask?.cancel() }
-        let lastMessage = Locked(Date())
+        let audioSeconds = Locked(0.0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [sender, configuration] in
-                // Watchdog: a stream that sends nothing for idleTimeout seconds, or stays open much longer than
-                // its audio limit allows, is closed.
+                // Watchdog: a stream whose audio falls idleTimeout seconds behind the clock (silent, or trickling a
+                // few bytes to look alive while it holds a stream slot), or that stays open much longer than its
+                // audio limit allows, is closed.
                 let opened = Date(), longest = configuration.maxStreamSeconds * 1.5 + configuration.idleTimeout
                 while !Task.isCancelled {
                     try await Task.sleep(for: .milliseconds(250))
-                    if Date().timeIntervalSince(lastMessage.current) > configuration.idleTimeout {
-                        await sender.fail(.timeout("no message for \(Int(configuration.idleTimeout)) s; stream closed"))
+                    if Date().timeIntervalSince(opened) - audioSeconds.current > configuration.idleTimeout {
+                        await sender.fail(.timeout("the stream's audio fell \(Int(configuration.idleTimeout)) s behind real time "
+                                                   + "(a stream sends its audio as it is spoken, or faster); stream closed"))
                         return
                     }
                     if Date().timeIntervalSince(opened) > longest {
@@ -58,10 +60,10 @@ final class StreamingSession {
             defer { group.cancelAll() }
             do {
                 for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
-                    lastMessage.withLock { $0 = Date() }
                     let keepGoing: Bool
                     do {
                         keepGoing = try await handle(message)
+                        audioSeconds.withLock { $0 = converter?.inputSeconds ?? 0 }
                     } catch let error as ServerError {
                         logger.info("stream error: \(error)")
                         await sender.fail(error)

@@ -42,7 +42,7 @@ struct ServeCommand: ParsableCommand {
     var maxMessageBytes = 1 << 20
     @Option(name: .customLong("max-text-length"), help: "Longest text of one NLP request, characters.")
     var maxTextLength = 10_000
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a stream may stay silent (no message) before it is closed.")
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a stream's audio may fall behind real time (silent, or sending too little) before it is closed.")
     var idleTimeout = 30.0
     @Option(name: .customLong("grace-period"), help: "Seconds open streams get to finish after SIGTERM.")
     var gracePeriod = 10.0

@@ -153,6 +153,26 @@ extension ModelTests {
             }
         }
 
+        @Test("a stream that trickles a few bytes to look alive is closed once its audio falls idleTimeout behind the clock")
+        func tricklingStream() async throws {
+            let service = makeService { $0.idleTimeout = 1 }
+            try await service.makeApplication().test(.live) { client in
+                let close = try await client.ws("/v1/asr:stream") { inbound, outbound, _ in
+                    try await outbound.write(.text(#"{"streaming_config": {"config": {"sample_rate_hertz": 16000}}}"#))
+                    let trickle = Task {
+                        // One 16-bit sample (62.5 microseconds of audio) every 0.2 s, for at most 8 s.
+                        for _ in 0..<40 where !Task.isCancelled {
+                            try await outbound.write(.binary(ByteBuffer(bytes: [0, 0])))
+                            try await Task.sleep(for: .milliseconds(200))
+                        }
+                    }
+                    defer { trickle.cancel() }
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+                #expect(close?.reason?.contains("the stream's audio fell 1 s behind real time") == true, "\(String(describing: close))")
+            }
+        }
+
         @Test("a stream beyond --max-streams is closed with 1013 and says why; a declined upgrade, in router tests, is 503")
         func streamCap() async throws {
             let full = makeService { $0.maxStreams = 0 }
