@@ -70,6 +70,8 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
             default: return .internalError("\(error.status.code) \((error as? HTTPError)?.body ?? error.status.reasonPhrase)")
             }
         case let error as HTTPParserError: return clientMistake(error)
+        // The server stopping (or the client leaving) cancelled the request: not a fault of the server.
+        case is CancellationError: return .cancelled("the request was cancelled: the server is stopping, or the client left")
         default: return .internalError("\(error)")
         }
     }

@@ -116,7 +116,8 @@ enum WAVHeader {
             let format = encoding.map { RecognitionConfig.Encoding.name(of: $0) } ?? "format \(tag), \(bits) bits"
             throw ServerError.invalidArgument("\(name): the WAV header says \(format), \(channels) channels, \(rate) Hz; the config says "
                                               + "\(RecognitionConfig.Encoding.name(of: expected.encoding)), \(expected.channels) channels, "
-                                              + "\(expected.sampleRate) Hz (leave encoding out to use the header)")
+                                              + "\(expected.sampleRate) Hz (make the config's encoding, audio_channel_count and sample_rate_hertz match "
+                                              + "the header; an offline request may instead leave encoding out to use the header)")
         }
     }
 

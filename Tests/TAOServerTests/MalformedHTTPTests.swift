@@ -14,6 +14,9 @@ struct MalformedHTTPTests {
         #expect(ServiceMiddleware<BasicRequestContext>.clientMistake(.unknown).httpStatus == 400)
         let gone = ServiceMiddleware<BasicRequestContext>.clientMistake(.invalidEOFState)
         #expect(gone.httpStatus == 499 && gone.status == "CANCELLED")
+        // A request cancelled by the server stopping is not an internal error either.
+        let request = Request(head: HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/v1/asr:recognize"), body: .init(buffer: ByteBuffer()))
+        #expect(ServiceMiddleware<BasicRequestContext>.serverError(CancellationError(), request: request).httpStatus == 499)
     }
 
     @Test("a bad chunk size gets 400 INVALID_ARGUMENT with a JSON body over a real socket", arguments: [
