@@ -30,9 +30,9 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             response = Self.errorResponse(serverError)
         }
-        let route = context.endpointPath ?? "unmatched"
-        metrics.recordRequest(route: route, status: Int(response.status.code), seconds: Date().timeIntervalSince(started),
-                              errorStatus: failure?.status)
+        let route = context.endpointPath ?? "unmatched", seconds = Date().timeIntervalSince(started)
+        metrics.recordRequest(route: route, status: Int(response.status.code), seconds: seconds, errorStatus: failure?.status)
+        logger.debug("\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", seconds * 1000)) ms")
         return response
     }
 
