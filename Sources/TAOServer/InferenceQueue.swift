@@ -7,7 +7,13 @@ import TAOToolkit
 /// (`ServerError.overloaded`, 503) instead of letting latency grow without limit. Final clips go first, then text
 /// requests, then interim clips; interim work is the first shed when the queue is long.
 final class InferenceQueue: @unchecked Sendable {
-    enum Priority: Sendable { case final, interim }
+    /// A final clip goes before interim ones; finals go in the order of their `since`: an offline request's clips
+    /// carry the request's arrival, so under load the earliest requests finish (rather than all of them advancing
+    /// clip by clip and missing their deadlines together), and a stream's carry their own.
+    enum Priority: Sendable {
+        case final(since: Date)
+        case interim
+    }
 
     /// Clips batched together at most.
     let maxBatch: Int
@@ -29,6 +35,8 @@ final class InferenceQueue: @unchecked Sendable {
         let samples: [Float]
         let ticket: QueueTicket<CTCOutput>
         let enqueued: Date
+        /// Where the clip stands among the finals (see `Priority`).
+        let order: Date
 
         func fail(_ error: ServerError) { ticket.resume(with: .failure(error)) }
     }
@@ -80,11 +88,16 @@ final class InferenceQueue: @unchecked Sendable {
         try await enqueue { ticket in
             let waiting = self.waiting
             if stopped { return ServerError.shuttingDown }
-            if waiting >= capacity || (priority == .interim && waiting >= capacity / 2) {
-                return ServerError.overloaded("inference queue full (\(waiting) clips waiting); retry later")
+            let now = Date()
+            switch priority {
+            case let .final(since):
+                if waiting >= capacity { return ServerError.overloaded("inference queue full (\(waiting) clips and requests waiting); retry later") }
+                let job = Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: now, order: since)
+                finals.insert(job, at: finals.lastIndex { $0.order <= since }.map { $0 + 1 } ?? 0)
+            case .interim:
+                if waiting >= capacity / 2 { return ServerError.overloaded("inference queue full (\(waiting) clips and requests waiting); retry later") }
+                interims.append(Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: now, order: now))
             }
-            let job = Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: Date())
-            if priority == .final { finals.append(job) } else { interims.append(job) }
             return nil
         }
     }
@@ -97,7 +110,7 @@ final class InferenceQueue: @unchecked Sendable {
         try await enqueue { ticket in
             let waiting = self.waiting
             if stopped { return ServerError.shuttingDown }
-            guard waiting < capacity else { return ServerError.overloaded("inference queue full (\(waiting) requests waiting); retry later") }
+            guard waiting < capacity else { return ServerError.overloaded("inference queue full (\(waiting) clips and requests waiting); retry later") }
             textJobs.append(TextJob(model: model, request: request, ticket: ticket, enqueued: Date()))
             return nil
         }
@@ -201,10 +214,13 @@ final class InferenceQueue: @unchecked Sendable {
                 if stopped { return nil }
                 condition.wait()
             }
-            guard finals.isEmpty, let oldest = textJobs.first else { break }
-            // A text batch leaves at once when full, else once its oldest request has waited `textBatchWait`.
+            // Text requests take little time: one goes as soon as the next final clip is one queued after it, rather
+            // than behind the whole of every long recognition.
+            guard let oldest = textJobs.first, finals.first.map({ $0.enqueued > oldest.enqueued }) ?? true else { break }
+            // A text batch leaves at once when full or when clips wait, else once its oldest request has waited
+            // `textBatchWait`.
             let deadline = oldest.enqueued.addingTimeInterval(textBatchWait)
-            if stopped || Date() >= deadline || textBatchIsFull() { return .texts(takeTextBatch()) }
+            if stopped || Date() >= deadline || textBatchIsFull() || !finals.isEmpty { return .texts(takeTextBatch()) }
             _ = condition.wait(until: deadline)
         }
         let fromFinals = !finals.isEmpty

@@ -96,13 +96,14 @@ struct OfflineRecognition {
         let rate = plan.model.recognizer.sampleRate
         let converter = try SampleRateConverter(from: info.sampleRate, to: rate)
         var segmenter = SpeechSegmenter(config: EndpointingConfig(), sampleRate: rate, maxSegmentSeconds: configuration.maxSegmentSeconds)
+        let arrival = Date()
         let results = try await withThrowingTaskGroup(of: (Int, RecognitionResult).self) { group in
             var collected: [(Int, RecognitionResult)] = [], submitted = 0
             func submit(_ segments: [SpeechSegmenter.Segment]) async throws {
                 for segment in segments {
                     if submitted - collected.count >= Self.inFlight, let done = try await group.next() { collected.append(done) }
                     let index = submitted
-                    group.addTask { (index, try await service.finalResult(for: segment, plan: plan, streaming: false)) }
+                    group.addTask { (index, try await service.finalResult(for: segment, plan: plan, streaming: false, since: arrival)) }
                     submitted += 1
                 }
             }

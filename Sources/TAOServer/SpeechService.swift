@@ -92,9 +92,11 @@ final class SpeechService: Sendable {
         }
     }
 
-    /// A final result for an utterance starting at sample `start` of the audio.
-    func finalResult(for segment: SpeechSegmenter.Segment, plan: RecognitionPlan, streaming: Bool) async throws -> RecognitionResult {
-        let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: .final)
+    /// A final result for an utterance starting at sample `start` of the audio; `since` orders it among the final
+    /// clips waiting (an offline request's arrival; by default now).
+    func finalResult(for segment: SpeechSegmenter.Segment, plan: RecognitionPlan, streaming: Bool,
+                     since: Date = Date()) async throws -> RecognitionResult {
+        let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: .final(since: since))
         let rate = Double(plan.model.recognizer.sampleRate)
         let offset = Double(segment.start) / rate
         var alternatives = hypotheses.map { RecognitionAlternative($0, offset: offset, withWords: plan.config.enableWordTimeOffsets) }

@@ -79,4 +79,42 @@ struct RequestTimeoutTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(model.calls.current == 1)
     }
+
+    @Test("final clips go in the order of their request's arrival, and a text request before the clips queued after it")
+    func arrivalOrder() async throws {
+        let model = GatedTextModel()
+        let recognizer = try #require(sharedRepository.speechModels.first).recognizer
+        let queue = InferenceQueue(textBatchWait: 0)
+        defer { queue.stop() }
+        defer { model.releaseAll() }
+        let finished = Locked<[String]>([])
+        func clip(_ seconds: Double, since: Date, name: String) -> Task<Void, Error> {
+            Task {
+                _ = try await queue.logProbabilities([Float](repeating: 0, count: Int(seconds * 16000)), recognizer: recognizer,
+                                                     priority: .final(since: since))
+                finished.withLock { $0.append(name) }
+            }
+        }
+        // The worker is held by a text request while the rest queue up.
+        let holding = Task { try await queue.answer(TextRequest(task: .classifyText, texts: ["a"]), model: model) }
+        try await waitUntil { model.calls.current == 1 }
+        let early = Date(), late = early.addingTimeInterval(1)
+        let lateClip = clip(1, since: late, name: "late request")
+        try await waitUntil { queue.depth == 1 }
+        let earlyClip = clip(3, since: early, name: "early request")
+        try await waitUntil { queue.depth == 2 }
+        let text = Task {
+            _ = try await queue.answer(TextRequest(task: .punctuateText, texts: ["b"]), model: model)
+            finished.withLock { $0.append("text") }
+        }
+        try await waitUntil { queue.depth == 3 }
+        let afterText = clip(2, since: early, name: "clip after the text")
+        try await waitUntil { queue.depth == 4 }
+        model.releaseAll()
+        for task in [lateClip, earlyClip, text, afterText] { try await task.value }
+        _ = try await holding.value
+        // The early request's clips before the late one's (the clip queued after the text, of the early request, goes
+        // with them); the text after the clips queued before it and before the one queued after it.
+        #expect(finished.current == ["early request", "text", "clip after the text", "late request"])
+    }
 }
