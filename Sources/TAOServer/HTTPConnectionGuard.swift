@@ -34,14 +34,14 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var sawHead = false
     /// Between a request's head and its end.
     private var readingRequest = false
-    /// Requests whose answers have not ended yet.
-    private var owedAnswers = 0
+    /// The requests whose answers have not ended yet, oldest first: whether each asked to close the connection
+    /// (`Connection: close` in any case, or HTTP/1.0 without keep-alive).
+    private var owed: [Bool] = []
     /// A malformed head's answer, waiting for the answers owed before it.
     private var pendingRefusal: ServerError?
     /// The answer being written ends the connection: it came before its request had wholly arrived, or the request
-    /// asked for that (`Connection: close`, in any case, or HTTP/1.0 without keep-alive).
+    /// asked for that.
     private var closingAfterAnswer = false
-    private var requestAsksToClose = false
     /// The connection is ending: what the client still sends is read and dropped.
     private var ending = false
 
@@ -68,13 +68,11 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case var .head(head):
             readingRequest = true
-            owedAnswers += 1
-            requestAsksToClose = !head.isKeepAlive
             if head.method == .CONNECT {
                 // NIO frames any answer to CONNECT as a tunnel's, without a body: only ending the connection frames it.
-                owedAnswers -= 1
                 return refuseWhenDue(.methodNotAllowed(method: "CONNECT", path: head.uri), context)
             }
+            owed.append(!head.isKeepAlive)
             guard !sawHead else { break }
             // The decoder passes nothing on before a whole head: this is the first request's.
             sawHead = true
@@ -86,7 +84,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 return context.fireChannelRead(wrapInboundOut(.head(head)))
             }
             if let problem = Self.handshakeProblem(head.headers) {
-                owedAnswers -= 1
+                owed.removeLast()
                 return refuse(.invalidArgument("GET \(path): \(problem)"), context, headers: [("Sec-WebSocket-Version", "13")])
             }
             // The upgrade takes the connection out of HTTP.
@@ -102,17 +100,17 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Owed nothing on an ending connection, Hummingbird would add its own empty 400 for a body it could not drain.
-        if ending && owedAnswers <= 0 { return promise?.succeed(()) ?? () }
+        if ending && owed.isEmpty { return promise?.succeed(()) ?? () }
         switch unwrapOutboundIn(data) {
-        case var .head(head) where (readingRequest || requestAsksToClose) && head.status.code >= 200:
+        case var .head(head) where (readingRequest || owed.first == true) && head.status.code >= 200:
             // Answered before the whole request came, the rest of it will not be read; or the client asked to close.
             closingAfterAnswer = true
             head.headers.replaceOrAdd(name: "Connection", value: "close")
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             context.write(data, promise: promise)
-            owedAnswers -= 1
-            guard owedAnswers == 0 else { return }
+            if !owed.isEmpty { owed.removeFirst() }
+            guard owed.isEmpty else { return }
             if let refusal = pendingRefusal {
                 pendingRefusal = nil
                 refuse(refusal, context)
@@ -157,7 +155,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Refuses a request head once the answers owed to the requests before it have been written.
     private func refuseWhenDue(_ error: ServerError, _ context: ChannelHandlerContext) {
         guard !ending, pendingRefusal == nil else { return }
-        if owedAnswers > 0 {
+        if !owed.isEmpty {
             pendingRefusal = error
         } else {
             refuse(error, context)

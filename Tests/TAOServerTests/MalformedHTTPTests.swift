@@ -154,6 +154,21 @@ struct ConnectionGuardTests {
         }
     }
 
+    @Test("pipelined behind a keep-alive request, a request that asks to close gets its answer too; then the connection ends")
+    func pipelinedClose() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let requests = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n"
+            let (received, closed) = await readUntilClosed(port: port, Array(requests.utf8))
+            let answers = String(decoding: received, as: UTF8.self)
+            let parts = answers.components(separatedBy: "HTTP/1.1 200")
+            #expect(parts.count == 3 && answers.contains("\"models\""), "\(answers)")
+            // Only the answer to the request that asked to close says so.
+            #expect(parts.count == 3 && !parts[1].contains("Connection: close") && parts[2].contains("Connection: close"), "\(answers)")
+            #expect(closed, "the connection was still open 5 s after the answers")
+        }
+    }
+
     @Test("CONNECT gets 405 and the connection ends, where it got a 404 without framing and the connection hung")
     func connectMethod() async throws {
         try await sharedService.makeApplication().test(.live) { client in
