@@ -14,6 +14,7 @@ import NIOHTTP1
 ///   key) says `Connection: close` and ends the connection, rather than reading a body nobody will use. So does the
 ///   answer to a request that asks for it in any spelling (`Connection: Close`, HTTP/1.0 without keep-alive), where
 ///   Hummingbird took only the exact `close`.
+/// - `Expect: 100-continue` is answered with `100 Continue` at once.
 /// - `CONNECT` gets 405 and the connection ends (NIO writes any answer to it without a body, so only the close can
 ///   frame it; the connection used to hang after a bodiless 404).
 /// - A WebSocket upgrade of a WebSocket route without `Sec-WebSocket-Version: 13` and one `Sec-WebSocket-Key` gets 400
@@ -73,6 +74,10 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 return refuseWhenDue(.methodNotAllowed(method: "CONNECT", path: head.uri), context)
             }
             owed.append(!head.isKeepAlive)
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // Hummingbird reads the body without asking for it: clients such as curl would wait a second first.
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
             guard !sawHead else { break }
             // The decoder passes nothing on before a whole head: this is the first request's.
             sawHead = true
