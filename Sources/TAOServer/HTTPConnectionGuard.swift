@@ -152,6 +152,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A connection that failed before its first request (a TLS handshake refused: plain HTTP or garbage on the TLS
+        // port) ends quietly; Hummingbird would log the failed wait for a request at error level, for any client.
+        if !sawHead, !(error is HTTPParserError) { return finish(context) }
         // A parser error inside a body belongs to that request: its route answers it.
         guard let parserError = error as? HTTPParserError, !readingRequest else { return context.fireErrorCaught(error) }
         refuseWhenDue(Self.refusal(parserError), context)

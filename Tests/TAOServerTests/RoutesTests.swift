@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWebSocket
+import Logging
 import Testing
 @testable import TAOServer
 
@@ -105,9 +106,9 @@ struct RoutesTests {
 @Suite("TLS")
 struct TLSTests {
     /// A service with the fixture certificate and key, and `adjust` applied.
-    func tlsService(_ adjust: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> TAOService {
+    func tlsService(logger: Logger = Logger(label: "tao.serve"), _ adjust: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> TAOService {
         let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        return makeService {
+        return makeService(logger: logger) {
             $0.tlsCertificate = fixtures.appendingPathComponent("tls_cert.pem").path
             $0.tlsKey = fixtures.appendingPathComponent("tls_key.pem").path
             adjust(&$0)
@@ -132,6 +133,19 @@ struct TLSTests {
             #expect(await serverCloses(port: port, after: ""), "the connection was still open 5 s after connecting")
             #expect(service.metrics.render().contains("tao_requests_total{route=\"unparsed\",code=\"408\"} 1"))
         }
+    }
+
+    @Test("plain HTTP or garbage on the TLS port ends the connection without an error-level log line")
+    func failedHandshake() async throws {
+        let log = CapturedLog()
+        let service = try tlsService(logger: Logger(label: "tao.serve") { _ in log })
+        try await service.makeApplication().test(.ahc(.https)) { client in
+            let port = try #require(client.port)
+            #expect(await serverCloses(port: port, after: "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+            #expect(await serverCloses(port: port, after: "\u{16}\u{3}\u{1}\u{0}\u{5}garbage"))
+        }
+        let errors = log.lines.withLock { $0 }.filter { $0.level >= .error }
+        #expect(errors.isEmpty, "\(errors)")
     }
 
     @Test("a missing key file is a clear error")

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import TAOAudio
 import Testing
@@ -19,12 +20,28 @@ let sharedRepository: ModelRepository = {
 }()
 
 /// A service over the shared models with `adjust` applied to a default configuration.
-func makeService(_ adjust: (inout ServerConfiguration) -> Void = { _ in }) -> TAOService {
+func makeService(logger: Logger = Logger(label: "tao.serve"), _ adjust: (inout ServerConfiguration) -> Void = { _ in }) -> TAOService {
     var configuration = ServerConfiguration()
     configuration.port = 0
     configuration.threads = 2
     adjust(&configuration)
-    return TAOService(configuration: configuration, repository: sharedRepository)
+    return TAOService(configuration: configuration, repository: sharedRepository, logger: logger)
+}
+
+/// A log that keeps the level and text of every message, for tests of what the server logs.
+struct CapturedLog: LogHandler {
+    let lines = Locked<[(level: Logger.Level, message: String)]>([])
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        lines.withLock { $0.append((level, "\(message)")) }
+    }
 }
 
 /// One service shared by the tests that need no special configuration.
