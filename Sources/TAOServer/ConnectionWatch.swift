@@ -12,11 +12,16 @@ final class ConnectionWatch: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Succeeds when the client has gone.
     let gone: EventLoopPromise<Void>
+    /// The client said it has sent everything (a stream's eof): the end of its input is then not its leaving.
+    private var inputEndExpected = false
 
     init(eventLoop: any EventLoop) { gone = eventLoop.makePromise() }
 
+    /// Called on the event loop when the client has announced the end of what it sends (see `StreamFrameWatch`).
+    func inputWillEnd() { inputEndExpected = true }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed { gone.succeed(()) }
+        if let event = event as? ChannelEvent, event == .inputClosed, !inputEndExpected { gone.succeed(()) }
         context.fireUserInboundEventTriggered(event)
     }
 

@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Hummingbird's HTTP/1.1 + WebSocket-upgrade child channel with tao's guards: a `ConnectionWatch` at the front, an
-/// `HTTPConnectionGuard` after the request decoder and, if the connection is upgraded, an `UnmaskedFrameGuard` after
+/// `HTTPConnectionGuard` after the request decoder and, if the connection is upgraded, a `StreamFrameWatch` after
 /// the frame decoder.
 struct GuardedUpgradeChannel: ServerChildChannel {
     typealias Value = HTTP1WebSocketUpgradeChannel.Value
@@ -22,7 +22,7 @@ struct GuardedUpgradeChannel: ServerChildChannel {
             let guarding = HTTPConnectionGuard(timeout: headTimeout, webSocketPaths: webSocketPaths, onRefusal: onRefusal)
             try operations.addHandler(guarding, position: .after(decoder))
             try operations.addHandler(ConnectionWatch(eventLoop: channel.eventLoop), position: .first)
-            try operations.addHandler(UnmaskedFrameGuard.Installer(), position: .last)
+            try operations.addHandler(StreamFrameWatch.Installer(), position: .last)
             return value
         }
     }

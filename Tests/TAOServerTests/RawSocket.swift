@@ -28,14 +28,30 @@ func serverCloses(port: Int, after request: String) async -> Bool {
     await readUntilClosed(port: port, Array(request.utf8)).closed
 }
 
-/// Sends `request` on a fresh TCP connection and reads until the server closes it (`closed`) or is silent for 5 s.
-func readUntilClosed(port: Int, _ request: [UInt8]) async -> (received: [UInt8], closed: Bool) {
+/// Sends `request` on a fresh TCP connection, then `afterAnswer` once the server's first bytes have come (then, with
+/// `halfClose`, closes its sending side), and reads until the server closes it (`closed`) or is silent for 5 s.
+func readUntilClosed(port: Int, _ request: [UInt8], afterAnswer: [UInt8] = [], halfClose: Bool = false) async
+    -> (received: [UInt8], closed: Bool) {
     await withCheckedContinuation { continuation in
         Thread {
             guard let fd = connectedSocket(port: port) else { return continuation.resume(returning: ([], false)) }
             defer { close(fd) }
-            _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            func sendAll(_ bytes: [UInt8]) {
+                var sent = 0
+                while sent < bytes.count {
+                    let count = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    sent += count
+                }
+            }
+            sendAll(request)
             var received: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
+            if !afterAnswer.isEmpty {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count > 0 { received += buffer[0..<count] }
+                sendAll(afterAnswer)
+            }
+            if halfClose { shutdown(fd, Int32(SHUT_WR)) }
             while true {
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if count <= 0 { return continuation.resume(returning: (received, count == 0)) }
@@ -90,3 +106,19 @@ private func rawExchanges(port: Int, _ requests: [String], pause: Double) -> [St
     }
     return answers
 }
+
+/// A client's WebSocket frame (FIN set, masked as RFC 6455 requires) with `opcode` and `payload`.
+func maskedFrame(opcode: UInt8, _ payload: [UInt8]) -> [UInt8] {
+    let mask: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
+    var frame: [UInt8] = [0x80 | opcode]
+    switch payload.count {
+    case ..<126: frame.append(0x80 | UInt8(payload.count))
+    case ..<65536: frame += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+    default: frame += [0x80 | 127] + (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
+    }
+    return frame + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+}
+
+/// The request that opens a stream on `/v1/asr:stream`.
+let streamHandshake = Array(("GET /v1/asr:stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)

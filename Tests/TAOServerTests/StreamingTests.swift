@@ -153,6 +153,19 @@ extension ModelTests {
             }
         }
 
+        @Test("a client that sends eof and then closes its sending side (no WebSocket close) still gets its final result")
+        func eofThenHalfClose() async throws {
+            let audio = pcm16(try fixtureSamples("espeak_us_fox.wav"))
+            try await sharedService.makeApplication().test(.live) { client in
+                let port = try #require(client.port)
+                let frames = maskedFrame(opcode: 1, Array(#"{"streaming_config": {"config": {"sample_rate_hertz": 16000}}}"#.utf8))
+                    + maskedFrame(opcode: 2, audio) + maskedFrame(opcode: 1, Array(#"{"eof": true}"#.utf8))
+                let (received, _) = await readUntilClosed(port: port, streamHandshake, afterAnswer: frames, halfClose: true)
+                let text = String(decoding: received, as: UTF8.self)
+                #expect(text.contains("\"results\"") && text.contains("fox"), "\(text.suffix(300))")
+            }
+        }
+
         @Test("a stream that trickles a few bytes to look alive is closed once its audio falls idleTimeout behind the clock")
         func tricklingStream() async throws {
             let service = makeService { $0.idleTimeout = 1 }

@@ -48,11 +48,9 @@ struct WebSocketProtocolErrorTests {
     func unmaskedFrame() async throws {
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let handshake = "GET /v1/asr:stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
             let config = Array(#"{"streaming_config": {"config": {"sample_rate_hertz": 16000}}}"#.utf8)
             let unmasked = [0x81, UInt8(config.count)] + config  // FIN and text; the mask bit left out
-            let (received, closed) = await readUntilClosed(port: port, Array(handshake.utf8) + unmasked)
+            let (received, closed) = await readUntilClosed(port: port, streamHandshake + unmasked)
             #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
             #expect(closed, "the connection was still open 5 s after the unmasked frame")
             // The server's close frame: opcode 8 with FIN, a length, then the code 1002 (0x03EA) and the reason.

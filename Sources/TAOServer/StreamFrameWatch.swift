@@ -1,10 +1,15 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 
-/// Closes a WebSocket whose client sends an unmasked frame, with 1002 and the reason, as RFC 6455 (section 5.1)
-/// requires of a server; swift-websocket takes such frames as they come. Sits right after the frame decoder.
-final class UnmaskedFrameGuard: ChannelInboundHandler, RemovableChannelHandler {
+/// Watches a stream's frames as they arrive, right after the frame decoder:
+/// - a client's unmasked frame closes the WebSocket with 1002 and the reason, as RFC 6455 (section 5.1) requires of
+///   a server; swift-websocket takes such frames as they come;
+/// - a text frame `{"eof": true}` tells the connection's `ConnectionWatch` that the end of the client's input, which
+///   may follow at once (a half-close), is not its leaving: the stream still owes it its final results. Seen here,
+///   in order with the bytes, it cannot lose a race with that end, as the session's reading of it could.
+final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -13,7 +18,13 @@ final class UnmaskedFrameGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        guard unwrapInboundIn(data).maskKey == nil else { return context.fireChannelRead(data) }
+        let frame = unwrapInboundIn(data)
+        guard frame.maskKey == nil else {
+            if frame.opcode == .text, frame.fin, Self.isEndOfStream(frame.unmaskedData) {
+                (try? context.pipeline.syncOperations.handler(type: ConnectionWatch.self))?.inputWillEnd()
+            }
+            return context.fireChannelRead(data)
+        }
         closing = true
         // As every failed stream ends: the JSON error as a text frame, then the close with its code and reason.
         let error = ServerError.invalidArgument("a client's frames must be masked (RFC 6455 section 5.1)")
@@ -26,8 +37,15 @@ final class UnmaskedFrameGuard: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(close)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
+    /// Whether a text message is the control message `{"eof": true}`.
+    static func isEndOfStream(_ payload: ByteBuffer) -> Bool {
+        guard payload.readableBytes < 256, let bytes = payload.getBytes(at: payload.readerIndex, length: payload.readableBytes),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
+        return (object["eof"] as? Bool) == true
+    }
+
     /// Waits at the end of a new connection's pipeline, behind NIO's upgrade handler, for a WebSocket upgrade, and
-    /// then puts an `UnmaskedFrameGuard` right after the frame decoder the upgrade added. NIO announces the upgrade
+    /// then puts a `StreamFrameWatch` right after the frame decoder the upgrade added. NIO announces the upgrade
     /// before it passes on the bytes that came after the handshake, so the guard sees the first frame. Leaves the
     /// pipeline at the upgrade or at the first request that is not one.
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
@@ -37,7 +55,7 @@ final class UnmaskedFrameGuard: ChannelInboundHandler, RemovableChannelHandler {
             if case HTTPServerUpgradeEvents.upgradeComplete = event {
                 let operations = context.pipeline.syncOperations
                 if let decoder = try? operations.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self) {
-                    try? operations.addHandler(UnmaskedFrameGuard(), position: .after(decoder))
+                    try? operations.addHandler(StreamFrameWatch(), position: .after(decoder))
                 }
                 context.fireUserInboundEventTriggered(event)
                 return operations.removeHandler(context: context, promise: nil)
