@@ -8,7 +8,8 @@ import NIOWebSocket
 ///   a server; swift-websocket takes such frames as they come;
 /// - a text frame `{"eof": true}` tells the connection's `ConnectionWatch` that the end of the client's input, which
 ///   may follow at once (a half-close), is not its leaving: the stream still owes it its final results. Seen here,
-///   in order with the bytes, it cannot lose a race with that end, as the session's reading of it could.
+///   in order with the bytes, it comes before that end, where the session may read it after. (Not so for frames
+///   sent with the handshake itself: NIO holds them until the upgrade is done, while the end passes at once.)
 final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
