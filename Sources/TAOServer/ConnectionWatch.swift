@@ -12,13 +12,11 @@ final class ConnectionWatch: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Succeeds when the client has gone.
     let gone: EventLoopPromise<Void>
-    /// The client said it has sent everything (a stream's eof): the end of its input is then not its leaving.
-    private var inputEndExpected = false
+    /// Whether the client has said it has sent everything and waits for its answer (a stream's eof): the end of its
+    /// input is then not its leaving. Set on the event loop by `StreamFrameWatch`; a WebSocket close frame clears it.
+    var inputEndExpected = false
 
     init(eventLoop: any EventLoop) { gone = eventLoop.makePromise() }
-
-    /// Called on the event loop when the client has announced the end of what it sends (see `StreamFrameWatch`).
-    func inputWillEnd() { inputEndExpected = true }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed, !inputEndExpected { gone.succeed(()) }

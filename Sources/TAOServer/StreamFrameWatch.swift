@@ -7,7 +7,8 @@ import NIOWebSocket
 /// - a client's unmasked frame closes the WebSocket with 1002 and the reason, as RFC 6455 (section 5.1) requires of
 ///   a server; swift-websocket takes such frames as they come;
 /// - a text frame `{"eof": true}` tells the connection's `ConnectionWatch` that the end of the client's input, which
-///   may follow at once (a half-close), is not its leaving: the stream still owes it its final results. Seen here,
+///   may follow at once (a half-close), is not its leaving: the stream still owes it its final results (until the
+///   client sends a close frame: then it is done waiting, and the end of its input is its leaving). Seen here,
 ///   in order with the bytes, it comes before that end, where the session may read it after. (Not so for frames
 ///   sent with the handshake itself: NIO holds them until the upgrade is done, while the end passes at once.)
 final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
@@ -21,9 +22,10 @@ final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
         guard !closing else { return }
         let frame = unwrapInboundIn(data)
         guard frame.maskKey == nil else {
-            if frame.opcode == .text, frame.fin, Self.isEndOfStream(frame.unmaskedData) {
-                (try? context.pipeline.syncOperations.handler(type: ConnectionWatch.self))?.inputWillEnd()
-            }
+            let watch = { try? context.pipeline.syncOperations.handler(type: ConnectionWatch.self) }
+            if frame.opcode == .text, frame.fin, Self.isEndOfStream(frame.unmaskedData) { watch()?.inputEndExpected = true }
+            // A client that closes the WebSocket is done waiting: the end of its input is its leaving again.
+            if frame.opcode == .connectionClose { watch()?.inputEndExpected = false }
             return context.fireChannelRead(data)
         }
         closing = true
