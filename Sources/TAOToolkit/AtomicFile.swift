@@ -70,7 +70,7 @@ public enum AtomicFile {
     static func isLeftover(_ name: String) -> Bool {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard name.hasPrefix("."), parts.count >= 5, parts.last == "tmp", let pid = Int32(parts[parts.count - 3]) else { return false }
-        return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+        return !TemporaryFiles.isRunning(pid)
     }
 
     /// Removes the files that interrupted writes left in `folder` (see `isLeftover`). Folders are left alone: one

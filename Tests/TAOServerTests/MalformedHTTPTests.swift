@@ -131,8 +131,7 @@ struct ConnectionGuardTests {
     func malformedPipelinedHead() async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let (received, closed) = await readUntilClosed(port: port, Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n".utf8))
-            let answers = String(decoding: received, as: UTF8.self)
+            let (answers, closed) = await answerUntilClosed(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n")
             #expect(closed, "the connection was still open 5 s after its answers")
             let ok = try #require(answers.range(of: "HTTP/1.1 200"), "\(answers)")
             let refused = try #require(answers.range(of: "HTTP/1.1 400"), "\(answers)")
@@ -147,8 +146,7 @@ struct ConnectionGuardTests {
     func asksToClose(request: String) async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
-            let answer = String(decoding: received, as: UTF8.self)
+            let (answer, closed) = await answerUntilClosed(port: port, request)
             #expect(answer.hasPrefix("HTTP/1.1 200") && answer.contains("Connection: close\r\n"), "\(answer)")
             #expect(closed, "the connection was still open 5 s after the answer")
         }
@@ -159,8 +157,7 @@ struct ConnectionGuardTests {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let requests = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n"
-            let (received, closed) = await readUntilClosed(port: port, Array(requests.utf8))
-            let answers = String(decoding: received, as: UTF8.self)
+            let (answers, closed) = await answerUntilClosed(port: port, requests)
             let parts = answers.components(separatedBy: "HTTP/1.1 200")
             #expect(parts.count == 3 && answers.contains("\"models\""), "\(answers)")
             // Only the answer to the request that asked to close says so.
@@ -186,8 +183,7 @@ struct ConnectionGuardTests {
     func connectMethod() async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let (received, closed) = await readUntilClosed(port: port, Array("CONNECT x:80 HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
-            let answer = String(decoding: received, as: UTF8.self)
+            let (answer, closed) = await answerUntilClosed(port: port, "CONNECT x:80 HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             // NIO writes every answer to CONNECT without a body; the close frames it.
             #expect(answer.hasPrefix("HTTP/1.1 405") && answer.contains("Connection: close\r\n"), "\(answer)")
             #expect(closed, "the connection was still open 5 s after the answer")
@@ -200,8 +196,7 @@ struct ConnectionGuardTests {
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let request = "POST /v1/asr:recognize HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nRIFF"
-            let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
-            let answer = String(decoding: received, as: UTF8.self)
+            let (answer, closed) = await answerUntilClosed(port: port, request)
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
             // Answered although the body never comes; the rest of it is not waited for.
             #expect(answer.contains("the request body is 100000000 bytes, over the server's limit of 1000 (--max-body-bytes)"), "\(answer)")
@@ -216,8 +211,7 @@ struct ConnectionGuardTests {
         try await service.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let request = "POST /v1/nlp:punctuate_text HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\": ["
-            let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
-            let answer = String(decoding: received, as: UTF8.self)
+            let (answer, closed) = await answerUntilClosed(port: port, request)
             #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
             #expect(answer.contains("receiving the request body took longer than 0.5 s"), "\(answer)")
             #expect(closed, "the connection was still open 5 s after the answer")

@@ -28,6 +28,13 @@ func serverCloses(port: Int, after request: String) async -> Bool {
     await readUntilClosed(port: port, Array(request.utf8)).closed
 }
 
+/// What the server answers `request` on a fresh TCP connection, as text, and whether it closed the connection (it is
+/// read until then, or 5 s of silence).
+func answerUntilClosed(port: Int, _ request: String) async -> (answer: String, closed: Bool) {
+    let (received, closed) = await readUntilClosed(port: port, Array(request.utf8))
+    return (String(decoding: received, as: UTF8.self), closed)
+}
+
 /// Sends `request` on a fresh TCP connection, then `afterAnswer` once the server's first bytes have come (then, with
 /// `halfClose`, closes its sending side), and reads until the server closes it (`closed`) or is silent for 5 s.
 func readUntilClosed(port: Int, _ request: [UInt8], afterAnswer: [UInt8] = [], halfClose: Bool = false) async

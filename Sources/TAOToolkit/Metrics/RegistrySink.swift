@@ -11,9 +11,8 @@ public final class RegistrySink: MetricsSink {
     /// Metrics not written yet.
     private var held: [MetricRecord] = []
     private var markedRunning = false
-    /// After a failure, no write is tried before this time.
+    /// Set by a failed write: no write is tried before this time (nil while writes succeed).
     private var quietUntil: Date?
-    private var failures = 0
 
     static let retryInterval: TimeInterval = 60
     /// Held metrics beyond this many are dropped, oldest first.
@@ -57,13 +56,12 @@ public final class RegistrySink: MetricsSink {
     func attempt(_ write: () throws -> Void) {
         do {
             try write()
-            if failures > 0 { warn("the run registry takes writes again; the metrics held meanwhile are in it") }
-            (failures, quietUntil) = (0, nil)
+            if quietUntil != nil { warn("the run registry takes writes again; the metrics held meanwhile are in it") }
+            quietUntil = nil
         } catch {
-            if failures == 0 {
+            if quietUntil == nil {
                 warn("warning: run registry not updated (\(error)); the run goes on, and tries again in \(Int(Self.retryInterval)) s")
             }
-            failures += 1
             quietUntil = Date().addingTimeInterval(Self.retryInterval)
         }
     }

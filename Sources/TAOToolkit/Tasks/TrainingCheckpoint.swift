@@ -66,10 +66,16 @@ struct TrainingCheckpoint: Codable, Equatable {
         return [(Self.trainerMember, try encoder.encode(self)), (Self.optimizerMember, try Data(contentsOf: temporary))]
     }
 
-    /// Reads the state from a checkpoint archive and restores `optimizer` from it; nil when the archive holds no
-    /// training state (a model exported for inference).
-    static func restore(from archive: ModelArchive, path: String, into optimizer: any Optimizer) throws -> TrainingCheckpoint? {
-        guard let trainer = archive[trainerMember], let optimizerData = archive[optimizerMember] else { return nil }
+    /// Loads the weights and optimizer state of `checkpoint` into `model` and `optimizer` when a previous run in the
+    /// same results folder left one; nil when there is none. A checkpoint of another run (a `train` checkpoint met by
+    /// `finetune`, a finetune of another model) is an error: resuming it would drop the `-m` model unseen, and
+    /// starting afresh would overwrite it.
+    static func resume(_ model: any Module, optimizer: any Optimizer, from checkpoint: URL, origin: Origin) throws -> TrainingCheckpoint? {
+        guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
+        let archive = try ModelArchive.read(from: checkpoint), path = checkpoint.path
+        guard let trainer = archive[trainerMember], let optimizerData = archive[optimizerMember] else {
+            throw TaskError.badCheckpoint(path: path, reason: "it holds no optimizer state")
+        }
         let state: TrainingCheckpoint
         do {
             state = try JSONDecoder().decode(TrainingCheckpoint.self, from: trainer)
@@ -79,32 +85,18 @@ struct TrainingCheckpoint: Codable, Equatable {
         if let implausibility = state.implausibility {
             throw TaskError.badCheckpoint(path: path, reason: "\(trainerMember): \(implausibility)")
         }
+        if let found = state.origin, found != origin {
+            throw TaskError.badCheckpoint(path: path, reason: "it continues \(found.described), not this \(origin.subtask)")
+        }
+        do {
+            try archive.loadWeights(into: model, archive: path)
+        } catch {
+            throw TaskError.badCheckpoint(path: path, reason: "its model differs from the spec's (\(error))")
+        }
         let file = try SafetensorsFile(data: optimizerData, path: path + "!" + optimizerMember)
         var tensors: [String: Tensor] = [:]
         for name in file.entries.keys { tensors[name] = try file.tensor(name) }
         try optimizer.restore(tensors, source: path + "!" + optimizerMember)
-        return state
-    }
-
-    /// Loads the weights and optimizer state of `checkpoint` into `model` and `optimizer` when a previous run in the
-    /// same results folder left one; nil when there is none. A checkpoint of another run (a `train` checkpoint met by
-    /// `finetune`, a finetune of another model) is an error: resuming it would drop the `-m` model unseen, and
-    /// starting afresh would overwrite it.
-    static func resume(_ model: any Module, optimizer: any Optimizer, from checkpoint: URL, origin: Origin) throws -> TrainingCheckpoint? {
-        guard FileManager.default.fileExists(atPath: checkpoint.path) else { return nil }
-        let archive = try ModelArchive.read(from: checkpoint)
-        if let data = archive[trainerMember], let found = (try? JSONDecoder().decode(TrainingCheckpoint.self, from: data))?.origin,
-           found != origin {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it continues \(found.described), not this \(origin.subtask)")
-        }
-        do {
-            try archive.loadWeights(into: model, archive: checkpoint.path)
-        } catch {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "its model differs from the spec's (\(error))")
-        }
-        guard let state = try restore(from: archive, path: checkpoint.path, into: optimizer) else {
-            throw TaskError.badCheckpoint(path: checkpoint.path, reason: "it holds no optimizer state")
-        }
         return state
     }
 }
