@@ -14,10 +14,12 @@ struct TAO: ParsableCommand {
     )
 }
 
-/// Exit codes: 0 success, 1 failure, 2 a wrong command line or spec, 3 not available in this build.
+/// Exit codes: 0 success, 1 failure, 2 a wrong command line or spec, 3 not available in this build, 128 + the signal
+/// for training stopped by Ctrl-C (130) or SIGTERM (143) after saving its checkpoint.
 enum ExitStatus {
     static func code(for error: Error) -> Int32 {
         switch error {
+        case let TaskError.interrupted(signal, _): 128 + signal
         case is UsageError, is SpecError: 2
         case TaskError.missingFlag: 2
         case TaskError.notAvailable, CLIError.notAvailable: 3

@@ -86,6 +86,11 @@ struct DataSafetyTests {
         #expect(TrainingCheckpoint(epochs: 1, step: 10, items: 3).implausibility == "step 10 is more than the 3 items seen (a step takes at least one)")
         #expect(TrainingCheckpoint(epochs: 2, step: 10, items: 40, best: .init(epoch: 3, value: 1)).implausibility != nil)
         #expect(TrainingCheckpoint(epochs: 2, step: 10, items: 40, best: .init(epoch: 2, value: 1)).implausibility == nil)
+        // A run stopped inside an epoch: the steps it took of it are some of the run's.
+        let inside = TrainingCheckpoint.PartialEpoch(steps: 3, lossSum: 12.5, unaligned: 1)
+        #expect(TrainingCheckpoint(epochs: 2, step: 10, items: 40, partial: inside).implausibility == nil)
+        #expect(TrainingCheckpoint(epochs: 0, step: 2, items: 40, partial: inside).implausibility?.contains("do not fit the 2 steps") == true)
+        #expect(TrainingCheckpoint(epochs: 2, step: 10, items: 40, partial: .init(steps: 3, lossSum: 1, unaligned: -1)).implausibility != nil)
     }
 
     @Test("conversions into their own source folder skip the task data files an earlier run wrote there")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A manifest of four fixture utterances, and a spec for a model small enough for a debug build.
-private func smallSetup(in folder: URL) throws -> (spec: URL, manifest: URL) {
+func smallSetup(in folder: URL) throws -> (spec: URL, manifest: URL) {
     let manifest = try writeFixtureManifest(in: folder)
     let spec = folder.appendingPathComponent("small.yaml")
     try """

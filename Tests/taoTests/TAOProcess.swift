@@ -17,8 +17,10 @@ struct TAOProcess {
         return directory.appendingPathComponent("tao")
     }
 
-    /// Runs `tao arguments...` with extra environment variables and waits for it.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `tao arguments...` with extra environment variables and waits for it; `whileRunning` gets the process
+    /// once it has started (to signal it, say).
+    static func run(_ arguments: [String], environment: [String: String] = [:],
+                    whileRunning: (Process) throws -> Void = { _ in }) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -34,6 +36,13 @@ struct TAOProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        do {
+            try whileRunning(process)
+        } catch {
+            process.terminate()
+            process.waitUntilExit()
+            throw error
+        }
         process.waitUntilExit()
         try out.close()
         try err.close()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A WordPiece vocabulary for `words`: the special tokens, the words, and every letter (plain and `##`).
-private func writeVocabulary(_ words: [String], to url: URL) throws {
+func writeVocabulary(_ words: [String], to url: URL) throws {
     let letters = (Set(words.joined()).map(String.init) + Array("abcdefghijklmnopqrstuvwxyz,.?").map(String.init)).sorted()
     let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + Array(Set(words)).sorted() + letters + letters.map { "##" + $0 }
     var seen = Set<String>()
@@ -10,7 +10,7 @@ private func writeVocabulary(_ words: [String], to url: URL) throws {
 }
 
 /// Overrides for a tiny randomly initialized encoder that trains in seconds in a debug build.
-private func tinyEncoder(vocabulary: URL) -> [String] {
+func tinyEncoder(vocabulary: URL) -> [String] {
     ["model.language_model.config={hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, "
         + "max_position_embeddings: 256, hidden_dropout_prob: 0.0, attention_probs_dropout_prob: 0.0}",
      "model.tokenizer.vocab_file=\(vocabulary.path)", "optim.lr=0.003", "optim.sched=null", "optim.weight_decay=0",

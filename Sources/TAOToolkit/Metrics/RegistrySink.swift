@@ -36,7 +36,7 @@ public final class RegistrySink: MetricsSink {
 
     public func finish(_ outcome: RunOutcome) {
         flush()
-        let error = outcome.status == .failure ? outcome.message : nil
+        let error = outcome.status == .success ? nil : outcome.message
         attempt { try registry.updateStatus(of: runID, to: outcome.status, end: outcome.date, error: error) }
     }
 

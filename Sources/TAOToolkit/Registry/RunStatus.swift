@@ -4,7 +4,8 @@ public enum RunStatus: String, Sendable, Codable, CaseIterable {
     case running = "RUNNING"
     case success = "SUCCESS"
     case failure = "FAILURE"
-    /// Never stored: reported for a STARTED or RUNNING run whose process is gone.
+    /// Stored for a training run stopped by Ctrl-C or SIGTERM (it saved a checkpoint to resume from); also reported
+    /// for a STARTED or RUNNING run whose process is gone.
     case interrupted = "INTERRUPTED"
     /// Read for a stored status this tao does not know (written by a newer tao, or edited by hand), so that one
     /// such row does not keep every other run from being listed.

@@ -88,9 +88,9 @@ public struct RunsReport {
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
-    /// How long a run took, or has run so far; unknown for an interrupted run (its end was not recorded).
+    /// How long a run took, or has run so far; unknown for a run whose process died (its end was not recorded).
     func duration(of run: RunRecord) -> String {
-        run.displayStatus(currentHost: currentHost) == .interrupted ? "-" : duration(run.duration(now: now))
+        run.end == nil && run.displayStatus(currentHost: currentHost) == .interrupted ? "-" : duration(run.duration(now: now))
     }
 
     /// `45s`, `3m07s`, `2h03m07s`; `-` when unknown.

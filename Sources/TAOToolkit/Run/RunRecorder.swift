@@ -23,8 +23,10 @@ public final class RunRecorder {
     public let console: ProgressBar?
     /// The event file writer, when TensorBoard output is on.
     public let tensorBoard: TensorBoardWriter?
-    /// Set once `succeed` or `fail` ran.
+    /// Set once `succeed`, `fail` or `interrupt` ran.
     public private(set) var outcome: RunOutcome?
+    /// Asks a training run to stop after its current step (Ctrl-C, SIGTERM, or a caller).
+    public let stop = StopRequest()
     /// The results folder is this run's while the recorder lives.
     private let folderLock: ResultsFolderLock
 
@@ -180,10 +182,15 @@ public final class RunRecorder {
         try? finish(RunOutcome(status: .failure, message: message))
     }
 
+    /// Ends the run as INTERRUPTED with `message` (where its checkpoint is); never throws, like `fail`.
+    public func interrupt(_ message: String) {
+        try? finish(RunOutcome(status: .interrupted, message: message))
+    }
+
     private func finish(_ outcome: RunOutcome) throws {
         guard self.outcome == nil else { return }
         self.outcome = outcome
-        try? log.write(outcome.message, level: outcome.status == .success ? "INFO" : "ERROR", date: outcome.date)
+        try? log.write(outcome.message, level: outcome.status == .success ? "INFO" : outcome.status == .interrupted ? "WARNING" : "ERROR", date: outcome.date)
         var firstError: (any Error)?
         for sink in sinks {
             do { try sink.finish(outcome) } catch { firstError = firstError ?? error }

@@ -137,11 +137,16 @@ enum SpeechToTextTask {
         var keeper = BestModelKeeper(enabled: run.saveBestModel, higherIsBetter: false, resultsDir: recorder.resultsDir, resumed: resumed)
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
-            recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+            recorder.log("resuming from \(checkpoint.path): \(resumed.done)", echo: true)
             if let done = trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
         let stepsBefore = step
-        for epoch in trainer.remainingEpochs(after: firstEpoch) {
+        func saveCheckpoint(_ state: TrainingCheckpoint) throws {
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
+                                     extras: try state.members(optimizer: optimizer))
+        }
+        let epochs = trainer.remainingEpochs(after: firstEpoch)
+        for epoch in epochs {
             guard step < totalSteps else { break }
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
                                               seed: seed, epoch: epoch)
@@ -153,9 +158,12 @@ enum SpeechToTextTask {
                 let batchSeed = batchRNG.next()
                 prefetcher.start { try loader.load(batchEntries, training: true, seed: batchSeed) }
             }
-            if !plan.isEmpty { startLoading(0) }
-            var epochLoss = 0.0, batches = 0, impossible = 0
-            for group in trainer.stepGroups(Array(plan.indices)) {
+            // A run stopped during this epoch took its first steps already.
+            let partial = epoch == firstEpoch ? resumed?.partial : nil
+            let groups = trainer.stepGroups(Array(plan.indices)).dropFirst(partial?.steps ?? 0)
+            if let first = groups.first?.first { startLoading(first) }
+            var epochLoss = partial?.lossSum ?? 0, batches = partial?.steps ?? 0, impossible = partial?.unaligned ?? 0
+            for group in groups {
                 let rate = schedule.learningRate(at: step)
                 optimizer.learningRate = rate
                 model.setTraining(true)
@@ -184,6 +192,12 @@ enum SpeechToTextTask {
                                           learningRate: Double(rate), items: items)
                 }
                 if step >= totalSteps { break }
+                if let signal = recorder.stop.signal {
+                    let state = TrainingCheckpoint(epochs: epoch, step: step, items: items, best: keeper.best, origin: run.origin,
+                                                   partial: .init(steps: batches, lossSum: epochLoss, unaligned: impossible))
+                    try saveCheckpoint(state)
+                    throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+                }
             }
             if impossible > 0 {
                 recorder.warn("epoch \(epoch + 1): \(impossible) utterances have more labels than frames to place them in (no CTC alignment) "
@@ -203,8 +217,10 @@ enum SpeechToTextTask {
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
             let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
-            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
-                                     extras: try state.members(optimizer: optimizer))
+            try saveCheckpoint(state)
+            if let signal = recorder.stop.signal, step < totalSteps, epoch + 1 < epochs.upperBound {
+                throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+            }
         }
         // A resumed run with nothing left to train leaves the finished model as it is: saving it again would stamp
         // this run's spec (a new data_dir, say) on weights that never saw it.

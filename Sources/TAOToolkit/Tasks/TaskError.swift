@@ -12,6 +12,8 @@ public enum TaskError: Error, CustomStringConvertible, Equatable {
     case wrongModelKind(path: String, found: String, expected: String)
     /// A checkpoint to resume from that cannot be used.
     case badCheckpoint(path: String, reason: String)
+    /// Training stopped by `signal` (Ctrl-C, SIGTERM) once a checkpoint to resume from was saved.
+    case interrupted(signal: Int32, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum TaskError: Error, CustomStringConvertible, Equatable {
             "\(path): this is a \(found) model, not a \(expected) one (give -m a model trained by this task)"
         case let .badCheckpoint(path, reason):
             "\(path): cannot resume from this checkpoint: \(reason) (use a new results folder to start afresh)"
+        case let .interrupted(_, reason):
+            reason
         }
     }
 }

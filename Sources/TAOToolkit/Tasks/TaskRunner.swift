@@ -17,9 +17,16 @@ public enum TaskRunner {
             resultsDir: resultsDir, registry: try Registry.openDefault()
         )
         do {
-            let summary = try perform(request, recorder: recorder, say: say)
+            // A training loop stops at its next step on Ctrl-C or SIGTERM and saves a checkpoint; other subtasks keep
+            // the signals' default (their outputs are written atomically, and leftovers are swept by the next run).
+            let stopsAtSteps = [.train, .finetune].contains(request.subtask) && request.task != .nGram
+            let summary = try stopsAtSteps ? InterruptSignals.routed(to: recorder.stop) { try perform(request, recorder: recorder, say: say) }
+                                           : perform(request, recorder: recorder, say: say)
             try recorder.succeed(summary)
             say(summary)
+        } catch TaskError.interrupted(let signal, let reason) {
+            recorder.interrupt(reason)
+            throw TaskError.interrupted(signal: signal, reason: reason)
         } catch {
             recorder.fail("\(error)")
             throw error

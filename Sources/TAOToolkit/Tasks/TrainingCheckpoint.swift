@@ -1,7 +1,7 @@
 import Foundation
 import TAOTensor
 
-/// Where a training run stands after an epoch, kept in the checkpoint archive beside the model so that running
+/// Where a training run stands after an epoch (or at a step inside one, when it was stopped there), kept in the checkpoint archive beside the model so that running
 /// `train` again with the same results folder resumes from it: the optimizer's moments and the step counter (which
 /// drives the learning-rate schedule) come back exactly, and the epoch's batch order and augmentation follow from
 /// the seed.
@@ -19,10 +19,21 @@ struct TrainingCheckpoint: Codable, Equatable {
     var best: BestEpoch?
     /// What the run started from; nil in checkpoints written before tao recorded it.
     var origin: Origin?
+    /// How far into epoch `epochs + 1` the run got when it was stopped during it; nil when the checkpoint ends an epoch.
+    var partial: PartialEpoch?
 
     struct BestEpoch: Codable, Equatable {
         var epoch: Int
         var value: Double
+    }
+
+    /// The first steps of an epoch, taken in its seeded batch order: a resumed run takes the rest.
+    struct PartialEpoch: Codable, Equatable {
+        var steps: Int
+        /// The sum of those steps' losses, so that the epoch's train_loss still averages all of its steps.
+        var lossSum: Double
+        /// Utterances in those steps that had no CTC alignment (speech; 0 for text), for the epoch's warning.
+        var unaligned: Int
     }
 
     /// The subtask that trains, and for `finetune` the SHA-256 of the `-m` model it started from: a checkpoint
@@ -41,8 +52,8 @@ struct TrainingCheckpoint: Codable, Equatable {
         var described: String { subtask == "train" ? "a train run" : "a finetune of another -m model" }
     }
 
-    init(epochs: Int, step: Int, items: Int, best: BestEpoch? = nil, origin: Origin? = nil) {
-        (self.epochs, self.step, self.items, self.best, self.origin) = (epochs, step, items, best, origin)
+    init(epochs: Int, step: Int, items: Int, best: BestEpoch? = nil, origin: Origin? = nil, partial: PartialEpoch? = nil) {
+        (self.epochs, self.step, self.items, self.best, self.origin, self.partial) = (epochs, step, items, best, origin, partial)
     }
 
     /// Why these counts cannot come from a real run, or nil: what resuming trusts to plan the rest.
@@ -53,8 +64,32 @@ struct TrainingCheckpoint: Codable, Equatable {
         }
         if step > items { return "step \(step) is more than the \(items) items seen (a step takes at least one)" }
         if let best, !(1...max(epochs, 1)).contains(best.epoch) { return "the best epoch \(best.epoch) is not one of the \(epochs) done" }
+        if let partial, !(0...step).contains(partial.steps) || !(0...items).contains(partial.unaligned) {
+            return "the unfinished epoch's \(partial.steps) steps (\(partial.unaligned) utterances unaligned) "
+                + "do not fit the \(step) steps and \(items) items of the run"
+        }
         return nil
     }
+
+    /// What the run had done, for the log of the run that resumes it.
+    var done: String {
+        "\(epochs) epoch\(epochs == 1 ? "" : "s")" + (partial.map { " and \($0.steps) steps of the next" } ?? "") + " (\(step) steps) done"
+    }
+
+    /// The error that ends a run stopped by `signal` once this state is saved in `checkpoint`.
+    func interruption(by signal: Int32, checkpoint: URL, totalSteps: Int, stepsPerEpoch: Int) -> TaskError {
+        let source = signal == SIGINT ? "Ctrl-C" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+        // Epochs counted from 0, as the progress lines count them.
+        let place = partial.map { "in epoch \(epochs), \($0.steps) of its \(stepsPerEpoch) steps done" } ?? "at the end of epoch \(epochs - 1)"
+        return .interrupted(signal: signal, reason: "stopped by \(source) after step \(step) of \(totalSteps) (\(place)); "
+                            + "the checkpoint \(checkpoint.path) holds it: run the same command again to resume")
+    }
+
+    /// A diverged run's losses (a partial epoch's sum) are not finite; JSON spells them as strings.
+    static let nonFiniteNumbers = (
+        encoding: JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"),
+        decoding: JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    )
 
     /// The archive members that record this state and `optimizer`'s.
     func members(optimizer: any Optimizer) throws -> [(String, Data)] {
@@ -63,6 +98,7 @@ struct TrainingCheckpoint: Codable, Equatable {
         try SafetensorsFile.write(optimizer.state(), to: temporary)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = Self.nonFiniteNumbers.encoding
         return [(Self.trainerMember, try encoder.encode(self)), (Self.optimizerMember, try Data(contentsOf: temporary))]
     }
 
@@ -78,7 +114,9 @@ struct TrainingCheckpoint: Codable, Equatable {
         }
         let state: TrainingCheckpoint
         do {
-            state = try JSONDecoder().decode(TrainingCheckpoint.self, from: trainer)
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = nonFiniteNumbers.decoding
+            state = try decoder.decode(TrainingCheckpoint.self, from: trainer)
         } catch {
             throw TaskError.badCheckpoint(path: path, reason: "\(trainerMember) is not valid (\(error))")
         }

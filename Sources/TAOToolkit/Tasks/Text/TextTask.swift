@@ -125,15 +125,23 @@ enum TextTask {
         var keeper = BestModelKeeper(enabled: run.saveBestModel, higherIsBetter: true, resultsDir: recorder.resultsDir, resumed: resumed)
         if let resumed {
             (firstEpoch, step, items) = (resumed.epochs, resumed.step, resumed.items)
-            recorder.log("resuming from \(checkpoint.path): \(resumed.epochs) epochs (\(resumed.step) steps) done", echo: true)
+            recorder.log("resuming from \(checkpoint.path): \(resumed.done)", echo: true)
             if let done = run.trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
         let stepsBefore = step
         let clip = run.trainer.gradientClipVal > 0 ? Float(run.trainer.gradientClipVal) : nil
-        for epoch in run.trainer.remainingEpochs(after: firstEpoch) {
+        func saveCheckpoint(_ state: TrainingCheckpoint) throws {
+            try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
+                                   trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
+        }
+        let epochs = run.trainer.remainingEpochs(after: firstEpoch)
+        for epoch in epochs {
             guard step < totalSteps else { break }
-            var epochLoss = 0.0, batches = 0
-            for group in run.trainer.stepGroups(run.batching.epochPlan(batcher, epoch: epoch, seed: run.trainer.seed)) {
+            // A run stopped during this epoch took its first steps already.
+            let partial = epoch == firstEpoch ? resumed?.partial : nil
+            var epochLoss = partial?.lossSum ?? 0, batches = partial?.steps ?? 0
+            let plan = run.batching.epochPlan(batcher, epoch: epoch, seed: run.trainer.seed)
+            for group in run.trainer.stepGroups(plan).dropFirst(partial?.steps ?? 0) {
                 guard step < totalSteps else { break }
                 let rate = schedule.learningRate(at: step)
                 optimizer.learningRate = rate
@@ -145,6 +153,12 @@ enum TextTask {
                 if step % max(run.trainer.logEveryNSteps, 1) == 0 {
                     try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: Double(loss),
                                           learningRate: Double(rate), items: items)
+                }
+                if let signal = recorder.stop.signal, step < totalSteps {
+                    let state = TrainingCheckpoint(epochs: epoch, step: step, items: items, best: keeper.best, origin: run.origin,
+                                                   partial: .init(steps: batches, lossSum: epochLoss, unaligned: 0))
+                    try saveCheckpoint(state)
+                    throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
                 }
             }
             var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
@@ -160,8 +174,10 @@ enum TextTask {
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
             let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
-            try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
-                                   trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
+            try saveCheckpoint(state)
+            if let signal = recorder.stop.signal, step < totalSteps, epoch + 1 < epochs.upperBound {
+                throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+            }
         }
         // A resumed run with nothing left to train leaves the finished model as it is: saving it again would stamp
         // this run's spec (a new data_dir, say) on weights that never saw it.
