@@ -34,28 +34,64 @@ struct OfflineRecognition {
     }
 
     /// Standard base64 (RFC 4648 section 4) with whitespace and line breaks allowed and padding optional. Any other
-    /// character is an error, not dropped: dropping URL-safe '-' and '_' would shift the bytes after them.
+    /// character is an error, not dropped: dropping URL-safe '-' and '_' would shift the bytes after them. One pass
+    /// over the text's bytes (a 60 MB body is decoded in a fraction of a second).
     static func decodeBase64(_ text: String) throws -> [UInt8] {
-        var kept: [UInt8] = []
-        kept.reserveCapacity(text.utf8.count)
-        for (offset, byte) in text.utf8.enumerated() {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-                kept.append(byte)
-            case 0x20, 0x09, 0x0A, 0x0D: continue
-            default:
+        var text = text
+        return try text.withUTF8 { bytes in try sextets.withUnsafeBufferPointer { try decodeBase64(bytes, sextets: $0) } }
+    }
+
+    /// The value of each byte as a base64 digit (0-63); `padding` for '=', `space` for whitespace, `invalid` for the rest.
+    private static let (padding, space, invalid): (UInt8, UInt8, UInt8) = (64, 65, 255)
+    private static let sextets: [UInt8] = {
+        var table = [UInt8](repeating: invalid, count: 256)
+        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(byte)] = UInt8(value) }
+        table[Int(UInt8(ascii: "="))] = padding
+        for byte in [0x20, 0x09, 0x0A, 0x0D] { table[byte] = space }
+        return table
+    }()
+
+    private static func decodeBase64(_ bytes: UnsafeBufferPointer<UInt8>, sextets: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count / 4 * 3 + 2)
+        // The digits of the group being read, and how many; '=' seen so far (only more '=' and whitespace may follow).
+        var group: UInt32 = 0, digits = 0, pads = 0
+        for offset in bytes.indices {
+            let value = sextets[Int(bytes[offset])]
+            if value < padding {
+                guard pads == 0 else { throw misplacedPadding }
+                group = group << 6 | UInt32(value)
+                digits += 1
+                if digits == 4 {
+                    output.append(UInt8(truncatingIfNeeded: group >> 16))
+                    output.append(UInt8(truncatingIfNeeded: group >> 8))
+                    output.append(UInt8(truncatingIfNeeded: group))
+                    group = 0
+                    digits = 0
+                }
+            } else if value == padding {
+                pads += 1
+            } else if value == invalid {
+                let byte = bytes[offset]
                 let shown = byte < 0x80 ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "byte 0x%02X", byte)
                 throw ServerError.invalidArgument("request body: 'audio' is not standard base64: \(shown) at offset \(offset) "
                                                   + "(use A-Z, a-z, 0-9, '+' and '/'; URL-safe '-' and '_' are not accepted)")
             }
         }
-        while kept.count % 4 != 0 { kept.append(UInt8(ascii: "=")) }
-        guard let data = Data(base64Encoded: Data(kept)) else {
-            throw ServerError.invalidArgument("request body: 'audio' is not standard base64 (misplaced '=' padding or a truncated last group)")
+        // The last group: 2 digits make a byte and 3 make two, with at most the '=' that complete the group.
+        switch (digits, pads) {
+        case (0, 0): break
+        case (2, 0...2): output.append(UInt8(truncatingIfNeeded: group >> 4))
+        case (3, 0...1):
+            output.append(UInt8(truncatingIfNeeded: group >> 10))
+            output.append(UInt8(truncatingIfNeeded: group >> 2))
+        default: throw misplacedPadding
         }
-        return [UInt8](data)
+        return output
     }
+
+    private static let misplacedPadding = ServerError.invalidArgument(
+        "request body: 'audio' is not standard base64 (misplaced '=' padding or a truncated last group)")
 
     private func isJSON(_ body: [UInt8], contentType: String?) -> Bool {
         if let contentType, contentType.lowercased().hasPrefix("application/json") { return true }

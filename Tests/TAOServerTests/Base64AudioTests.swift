@@ -12,9 +12,29 @@ struct Base64AudioTests {
         #expect(try OfflineRecognition.decodeBase64(" AAEC /+8 ") == [0, 1, 2, 255, 239])
     }
 
-    @Test("junk, URL-safe characters and a lone trailing character are errors", arguments: ["AAAA!!!!", "AAEC_-8=", "AAECA"])
+    @Test("every length and padding decodes as Foundation's base64 does, for 0 to 40 bytes")
+    func matchesFoundation() throws {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let text = Data(bytes).base64EncodedString(options: .lineLength64Characters)
+            #expect(try OfflineRecognition.decodeBase64(text) == bytes, "\(text)")
+            #expect(try OfflineRecognition.decodeBase64(text.replacingOccurrences(of: "=", with: "")) == bytes, "\(text) without padding")
+        }
+    }
+
+    @Test("junk, URL-safe characters, a lone trailing character and misplaced padding are errors",
+          arguments: ["AAAA!!!!", "AAEC_-8=", "AAECA", "AA=A", "AAAA=", "AAA==", "AA===", "=", "AAEC\u{e9}"])
     func rejected(text: String) {
         #expect(throws: ServerError.self) { try OfflineRecognition.decodeBase64(text) }
+    }
+
+    @Test("an error names the first character outside the alphabet and its offset")
+    func namesOffset() {
+        #expect(throws: ServerError.invalidArgument("request body: 'audio' is not standard base64: '-' at offset 6 "
+                                                    + "(use A-Z, a-z, 0-9, '+' and '/'; URL-safe '-' and '_' are not accepted)")) {
+            try OfflineRecognition.decodeBase64("AAEC /-8=")
+        }
     }
 
     @Test("URL-safe base64 audio gets a 400 saying 'audio' is not standard base64")
