@@ -20,6 +20,7 @@ import NIOHTTP1
 /// - A WebSocket upgrade of a WebSocket route without `Sec-WebSocket-Version: 13` and one `Sec-WebSocket-Key` gets 400
 ///   saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket` header is ignored and
 ///   the request answered as plain HTTP (it used to get an empty 400). A taken upgrade removes the guard.
+/// - A connection over the server's connection limit is answered `overCapacity` as soon as it is open, and closed.
 /// Sits right after the HTTP request decoder; Hummingbird's own handlers come after it.
 final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -45,17 +46,26 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var closingAfterAnswer = false
     /// The connection is ending: what the client still sends is read and dropped.
     private var ending = false
+    /// The answer of a connection over the limit, sent without waiting for a request.
+    private let overCapacity: ServerError?
 
     /// - Parameters:
     ///   - webSocketPaths: the paths that take a WebSocket upgrade.
     ///   - onRefusal: called with each error response this guard sends (for metrics).
-    init(timeout: Double, webSocketPaths: Set<String>, onRefusal: @escaping @Sendable (ServerError) -> Void = { _ in }) {
+    ///   - overCapacity: the answer for a connection over the server's limit; nil for one within it.
+    init(timeout: Double, webSocketPaths: Set<String>, overCapacity: ServerError? = nil,
+         onRefusal: @escaping @Sendable (ServerError) -> Void = { _ in }) {
         self.timeout = timeout
         self.webSocketPaths = webSocketPaths
+        self.overCapacity = overCapacity
         self.onRefusal = onRefusal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        if let overCapacity {
+            if context.channel.isActive { refuse(overCapacity, context) }
+            return
+        }
         let seconds = timeout
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
             refuse(.timeout("no complete request head within \(String(format: "%g", seconds)) s of connecting; connection closed"), context)
@@ -63,6 +73,11 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) { cancelDeadline() }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        if let overCapacity, !ending { refuse(overCapacity, context) }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !ending else { return }

@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var apiKey: String?
     /// WebSocket recognition streams open at once; one more is refused with 503 / close code 1013.
     public var maxStreams = 32
+    /// Client connections open at once; one more is answered 503 and closed at once.
+    public var maxConnections = 1024
     /// Threads for the network's matrix products and kernels.
     public var threads = 2
     /// Largest request body, bytes.

@@ -32,6 +32,9 @@ public final class TAOService: Sendable {
 
     deinit { queue.stop() }
 
+    /// `maxConnections` for this process: 1024, or fewer when it may open fewer files (see `ConnectionLimit`).
+    public static func defaultMaxConnections() -> Int { ConnectionLimit.defaultMaximum() }
+
     /// The application: one port for HTTP/1.1 and the WebSocket upgrade.
     /// Throws when the TLS certificate or key cannot be read.
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
@@ -47,10 +50,12 @@ public final class TAOService: Sendable {
         let webSocketResponder = webSocketRouter.buildResponder()
         let tls = try tlsConfiguration()
         let (headTimeout, metrics) = (configuration.requestHeadTimeout, metrics)
+        let connections = ConnectionLimit(maximum: configuration.maxConnections, logger: logger)
         let server = HTTPServerBuilder { responder in
             let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                        configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))
-            let guarded = GuardedUpgradeChannel(base: upgrade, headTimeout: headTimeout, webSocketPaths: ["/v1/asr:stream"]) { error in
+            let guarded = GuardedUpgradeChannel(base: upgrade, headTimeout: headTimeout, webSocketPaths: ["/v1/asr:stream"],
+                                                connections: connections) { error in
                 metrics.recordRequest(route: "unparsed", status: error.httpStatus, seconds: 0, errorStatus: error.status)
             }
             guard let tls else { return guarded }

@@ -32,6 +32,9 @@ struct ServeCommand: ParsableCommand {
     var tlsKey: String?
     @Option(name: .customLong("max-streams"), help: "WebSocket streams open at once; one more is refused (503 / close 1013).")
     var maxStreams = 32
+    @Option(name: .customLong("max-connections"),
+            help: "Client connections open at once; one more is answered 503 and closed (default: 1024, or fewer when the file limit is lower).")
+    var maxConnections: Int?
     @Option(help: "Threads for the network's matrix products.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body.")
@@ -55,6 +58,7 @@ struct ServeCommand: ParsableCommand {
         configuration.port = port
         configuration.apiKey = apiKey ?? ProcessInfo.processInfo.environment["TAO_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.maxStreams = maxStreams
+        configuration.maxConnections = max(maxConnections ?? TAOService.defaultMaxConnections(), 1)
         configuration.threads = max(threads, 1)
         configuration.maxBodyBytes = maxBodyBytes
         configuration.maxAudioSeconds = maxAudioSeconds

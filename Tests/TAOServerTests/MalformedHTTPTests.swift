@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOHTTP1
 import Testing
 @testable import TAOServer
@@ -101,6 +102,37 @@ struct ConnectionGuardTests {
             // On a connection of its own: the test client's connection, idle all along, has been timed out too.
             let metrics = await exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(metrics.contains("tao_requests_total{route=\"unparsed\",code=\"408\"}"), "\(metrics)")
+        }
+    }
+
+    @Test("a connection over maxConnections is answered 503 at once and closed; once one closes, a new one is served, and the refusal is logged")
+    func connectionLimit() async throws {
+        let log = CapturedLog()
+        let service = makeService(logger: Logger(label: "tao.serve") { _ in log }) { $0.maxConnections = 2 }
+        try await service.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            // The limit may already hold the test client's own connection; idle ones fill the rest.
+            var held: [Int32] = []
+            defer { for socket in held { close(socket) } }
+            var refused: String?
+            for _ in 0..<3 where refused == nil {
+                let (socket, received) = try #require(await heldConnection(port: port, wait: 0.5))
+                held.append(socket)
+                if !received.isEmpty { refused = received }
+            }
+            let answer = try #require(refused, "three connections on a limit of 2 and none refused")
+            #expect(answer.hasPrefix("HTTP/1.1 503") && answer.contains("Connection: close"), "\(answer)")
+            #expect(answer.contains("the server has 2 connections open, its limit (--max-connections)"), "\(answer)")
+            let warnings = log.lines.withLock { $0 }.filter { $0.level == .warning && $0.message.contains("2 connections open, the limit") }
+            #expect(warnings.count == 1, "\(log.lines.withLock { $0 })")
+            for socket in held { close(socket) }
+            held.removeAll()
+            var health = ""
+            for _ in 0..<50 where !health.hasPrefix("HTTP/1.1 200") {
+                health = await exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if !health.hasPrefix("HTTP/1.1 200") { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
         }
     }
 

@@ -68,6 +68,26 @@ func readUntilClosed(port: Int, _ request: [UInt8], afterAnswer: [UInt8] = [], h
     }
 }
 
+/// A TCP connection to 127.0.0.1:`port` that is kept open (the caller closes it), with what the server sent within
+/// `wait` seconds of `request` (nothing sent when empty): for tests that hold connections.
+func heldConnection(port: Int, _ request: String = "", wait: Double = 1) async -> (socket: Int32, received: String)? {
+    await withCheckedContinuation { (continuation: CheckedContinuation<(socket: Int32, received: String)?, Never>) in
+        Thread {
+            guard let fd = connectedSocket(port: port) else { return continuation.resume(returning: nil) }
+            _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var timeout = timeval(tv_sec: Int(wait), tv_usec: Int((wait - wait.rounded(.down)) * 1e6))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var received: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            continuation.resume(returning: (fd, String(decoding: received, as: UTF8.self)))
+        }.start()
+    }
+}
+
 /// Sends `request` on a fresh TCP connection and closes it at once, without reading: a client that gives up.
 func sendAndClose(port: Int, _ request: String) {
     guard let fd = connectedSocket(port: port) else { return }
