@@ -15,8 +15,9 @@ import NIOHTTP1
 ///   answer to a request that asks for it in any spelling (`Connection: Close`, HTTP/1.0 without keep-alive), where
 ///   Hummingbird took only the exact `close`.
 /// - `Expect: 100-continue` is answered with `100 Continue` at once.
-/// - `CONNECT` gets 405 and the connection ends (NIO writes any answer to it without a body, so only the close can
-///   frame it; the connection used to hang after a bodiless 404).
+/// - `CONNECT` gets 501 and the connection ends (NIO writes any answer to it without a body, so only the close can
+///   frame it; the connection used to hang after a bodiless 404). (A method the HTTP parser does not know is 400 with
+///   the parser's complaint: to the parser it is a malformed request line like any other.)
 /// - A WebSocket upgrade of a WebSocket route without `Sec-WebSocket-Version: 13` and one `Sec-WebSocket-Key` gets 400
 ///   saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket` header is ignored and
 ///   the request answered as plain HTTP (it used to get an empty 400). A taken upgrade removes the guard.
@@ -86,7 +87,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             readingRequest = true
             if head.method == .CONNECT {
                 // NIO frames any answer to CONNECT as a tunnel's, without a body: only ending the connection frames it.
-                return refuseWhenDue(.methodNotAllowed(method: "CONNECT", path: head.uri), context)
+                return refuseWhenDue(.notImplemented("CONNECT: this server is not a proxy; its routes take GET, HEAD and POST"), context)
             }
             owed.append(!head.isKeepAlive)
             if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {

@@ -10,7 +10,9 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// No route at this path.
     case notFound(path: String)
     /// The route exists for other methods.
-    case methodNotAllowed(method: String, path: String)
+    case methodNotAllowed(method: String, path: String, allowed: [String])
+    /// A method the server implements on no route (CONNECT, PROPFIND, a method the HTTP parser does not know).
+    case notImplemented(String)
     /// The body, the audio or a message is over a limit.
     case tooLarge(String)
     /// A plain GET on a WebSocket route.
@@ -37,6 +39,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unauthenticated: 401
         case .notFound: 404
         case .methodNotAllowed: 405
+        case .notImplemented: 501
         case .tooLarge: 413
         case .upgradeRequired: 426
         case .overloaded, .shuttingDown, .modelUnavailable: 503
@@ -52,7 +55,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidArgument, .upgradeRequired: "INVALID_ARGUMENT"
         case .unauthenticated: "UNAUTHENTICATED"
         case .notFound: "NOT_FOUND"
-        case .methodNotAllowed: "UNIMPLEMENTED"
+        case .methodNotAllowed, .notImplemented: "UNIMPLEMENTED"
         case .tooLarge, .overloaded: "RESOURCE_EXHAUSTED"
         case .shuttingDown, .modelUnavailable: "UNAVAILABLE"
         case .timeout: "DEADLINE_EXCEEDED"
@@ -64,7 +67,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The WebSocket close code a stream ends with for this error (RFC 6455 section 7.4; 1013 is "try again later").
     public var webSocketCloseCode: UInt16 {
         switch self {
-        case .invalidArgument, .upgradeRequired, .notFound, .methodNotAllowed: 1008
+        case .invalidArgument, .upgradeRequired, .notFound, .methodNotAllowed, .notImplemented: 1008
         case .unauthenticated: 1008
         case .tooLarge: 1009
         case .overloaded, .modelUnavailable: 1013
@@ -80,7 +83,8 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .invalidArgument(message): message
         case .unauthenticated: "missing or wrong API key (send 'Authorization: Bearer <key>', or '?api_key=<key>' on a WebSocket)"
         case let .notFound(path): "\(path): no such route (GET /v1/models lists the models; GET / has a page to try them)"
-        case let .methodNotAllowed(method, path): "\(path): \(method) is not supported on this route"
+        case let .methodNotAllowed(method, path, _): "\(path): \(method) is not supported on this route"
+        case let .notImplemented(message): message
         case let .tooLarge(message): message
         case let .upgradeRequired(path): "\(path): this route speaks WebSocket (send an Upgrade: websocket request)"
         case let .overloaded(message): message

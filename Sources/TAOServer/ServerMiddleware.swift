@@ -15,6 +15,9 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         let response: Response
         var failure: ServerError?
         do {
+            if !Self.methods.contains(request.method) {
+                throw ServerError.notImplemented("\(request.method): not a method this server implements (its routes take GET, HEAD and POST)")
+            }
             if let apiKey, request.uri.path != "/health", !Self.authorized(request, key: apiKey) {
                 throw ServerError.unauthenticated
             }
@@ -64,7 +67,7 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status.code {
             case 404: return .notFound(path: request.uri.path)
             case 413: return .tooLarge("the request body is over the server's limit (--max-body-bytes)")
-            case 405: return .methodNotAllowed(method: "\(request.method)", path: request.uri.path)
+            case 405: return .methodNotAllowed(method: "\(request.method)", path: request.uri.path, allowed: [])
             case 401: return .unauthenticated
             case 400..<500: return .invalidArgument((error as? HTTPError)?.body ?? "bad request (\(error.status.code))")
             default: return .internalError("\(error.status.code) \((error as? HTTPError)?.body ?? error.status.reasonPhrase)")
@@ -88,8 +91,13 @@ struct ServiceMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// The methods a route may take; any other is 501 on every path (RFC 9110 section 15.6.2), a listed one that a
+    /// route does not take 405.
+    static var methods: Set<HTTPRequest.Method> { [.get, .head, .post, .put, .delete, .patch, .options] }
+
     static func errorResponse(_ error: ServerError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
+        if case let .methodNotAllowed(_, _, allowed) = error, !allowed.isEmpty { headers[.allow] = allowed.joined(separator: ", ") }
         if error == .unauthenticated { headers[.wwwAuthenticate] = "Bearer" }
         if case .overloaded = error { headers[.retryAfter] = "1" }
         return Response(status: .init(code: error.httpStatus), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.jsonBody)))

@@ -101,17 +101,22 @@ public final class TAOService: Sendable {
     // MARK: Routes
 
     private func addRoutes(to router: Router<ServiceRequestContext>) {
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: TestPage.html)))
-        }
-        router.get("/health") { [self] _, _ in health() }
-        // Load balancers probe with HEAD: the same status, no body.
-        router.head("/health") { [self] _, _ in Response(status: health().status) }
-        router.get("/v1/models") { [self] _, _ in json(repository.listing()) }
-        router.get("/metrics") { [self] _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        let pages: [(path: String, page: @Sendable () -> Response)] = [
+            ("/", {
+                Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: TestPage.html)))
+            }),
+            ("/health", { [self] in health() }),
+            ("/v1/models", { [self] in json(repository.listing()) }),
+            ("/metrics", { [self] in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            }),
+        ]
+        // Load balancers and monitors probe with HEAD: the same status and headers (Content-Length included); NIO
+        // leaves the body out.
+        for (path, page) in pages {
+            router.get(RouterPath(path)) { _, _ in page() }
+            router.head(RouterPath(path)) { _, _ in page() }
         }
         router.post("/v1/asr:recognize") { [self] request, context in
             if slots.isDraining { throw ServerError.shuttingDown }
@@ -144,15 +149,13 @@ public final class TAOService: Sendable {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
             }
         }
-        // Any other method on a route that exists is 405, not 404.
-        let methods: [(path: String, allowed: Set<HTTPRequest.Method>)] = [
-            ("/", [.get]), ("/health", [.get, .head]), ("/v1/models", [.get]), ("/metrics", [.get]), ("/v1/asr:stream", [.get]),
-            ("/v1/asr:recognize", [.post]),
-        ] + TextTask.allCases.map { ("/v1/nlp:\($0.rawValue)", [.post]) }
+        // Any other method on a route that exists is 405 with the methods it takes, not 404.
+        let methods: [(path: String, allowed: [HTTPRequest.Method])] = pages.map { ($0.path, [.get, .head]) }
+            + [("/v1/asr:stream", [.get]), ("/v1/asr:recognize", [.post])] + TextTask.allCases.map { ("/v1/nlp:\($0.rawValue)", [.post]) }
         for (path, allowed) in methods {
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !allowed.contains(method) {
+            for method in ServiceMiddleware<ServiceRequestContext>.methods where !allowed.contains(method) {
                 router.on(RouterPath(path), method: method) { request, _ -> Response in
-                    throw ServerError.methodNotAllowed(method: method.rawValue, path: request.uri.path)
+                    throw ServerError.methodNotAllowed(method: method.rawValue, path: request.uri.path, allowed: allowed.map(\.rawValue))
                 }
             }
         }

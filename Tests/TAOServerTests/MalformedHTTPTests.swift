@@ -211,13 +211,13 @@ struct ConnectionGuardTests {
         }
     }
 
-    @Test("CONNECT gets 405 and the connection ends, where it got a 404 without framing and the connection hung")
+    @Test("CONNECT gets 501 and the connection ends, where it got a 404 without framing and the connection hung")
     func connectMethod() async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let (answer, closed) = await answerUntilClosed(port: port, "CONNECT x:80 HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             // NIO writes every answer to CONNECT without a body; the close frames it.
-            #expect(answer.hasPrefix("HTTP/1.1 405") && answer.contains("Connection: close\r\n"), "\(answer)")
+            #expect(answer.hasPrefix("HTTP/1.1 501") && answer.contains("Connection: close\r\n"), "\(answer)")
             #expect(closed, "the connection was still open 5 s after the answer")
         }
     }

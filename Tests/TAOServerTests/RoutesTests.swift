@@ -19,10 +19,24 @@ struct RoutesTests {
                 #expect(body["status"] as? String == "ok")
                 #expect(body["models"] as? Int == 2)
             }
-            // Load balancers probe with HEAD: the same status, no body.
-            try await client.execute(uri: "/health", method: .head) { response in
-                #expect(response.status == .ok)
-                #expect(response.body.readableBytes == 0)
+        }
+    }
+
+    @Test("HEAD on every page answers as GET does, Content-Length included, without the body")
+    func head() async throws {
+        try await sharedService.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            for path in ["/", "/health", "/v1/models"] {
+                let get = await answerUntilClosed(port: port, "GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").answer
+                let head = await answerUntilClosed(port: port, "HEAD \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").answer
+                func field(_ name: String, _ answer: String) -> String? {
+                    answer.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name + ":") }
+                }
+                let getBody = get.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+                #expect(get.hasPrefix("HTTP/1.1 200") && head.hasPrefix("HTTP/1.1 200"), "\(path): \(head)")
+                #expect(field("content-length", head) == "Content-Length: \(getBody.utf8.count)", "\(path): \(head)")
+                #expect(field("content-type", head) == field("content-type", get), "\(path)")
+                #expect(head.hasSuffix("\r\n\r\n"), "\(path): a body after the head: \(head)")
             }
         }
     }
@@ -65,7 +79,7 @@ struct RoutesTests {
         }
     }
 
-    @Test("an unknown path is a JSON 404, a wrong method 405, and GET on the stream route asks for an upgrade (426)")
+    @Test("an unknown path is a JSON 404, a wrong method 405 with Allow, an unknown one 501, and GET on the stream route asks for an upgrade (426)")
     func notFoundAndUpgrade() async throws {
         try await app.test(.router) { client in
             try await client.execute(uri: "/v2/nothing", method: .get) { response in
@@ -78,15 +92,23 @@ struct RoutesTests {
                 #expect((errorObject(response.body)["message"] as? String)?.contains("WebSocket") == true)
             }
             // A route that exists answers other methods with 405 naming the method, not 404.
-            let wrongMethods: [(String, HTTPRequest.Method)] = [
-                ("/v1/asr:recognize", .get), ("/v1/asr:recognize", .put), ("/health", .post), ("/v1/models", .delete),
-                ("/v1/nlp:punctuate_text", .patch), ("/v1/asr:stream", .post),
+            let wrongMethods: [(String, HTTPRequest.Method, allow: String)] = [
+                ("/v1/asr:recognize", .get, "POST"), ("/v1/asr:recognize", .put, "POST"), ("/v1/asr:recognize", .head, "POST"),
+                ("/health", .post, "GET, HEAD"), ("/v1/models", .delete, "GET, HEAD"), ("/metrics", .options, "GET, HEAD"),
+                ("/v1/nlp:punctuate_text", .patch, "POST"), ("/v1/asr:stream", .post, "GET"),
             ]
-            for (uri, method) in wrongMethods {
+            for (uri, method, allow) in wrongMethods {
                 try await client.execute(uri: uri, method: method) { response in
                     #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(uri)")
                     #expect(errorObject(response.body)["message"] as? String == "\(uri): \(method.rawValue) is not supported on this route")
                 }
+            }
+            // A method no route takes is 501 on any path.
+            try await client.execute(uri: "/health", method: .init("PROPFIND")!) { response in
+                #expect(response.status.code == 501)
+                #expect(errorObject(response.body)["message"] as? String
+                        == "PROPFIND: not a method this server implements (its routes take GET, HEAD and POST)")
             }
         }
     }
