@@ -13,7 +13,7 @@ struct RegistryReportTests {
                   end: end.map { start.addingTimeInterval($0) }, status: status, error: error)
     }
 
-    @Test("list: aligned columns, durations, the first line of the error cut to 60 characters, INTERRUPTED for dead runs")
+    @Test("list: aligned columns, durations, the first line of the error cut to 60 characters, INTERRUPTED for dead runs and stopped ones")
     func list() {
         let report = RunsReport(timeZone: utc, now: start.addingTimeInterval(3725), currentHost: "here")
         let longError = "/tmp/s/train.yaml: 'trainer.max_epochs': 'ten' is not an integer (give a whole number)\nmore"
@@ -21,12 +21,14 @@ struct RegistryReportTests {
             run("b", status: .failure, end: 1.2, error: longError),
             run("a", status: .running, end: nil, pid: 2_147_483_000),
             run("c", status: .success, end: 187),
+            run("d", status: .interrupted, end: 65, error: "stopped by Ctrl-C after step 7 of 16"),
         ], registryPath: "/x")
         #expect(text == """
             ID  TASK            SUBTASK  STATUS       START                DURATION  ERROR
             b   speech_to_text  train    FAILURE      2025-11-29 07:06:40  1s        /tmp/s/train.yaml: 'trainer.max_epochs': 'ten' is not an ...
             a   speech_to_text  train    INTERRUPTED  2025-11-29 07:06:40  -
-            c   speech_to_text  train    SUCCESS      2025-11-29 07:06:40  3m07s\n
+            c   speech_to_text  train    SUCCESS      2025-11-29 07:06:40  3m07s
+            d   speech_to_text  train    INTERRUPTED  2025-11-29 07:06:40  1m05s     stopped by Ctrl-C after step 7 of 16\n
             """)
         #expect(report.list([], registryPath: "/x", task: "n_gram") == "no runs of task n_gram recorded in /x\n")
     }
@@ -48,6 +50,10 @@ struct RegistryReportTests {
         #expect(text.contains("  EPOCH  LOSS  WER\n  0      2.5   0.9\n  1      1.25  -\n"))
         #expect(text.contains("  model  7      ab12    /tmp/r/m.tao\n"))
         #expect(text.hasSuffix("spec:\n  trainer:\n    max_epochs: 2\n"))
+        // A run stopped by Ctrl-C says where it stopped, which is not an error.
+        let stopped = report.show(RunDetails(run: run("s", status: .interrupted, end: 5, error: "stopped by Ctrl-C after step 7 of 16"),
+                                             latestMetrics: [], epochMetrics: [], artifacts: []))
+        #expect(stopped.contains("status:   INTERRUPTED\n") && stopped.contains("stopped:  stopped by Ctrl-C after step 7 of 16\n"), "\(stopped)")
     }
 
     @Test("compare: both runs' last values and their difference")

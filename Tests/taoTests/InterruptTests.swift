@@ -30,9 +30,17 @@ private func trainInterrupted(_ arguments: [String], results: URL, stepsPerEpoch
     }
 }
 
-/// What an interrupted run must have left, and the model its rerun must end with (the uninterrupted run's).
-private func expectStoppedAndResumed(_ stopped: TAOProcess.Result, rerun: () throws -> TAOProcess.Result, results: URL, model: String,
-                                     uninterrupted: URL, environment: [String: String]) throws {
+/// Runs `train` (a training command without `-r`) once straight through and once pressing Ctrl-C during an epoch,
+/// checks what the stopped run left, runs it again with the same `-r`, and checks that it ends with the straight run's
+/// weights.
+private func ctrlCResumes(_ train: [String], stepsPerEpoch: Int, in folder: URL, environment: [String: String]) throws {
+    func run(_ results: String) throws -> TAOProcess.Result {
+        try TAOProcess.run(train + ["-r", folder.appendingPathComponent(results).path], environment: environment)
+    }
+    let straight = try run("straight")
+    #expect(straight.status == 0, "\(straight.stderr)")
+    let results = folder.appendingPathComponent("stopped")
+    let stopped = try trainInterrupted(train, results: results, stepsPerEpoch: stepsPerEpoch, environment: environment)
     #expect(stopped.status == 130, "\(stopped.stderr)")
     #expect(stopped.stderr.contains("Ctrl-C: stopping after this training step and saving a checkpoint"), "\(stopped.stderr)")
     #expect(stopped.stderr.contains("error: stopped by Ctrl-C after step") && stopped.stderr.contains("run the same command again to resume"),
@@ -40,42 +48,34 @@ private func expectStoppedAndResumed(_ stopped: TAOProcess.Result, rerun: () thr
     let state = try #require(try tarMember("trainer_state.json", of: results.appendingPathComponent("checkpoints/last.tao")))
     let partial = try #require((try JSONSerialization.jsonObject(with: state) as? [String: Any])?["partial"] as? [String: Any], "no partial epoch")
     #expect((partial["steps"] as? Int ?? 0) > 0)
-    #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent(model).path))
+    #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("trained-model.tao").path))
     let status = try String(contentsOf: results.appendingPathComponent("status.json"), encoding: .utf8)
     #expect(status.split(separator: "\n").last?.contains(#""status": "INTERRUPTED""#) == true, "\(status)")
     let runs = try TAOProcess.run(["runs", "list"], environment: environment)
     #expect(runs.stdout.contains("INTERRUPTED"), "\(runs.stdout)")
 
-    let resumed = try rerun()
+    let resumed = try run("stopped")
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stdout.contains("steps of the next"), "\(resumed.stdout)")
-    let straight = try tarMember("model_weights.safetensors", of: uninterrupted)
-    let again = try tarMember("model_weights.safetensors", of: results.appendingPathComponent(model))
-    #expect(straight != nil && straight == again, "the resumed run's weights differ from the uninterrupted run's")
+    let expected = try tarMember("model_weights.safetensors", of: folder.appendingPathComponent("straight/trained-model.tao"))
+    let again = try tarMember("model_weights.safetensors", of: results.appendingPathComponent("trained-model.tao"))
+    #expect(expected != nil && expected == again, "the resumed run's weights differ from the uninterrupted run's")
 }
 
 @Test("speech_to_text train stopped by Ctrl-C during an epoch saves a checkpoint at that step, ends INTERRUPTED with status 130, and run again resumes mid-epoch to the model an uninterrupted run makes")
 func speechTrainCtrlC() throws {
     let folder = TAOProcess.temporaryDirectory("ctrlc"), home = TAOProcess.temporaryDirectory("home")
     defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
-    let environment = ["TAO_HOME": home.path]
     let (spec, _) = try smallSetup(in: folder)
     // 4 utterances one at a time: 4 steps an epoch.
-    let train = ["speech_to_text", "train", "-e", spec.path, "training_ds.batch_size=1", "trainer.max_epochs=6"]
-    let straight = try TAOProcess.run(train + ["-r", folder.appendingPathComponent("straight").path], environment: environment)
-    #expect(straight.status == 0, "\(straight.stderr)")
-    let results = folder.appendingPathComponent("stopped")
-    let stopped = try trainInterrupted(train, results: results, stepsPerEpoch: 4, environment: environment)
-    try expectStoppedAndResumed(stopped, rerun: { try TAOProcess.run(train + ["-r", results.path], environment: environment) },
-                                results: results, model: "trained-model.tao",
-                                uninterrupted: folder.appendingPathComponent("straight/trained-model.tao"), environment: environment)
+    try ctrlCResumes(["speech_to_text", "train", "-e", spec.path, "training_ds.batch_size=1", "trainer.max_epochs=6"],
+                     stepsPerEpoch: 4, in: folder, environment: ["TAO_HOME": home.path])
 }
 
 @Test("text_classification train stopped by Ctrl-C during an epoch resumes mid-epoch to the model an uninterrupted run makes")
 func textTrainCtrlC() throws {
     let folder = TAOProcess.temporaryDirectory("ctrlc-text"), home = TAOProcess.temporaryDirectory("home")
     defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
-    let environment = ["TAO_HOME": home.path]
     try "good film\t1\nbad film\t0\ngood good\t1\nbad bad film\t0\ngood\t1\nbad\t0\n"
         .write(to: folder.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)
     try "good film\t1\nbad film\t0\n".write(to: folder.appendingPathComponent("dev.tsv"), atomically: true, encoding: .utf8)
@@ -85,11 +85,5 @@ func textTrainCtrlC() throws {
     let train = ["text_classification", "train", "data_dir=\(folder.path)", "trainer.max_epochs=40", "training_ds.batch_size=2",
                  "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary)
         + ["trainer.log_every_n_steps=1"]
-    let straight = try TAOProcess.run(train + ["-r", folder.appendingPathComponent("straight").path], environment: environment)
-    #expect(straight.status == 0, "\(straight.stderr)")
-    let results = folder.appendingPathComponent("stopped")
-    let stopped = try trainInterrupted(train, results: results, stepsPerEpoch: 3, environment: environment)
-    try expectStoppedAndResumed(stopped, rerun: { try TAOProcess.run(train + ["-r", results.path], environment: environment) },
-                                results: results, model: "trained-model.tao",
-                                uninterrupted: folder.appendingPathComponent("straight/trained-model.tao"), environment: environment)
+    try ctrlCResumes(train, stepsPerEpoch: 3, in: folder, environment: ["TAO_HOME": home.path])
 }

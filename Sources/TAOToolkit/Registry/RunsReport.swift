@@ -35,7 +35,7 @@ public struct RunsReport {
             ("results", run.resultsDir), ("host", "\(run.host) (pid \(run.pid))"),
             ("start", time(run.start)), ("end", run.end.map(time) ?? "-"), ("duration", duration(of: run)),
         ]
-        if let error = run.error { fields.append(("error", error)) }
+        if let error = run.error { fields.append((run.status == .interrupted ? "stopped" : "error", error)) }
         var text = fields.map { "\(($0.0 + ":").padding(toLength: 10, withPad: " ", startingAt: 0))\($0.1)" }.joined(separator: "\n") + "\n"
 
         text += "\nmetrics (last value):\n"
