@@ -3,18 +3,21 @@ import Logging
 
 /// How many client connections `tao serve` holds open at once. A connection over the limit is answered 503 at once
 /// and closed, so that idle sockets cannot use up the process's file descriptors (which leaves every route, `/health`
-/// included, unreachable, with nothing logged). Refusals are logged, at most once every 10 s.
+/// included, unreachable, with nothing logged). Refusals are logged, at most once every 10 s, and counted in the
+/// metrics with the connections open.
 final class ConnectionLimit: @unchecked Sendable {
     let maximum: Int
     private let logger: Logger
+    private let metrics: ServerMetrics
     private let lock = NSLock()
     private var open = 0
     private var refusedSinceWarning = 0
     private var lastWarning: Date?
 
-    init(maximum: Int, logger: Logger) {
+    init(maximum: Int, logger: Logger, metrics: ServerMetrics) {
         self.maximum = maximum
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Counts a new connection in when there is room; false when it must be refused.
@@ -22,8 +25,10 @@ final class ConnectionLimit: @unchecked Sendable {
         let (admitted, warning) = lock.withLock { () -> (Bool, Int?) in
             if open < maximum {
                 open += 1
+                metrics.setOpenConnections(open)
                 return (true, nil)
             }
+            metrics.connectionRefused()
             refusedSinceWarning += 1
             let now = Date()
             guard lastWarning.map({ now.timeIntervalSince($0) >= 10 }) ?? true else { return (false, nil) }
@@ -37,7 +42,12 @@ final class ConnectionLimit: @unchecked Sendable {
     }
 
     /// Counts an admitted connection out once it has closed.
-    func release() { lock.withLock { open -= 1 } }
+    func release() {
+        lock.withLock {
+            open -= 1
+            metrics.setOpenConnections(open)
+        }
+    }
 
     /// The error a refused connection is answered with.
     var refusal: ServerError {

@@ -36,6 +36,7 @@ public final class ServerMetrics: @unchecked Sendable {
         var audioSeconds: [String: Double] = [:]    // key: offline | streaming
         var inferenceSeconds = 0.0, inferenceAudioSeconds = 0.0
         var queueDepth = 0
+        var openConnections = 0, connectionsRefused = 0
     }
 
     private let state = Locked(State())
@@ -48,6 +49,14 @@ public final class ServerMetrics: @unchecked Sendable {
             if let errorStatus { state.errors["\(route)\t\(errorStatus)", default: 0] += 1 }
             state.latency[route, default: Histogram(bounds: Self.latencyBuckets)].observe(seconds)
         }
+    }
+
+    func setOpenConnections(_ count: Int) {
+        state.withLock { $0.openConnections = count }
+    }
+
+    func connectionRefused() {
+        state.withLock { $0.connectionsRefused += 1 }
     }
 
     func recordError(route: String, status: String) {
@@ -118,6 +127,10 @@ public final class ServerMetrics: @unchecked Sendable {
         }
         header("tao_final_result_latency_seconds", "histogram", "Streams: time from endpoint, flush or eof to the final result sent.")
         histogram("tao_final_result_latency_seconds", "", snapshot.finalLatency)
+        header("tao_open_connections", "gauge", "Client connections open now (at most --max-connections).")
+        out += "tao_open_connections \(snapshot.openConnections)\n"
+        header("tao_connections_refused_total", "counter", "Connections answered 503 and closed for being over --max-connections.")
+        out += "tao_connections_refused_total \(snapshot.connectionsRefused)\n"
         header("tao_active_streams", "gauge", "WebSocket recognition streams open now.")
         out += "tao_active_streams \(snapshot.activeStreams)\n"
         header("tao_streams_total", "counter", "WebSocket recognition streams accepted.")

@@ -50,7 +50,7 @@ public final class TAOService: Sendable {
         let webSocketResponder = webSocketRouter.buildResponder()
         let tls = try tlsConfiguration()
         let (headTimeout, metrics) = (configuration.requestHeadTimeout, metrics)
-        let connections = ConnectionLimit(maximum: configuration.maxConnections, logger: logger)
+        let connections = ConnectionLimit(maximum: configuration.maxConnections, logger: logger, metrics: metrics)
         let server = HTTPServerBuilder { responder in
             let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                        configuration: .init(http1: .init(idleTimeout: .seconds(120)), ws: webSocket))

@@ -133,6 +133,8 @@ struct ConnectionGuardTests {
                 if !health.hasPrefix("HTTP/1.1 200") { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+            let metrics = await exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(metrics.contains("\ntao_connections_refused_total 1\n") && metrics.contains("\ntao_open_connections "), "\(metrics)")
         }
     }
 
