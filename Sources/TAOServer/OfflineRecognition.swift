@@ -57,6 +57,7 @@ struct OfflineRecognition {
         // The digits of the group being read, and how many; '=' seen so far (only more '=' and whitespace may follow).
         var group: UInt32 = 0, digits = 0, pads = 0
         for offset in bytes.indices {
+            // A digit, '=', an error, or whitespace (skipped).
             let value = sextets[Int(bytes[offset])]
             if value < padding {
                 guard pads == 0 else { throw misplacedPadding }

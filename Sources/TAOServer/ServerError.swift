@@ -11,7 +11,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     case notFound(path: String)
     /// The route exists for other methods.
     case methodNotAllowed(method: String, path: String, allowed: [String])
-    /// A method the server implements on no route (CONNECT, PROPFIND, a method the HTTP parser does not know).
+    /// A method the server implements on no route (CONNECT, PROPFIND).
     case notImplemented(String)
     /// The body, the audio or a message is over a limit.
     case tooLarge(String)

@@ -1,10 +1,10 @@
 import Foundation
 import TAOTensor
 
-/// Where a training run stands after an epoch (or at a step inside one, when it was stopped there), kept in the checkpoint archive beside the model so that running
-/// `train` again with the same results folder resumes from it: the optimizer's moments and the step counter (which
-/// drives the learning-rate schedule) come back exactly, and the epoch's batch order and augmentation follow from
-/// the seed.
+/// Where a training run stands after an epoch (or at a step inside one, when it was stopped there), kept in the
+/// checkpoint archive beside the model so that running `train` again with the same results folder resumes from it:
+/// the optimizer's moments and the step counter (which drives the learning-rate schedule) come back exactly, and the
+/// epoch's batch order and augmentation follow from the seed.
 struct TrainingCheckpoint: Codable, Equatable {
     static let optimizerMember = "optimizer_state.safetensors"
     static let trainerMember = "trainer_state.json"
@@ -19,7 +19,8 @@ struct TrainingCheckpoint: Codable, Equatable {
     var best: BestEpoch?
     /// What the run started from; nil in checkpoints written before tao recorded it.
     var origin: Origin?
-    /// How far into epoch `epochs + 1` the run got when it was stopped during it; nil when the checkpoint ends an epoch.
+    /// How far into the next epoch (index `epochs`, counted from 0) the run got when it was stopped during it; nil when
+    /// the checkpoint ends an epoch.
     var partial: PartialEpoch?
 
     struct BestEpoch: Codable, Equatable {
