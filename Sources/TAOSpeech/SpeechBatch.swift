@@ -29,29 +29,34 @@ public struct SpeechBatchLoader: Sendable {
     /// Speed factors one of which is picked at random per utterance in training (NeMo's speed perturbation:
     /// resampling by 1 / factor, so pitch moves with speed); empty for none.
     public let speedFactors: [Double]
+    /// Where utterances whose audio differs from their manifest duration are noted, when given.
+    public let durationReport: DurationReport?
 
     /// A loader whose targets are the transcripts' characters, each the id of its label in `labels`
     /// (characters without a label are left out).
     public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?, labels: [String],
-                trimSilence: Bool = false, speedFactors: [Double] = []) {
+                trimSilence: Bool = false, speedFactors: [Double] = [], durationReport: DurationReport? = nil) {
         var index: [Character: Int] = [:]
         for (id, label) in labels.enumerated() where label.count == 1 {
             if let character = label.first, index[character] == nil { index[character] = id }
         }
         let labelIndex = index
         self.init(featurizer: featurizer, sampleRate: sampleRate, specAugment: specAugment,
-                  encodeTranscript: { text in text.compactMap { labelIndex[$0] } }, trimSilence: trimSilence, speedFactors: speedFactors)
+                  encodeTranscript: { text in text.compactMap { labelIndex[$0] } }, trimSilence: trimSilence, speedFactors: speedFactors,
+                  durationReport: durationReport)
     }
 
     /// A loader whose targets `encodeTranscript` gives (e.g. a subword tokenizer's ids).
     public init(featurizer: LogMelFeaturizer, sampleRate: Int, specAugment: SpecAugment?,
-                encodeTranscript: @escaping @Sendable (String) -> [Int], trimSilence: Bool = false, speedFactors: [Double] = []) {
+                encodeTranscript: @escaping @Sendable (String) -> [Int], trimSilence: Bool = false, speedFactors: [Double] = [],
+                durationReport: DurationReport? = nil) {
         self.featurizer = featurizer
         self.sampleRate = sampleRate
         self.specAugment = specAugment
         self.encodeTranscript = encodeTranscript
         self.trimSilence = trimSilence
         self.speedFactors = speedFactors.filter { $0 > 0 && $0.isFinite }
+        self.durationReport = durationReport
     }
 
     /// Groups entries into batches of similar duration (so little is padding); in training the batches come in
@@ -115,6 +120,7 @@ public struct SpeechBatchLoader: Sendable {
             }
             samples = Array(samples[start..<end])
         }
+        durationReport?.record(entry, actual: Double(samples.count) / Double(sampleRate))
         if trimSilence {
             let kept = SilenceTrimmer.nonSilentRange(samples)
             if kept.count < samples.count { samples = Array(samples[kept]) }

@@ -116,9 +116,11 @@ enum SpeechToTextTask {
         let featurizer = try LogMelFeaturizer(run.modelSpec.preprocessor.config)
         let loader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate,
                                        specAugment: run.specAugment?.augmentation, encodeTranscript: tokenizer.encode,
-                                       trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [])
+                                       trimSilence: run.trainingDs.trimSilence, speedFactors: run.trainingDs.speedPerturb ?? [],
+                                       durationReport: DurationReport())
         let validationLoader = SpeechBatchLoader(featurizer: featurizer, sampleRate: run.modelSpec.sampleRate, specAugment: nil,
-                                                 encodeTranscript: tokenizer.encode, trimSilence: run.validationDs?.trimSilence ?? false)
+                                                 encodeTranscript: tokenizer.encode, trimSilence: run.validationDs?.trimSilence ?? false,
+                                                 durationReport: DurationReport())
         let batchSize = run.trainingDs.batchSize
         let stepsPerEpoch = trainer.stepsPerEpoch(batches: (trainData.entries.count + batchSize - 1) / batchSize)
         let totalSteps = try trainer.plannedSteps(stepsPerEpoch: stepsPerEpoch)
@@ -199,6 +201,7 @@ enum SpeechToTextTask {
                     throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
                 }
             }
+            warnDurations(loader.durationReport, name: "training_ds", recorder: recorder)
             if impossible > 0 {
                 recorder.warn("epoch \(epoch + 1): \(impossible) utterances have more labels than frames to place them in (no CTC alignment) "
                               + "and added nothing to the loss; check their transcripts against their audio")
@@ -207,6 +210,7 @@ enum SpeechToTextTask {
             if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {
                 let result = try evaluate(model, entries: validationData.entries, loader: validationLoader,
                                           batchSize: run.validationDs?.batchSize ?? batchSize)
+                warnDurations(validationLoader.durationReport, name: "validation_ds", recorder: recorder)
                 metrics["val_wer"] = result.wer.rate
                 metrics["val_cer"] = result.cer.rate
                 lastWER = result.wer.rate
@@ -254,9 +258,10 @@ enum SpeechToTextTask {
         let data = try readManifest(spec.testDs, tokenizer: file.tokenizer, recorder: recorder, name: "test_ds")
         let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config),
                                        sampleRate: file.spec.sampleRate, specAugment: nil, encodeTranscript: file.tokenizer.encode,
-                                       trimSilence: spec.testDs.trimSilence)
+                                       trimSilence: spec.testDs.trimSilence, durationReport: DurationReport())
         let start = Date()
         let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
+        warnDurations(loader.durationReport, name: "test_ds", recorder: recorder)
         var decoding = spec.decoding
         if !decoding.alphaGrid.isEmpty || !decoding.betaGrid.isEmpty {
             decoding = try gridSearch(decoding, model: file, outputs: outputs, key: key, recorder: recorder, say: say)
@@ -464,6 +469,16 @@ enum SpeechToTextTask {
     }
 
     /// The manifest's usable entries; character models also check transcripts against their labels.
+    /// Warns about the utterances of `name` found (since the last warning) to have audio of another length than their
+    /// manifest line gives, each file once.
+    private static func warnDurations(_ report: DurationReport?, name: String, recorder: RunRecorder) {
+        guard let found = report?.takeNew(), !found.isEmpty else { return }
+        let shown = found.prefix(5).map { String(format: "%@ has %.2f s (listed %.2f s)", $0.path, $0.actual, $0.listed) }
+        recorder.warn("\(name): \(found.count) utterance\(found.count == 1 ? "" : "s") of another length than the manifest says: "
+                      + shown.joined(separator: "; ") + (found.count > 5 ? "; and \(found.count - 5) more" : "")
+                      + " (the durations decide min_duration/max_duration and batching: correct the manifest, or the file if it was cut short)")
+    }
+
     private static func readManifest(_ dataset: ManifestDatasetSpec, tokenizer: SpeechTokenizer, recorder: RunRecorder, name: String) throws -> ManifestContents {
         let labels = tokenizer.kind == .characters ? Set(tokenizer.labels.joined()) : nil
         let rules = ManifestRules(minDuration: dataset.minDuration, maxDuration: dataset.maxDuration,
