@@ -142,12 +142,13 @@ enum SpeechToTextTask {
             recorder.log("resuming from \(checkpoint.path): \(resumed.done)", echo: true)
             if let done = trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
-        let stepsBefore = step
-        func saveCheckpoint(_ state: TrainingCheckpoint) throws {
-            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil,
-                                     extras: try state.members(optimizer: optimizer))
-        }
         let epochs = trainer.remainingEpochs(after: firstEpoch)
+        let checkpointer = TrainingCheckpointer(
+            url: checkpoint, origin: run.origin, stop: recorder.stop, optimizer: optimizer, totalSteps: totalSteps,
+            stepsPerEpoch: stepsPerEpoch, epochs: epochs, stepsAtResume: resumed?.step
+        ) { extras in
+            try SpeechModelFile.save(model, trainingSpec: run.archiveSpec, tokenizer: tokenizer, to: checkpoint, key: nil, extras: extras)
+        }
         for epoch in epochs {
             guard step < totalSteps else { break }
             let plan = SpeechBatchLoader.plan(durations: durations, batchSize: batchSize, shuffle: run.trainingDs.shuffle,
@@ -194,12 +195,8 @@ enum SpeechToTextTask {
                                           learningRate: Double(rate), items: items)
                 }
                 if step >= totalSteps { break }
-                if let signal = recorder.stop.signal {
-                    let state = TrainingCheckpoint(epochs: epoch, step: step, items: items, best: keeper.best, origin: run.origin,
-                                                   partial: .init(steps: batches, lossSum: epochLoss, unaligned: impossible))
-                    try saveCheckpoint(state)
-                    throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-                }
+                try checkpointer.afterStep(epoch: epoch, step: step, items: items, best: keeper.best,
+                                           partial: .init(steps: batches, lossSum: epochLoss, unaligned: impossible))
             }
             warnDurations(loader.durationReport, name: "training_ds", recorder: recorder)
             if impossible > 0 {
@@ -220,17 +217,9 @@ enum SpeechToTextTask {
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
-            try saveCheckpoint(state)
-            if let signal = recorder.stop.signal, step < totalSteps, epoch + 1 < epochs.upperBound {
-                throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-            }
+            try checkpointer.afterEpoch(epoch, step: step, items: items, best: keeper.best)
         }
-        // A resumed run with nothing left to train leaves the finished model as it is: saving it again would stamp
-        // this run's spec (a new data_dir, say) on weights that never saw it.
-        if resumed != nil, step == stepsBefore, FileManager.default.fileExists(atPath: output.path) {
-            return "nothing trained; the model in \(output.path) is left as it was"
-        }
+        if let untouched = checkpointer.untouched(after: step, output: output) { return untouched }
         var summary = lastWER.map { String(format: "; validation WER %.2f%%", $0 * 100) } ?? ""
         if let kept = try keeper.finish(to: output) {
             summary += "; " + kept

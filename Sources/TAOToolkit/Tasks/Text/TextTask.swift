@@ -128,13 +128,15 @@ enum TextTask {
             recorder.log("resuming from \(checkpoint.path): \(resumed.done)", echo: true)
             if let done = run.trainer.nothingLeft(epochsDone: firstEpoch, stepsDone: step, plannedSteps: totalSteps) { recorder.log(done, echo: true) }
         }
-        let stepsBefore = step
         let clip = run.trainer.gradientClipVal > 0 ? Float(run.trainer.gradientClipVal) : nil
-        func saveCheckpoint(_ state: TrainingCheckpoint) throws {
-            try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
-                                   trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: try state.members(optimizer: optimizer))
-        }
         let epochs = run.trainer.remainingEpochs(after: firstEpoch)
+        let checkpointer = TrainingCheckpointer(
+            url: checkpoint, origin: run.origin, stop: recorder.stop, optimizer: optimizer, totalSteps: totalSteps,
+            stepsPerEpoch: stepsPerEpoch, epochs: epochs, stepsAtResume: resumed?.step
+        ) { extras in
+            try TextModelFile.save(run.model, task: run.task, tokenizer: run.tokenizer, labels: run.training.labels, settings: run.settings,
+                                   trainingSpec: run.archiveSpec, to: checkpoint, key: nil, extras: extras)
+        }
         for epoch in epochs {
             guard step < totalSteps else { break }
             // A run stopped during this epoch took its first steps already.
@@ -154,12 +156,8 @@ enum TextTask {
                     try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, loss: Double(loss),
                                           learningRate: Double(rate), items: items)
                 }
-                if let signal = recorder.stop.signal, step < totalSteps {
-                    let state = TrainingCheckpoint(epochs: epoch, step: step, items: items, best: keeper.best, origin: run.origin,
-                                                   partial: .init(steps: batches, lossSum: epochLoss, unaligned: 0))
-                    try saveCheckpoint(state)
-                    throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-                }
+                try checkpointer.afterStep(epoch: epoch, step: step, items: items, best: keeper.best,
+                                           partial: .init(steps: batches, lossSum: epochLoss, unaligned: 0))
             }
             var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
             if let validation = run.validation, (epoch + 1) % max(run.trainer.checkValEveryNEpoch, 1) == 0 {
@@ -173,17 +171,9 @@ enum TextTask {
             }
             try recorder.progress(epoch: epoch, step: step, totalSteps: totalSteps, metrics: metrics,
                                   learningRate: Double(optimizer.learningRate), items: items)
-            let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: keeper.best, origin: run.origin)
-            try saveCheckpoint(state)
-            if let signal = recorder.stop.signal, step < totalSteps, epoch + 1 < epochs.upperBound {
-                throw state.interruption(by: signal, checkpoint: checkpoint, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-            }
+            try checkpointer.afterEpoch(epoch, step: step, items: items, best: keeper.best)
         }
-        // A resumed run with nothing left to train leaves the finished model as it is: saving it again would stamp
-        // this run's spec (a new data_dir, say) on weights that never saw it.
-        if resumed != nil, step == stepsBefore, FileManager.default.fileExists(atPath: output.path) {
-            return "nothing trained; the model in \(output.path) is left as it was"
-        }
+        if let untouched = checkpointer.untouched(after: step, output: output) { return untouched }
         var summary = last.map { String(format: "; validation %@ %.4f", $0.headline.name, $0.headline.value) } ?? ""
         if let kept = try keeper.finish(to: output) {
             summary += "; " + kept
