@@ -60,7 +60,7 @@ demo: release
 
 ## specs: write every task's default specs into specs/ (a test checks they are current)
 specs: build
-	@for task in $(TASKS); do .build/debug/tao $$task download_specs -o specs/$$task >/dev/null; done; echo "specs/ rewritten"
+	@for task in $(TASKS); do rm -rf specs/$$task; .build/debug/tao $$task download_specs -o specs/$$task >/dev/null; done; echo "specs/ rewritten"
 
 clean:
 	rm -rf .build

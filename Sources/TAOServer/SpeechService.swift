@@ -1,4 +1,5 @@
 import Foundation
+import TAOAudio
 import TAOToolkit
 
 /// What one recognition request or stream asked for, resolved against the repository: the model, how to decode

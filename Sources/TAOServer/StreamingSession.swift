@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
+import TAOAudio
 import TAOToolkit
 
 /// One `GET /v1/asr:stream` WebSocket: a config message, then binary audio and `{"flush": true}` /

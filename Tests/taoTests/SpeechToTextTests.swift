@@ -62,6 +62,8 @@ func speechToTextEndToEnd() throws {
     #expect(infer.stdout.split(separator: "\n").filter { $0.contains("\t") }.count == 4)
     let inferLines = try String(contentsOf: folder.appendingPathComponent("infer/infer.jsonl"), encoding: .utf8)
     #expect(inferLines.split(separator: "\n").count == 4)
+    // Files under max_segment_seconds are transcribed whole: one segment from 0 to the file's end.
+    #expect(inferLines.split(separator: "\n").allSatisfy { $0.contains("\"segments\":[{") && $0.contains("\"start_time\":0") })
     let fromManifest = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("infer-m").path, "-m", model.path,
                                            "manifest=\(manifest.path)"], environment: environment)
     #expect(fromManifest.status == 0, "\(fromManifest.stderr)")

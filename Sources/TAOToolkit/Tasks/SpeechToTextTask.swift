@@ -368,29 +368,24 @@ enum SpeechToTextTask {
         guard !files.isEmpty else {
             throw SpecError.invalid(path: "file_paths", reason: "give the files to transcribe in file_paths=[a.wav,b.flac] or manifest=FILE")
         }
+        let transcriber = FileTranscriber(model: file.model, featurizer: featurizer, decoder: decoder, sampleRate: file.spec.sampleRate,
+                                          batchSize: max(spec.batchSize, 1), maxSegmentSeconds: spec.maxSegmentSeconds)
+        // One output frame spans the hop times the encoder's subsampling.
+        let frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
+        func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
         var lines: [[String: Any]] = []
-        for group in stride(from: 0, to: files.count, by: max(spec.batchSize, 1)) {
-            let paths = Array(files[group..<min(group + max(spec.batchSize, 1), files.count)])
-            let clips = try paths.map { try AudioFile.read(URL(fileURLWithPath: $0), resamplingTo: file.spec.sampleRate).samples }
-            let features = try featurizer.features(ofBatch: clips)
-            let entries = zip(paths, clips).map {
-                ManifestEntry(audioFilepath: $0, duration: Double($1.count) / Double(file.spec.sampleRate), text: "")
+        try transcriber.transcribe(files) { transcript in
+            say("\(transcript.path)\t\(transcript.text)")
+            let words: [[String: Any]] = transcript.timedWords(frameSeconds: frameSeconds).map { timed in
+                ["word": timed.word.word, "start_time": milliseconds(timed.start), "end_time": milliseconds(timed.end),
+                 "confidence": (Double(timed.word.confidence) * 1000).rounded() / 1000]
             }
-            let loaderBatch = SpeechBatchLoader.pad(features)
-            let (logProbs, lengths) = withNoGrad { file.model(loaderBatch, lengths: features.map(\.validFrames)) }
-            // One output frame spans the hop times the encoder's subsampling.
-            let frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
-            for (item, entry) in entries.enumerated() {
-                let words = decoder.words(logProbs, item: item, length: lengths[item])
-                let transcript = words.map(\.word).joined(separator: " ")
-                say("\(entry.audioFilepath)\t\(transcript)")
-                let timed: [[String: Any]] = words.map { word in
-                    let (start, end) = word.seconds(frameSeconds: frameSeconds)
-                    return ["word": word.word, "start_time": (start * 1000).rounded() / 1000, "end_time": (end * 1000).rounded() / 1000,
-                            "confidence": (Double(word.confidence) * 1000).rounded() / 1000]
-                }
-                lines.append(["audio_filepath": entry.audioFilepath, "duration": entry.duration, "transcript": transcript, "words": timed])
+            let segments: [[String: Any]] = transcript.segments.map { segment in
+                ["start_time": milliseconds(segment.start), "end_time": milliseconds(segment.end),
+                 "transcript": segment.words.map(\.word).joined(separator: " ")]
             }
+            lines.append(["audio_filepath": transcript.path, "duration": transcript.duration, "transcript": transcript.text,
+                          "words": words, "segments": segments])
         }
         try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
         return "transcribed \(lines.count) files"

@@ -174,6 +174,7 @@ public struct SpeechInferSpec: Codable, Equatable, Sendable {
     public var filePaths: [String]?
     public var manifest: String?
     public var batchSize: Int
+    public var maxSegmentSeconds: Double
     public var decoding: DecodingSpec
 }
 

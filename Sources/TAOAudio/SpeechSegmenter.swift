@@ -1,64 +1,28 @@
 import Foundation
 
-/// Riva's `EndpointingConfig`: when an utterance starts and ends. tao decides per 10 ms frame whether it is speech
-/// (its energy above an adaptive noise floor) where Riva asks whether the acoustic model's frame is non-blank; the
-/// fields keep Riva's names, meanings and units (milliseconds, fractions).
-struct EndpointingConfig: Sendable, Equatable {
-    /// Window (ms) in which `startThreshold` of the frames must be speech to start an utterance.
-    var startHistory = 200
-    var startThreshold = 0.3
-    /// Window (ms) in which `stopThreshold` of the frames must be non-speech to end an utterance.
-    var stopHistory = 600
-    var stopThreshold = 0.95
-    /// A shorter window that sends an early interim result ("end of utterance, first pass").
-    var stopHistoryEou = 300
-    var stopThresholdEou = 0.9
-
-    static let fields: Set<String> = ["start_history", "start_threshold", "stop_history", "stop_threshold",
-                                      "stop_history_eou", "stop_threshold_eou"]
-
-    init() {}
-
-    init(json: JSONObject) throws {
-        try json.checkKeys(Self.fields)
-        let defaults = EndpointingConfig()
-        // Riva treats 0 or a negative value as "use the default".
-        func history(_ key: String, _ fallback: Int) throws -> Int {
-            guard let value = try json.int(key, in: -1...60_000), value > 0 else { return fallback }
-            guard value >= 10 else { throw ServerError.invalidArgument("\(json.field(key)): \(value) ms is under one 10 ms frame") }
-            return value
-        }
-        func fraction(_ key: String, _ fallback: Double) throws -> Double {
-            guard let value = try json.double(key, in: -1...1), value > 0 else { return fallback }
-            return value
-        }
-        startHistory = try history("start_history", defaults.startHistory)
-        startThreshold = try fraction("start_threshold", defaults.startThreshold)
-        stopHistory = try history("stop_history", defaults.stopHistory)
-        stopThreshold = try fraction("stop_threshold", defaults.stopThreshold)
-        stopHistoryEou = try history("stop_history_eou", defaults.stopHistoryEou)
-        stopThresholdEou = try fraction("stop_threshold_eou", defaults.stopThresholdEou)
-    }
-}
-
 /// Cuts a signal into utterances at its pauses, fed in chunks of any size: the cuts depend only on the samples,
 /// never on how they were chunked, so a stream and an offline request over the same audio get the same utterances.
 ///
 /// Audio before an utterance starts is kept only as a short pre-roll; silence between utterances is dropped. An
 /// utterance longer than `maxSegmentSeconds` is cut at its quietest frame of the last second.
-struct SpeechSegmenter {
+public struct SpeechSegmenter {
     /// An utterance: its first sample's index in the whole signal and its samples.
-    struct Segment: Equatable {
-        var start: Int
-        var samples: [Float]
-        var end: Int { start + samples.count }
+    public struct Segment: Equatable, Sendable {
+        public var start: Int
+        public var samples: [Float]
+        public var end: Int { start + samples.count }
+
+        public init(start: Int, samples: [Float]) {
+            self.start = start
+            self.samples = samples
+        }
     }
 
-    let config: EndpointingConfig
-    let sampleRate: Int
+    public let config: EndpointingConfig
+    public let sampleRate: Int
     /// Samples per analysis frame (10 ms).
-    let frameLength: Int
-    let maxSegmentSamples: Int
+    public let frameLength: Int
+    public let maxSegmentSamples: Int
     /// Energy (dBFS) a frame must exceed to be speech, at least; and how far above the noise floor.
     let absoluteThreshold: Float = -50, floorMargin: Float = 12
     /// How fast (dB per frame) the noise floor estimate rises when frames stay above it (2 dB/s).
@@ -68,7 +32,7 @@ struct SpeechSegmenter {
     private var buffer: [Float] = []
     private var bufferStart = 0
     /// Samples received, and frames analyzed (frame f covers samples f*frameLength ..< (f+1)*frameLength).
-    private(set) var sampleCount = 0
+    public private(set) var sampleCount = 0
     private var frameCount = 0
     /// Speech decisions of the most recent frames (at most the longest window).
     private var decisions: [Bool] = []
@@ -76,33 +40,40 @@ struct SpeechSegmenter {
     private var energies: [Float] = []
     private var noiseFloor: Float = -70
     /// Start of the current utterance (nil between utterances), and the end of the last one emitted.
-    private(set) var utteranceStart: Int?
+    public private(set) var utteranceStart: Int?
     private var consumed = 0
     /// Set when the short end-of-utterance window first fires in the current utterance.
-    private(set) var earlyEndOfUtterance = false
+    public private(set) var earlyEndOfUtterance = false
 
     private var startFrames: Int { max(config.startHistory * sampleRate / 1000 / frameLength, 1) }
     private var stopFrames: Int { max(config.stopHistory * sampleRate / 1000 / frameLength, 1) }
     private var eouFrames: Int { max(config.stopHistoryEou * sampleRate / 1000 / frameLength, 1) }
 
-    init(config: EndpointingConfig, sampleRate: Int, maxSegmentSeconds: Double = 20) {
+    public init(config: EndpointingConfig, sampleRate: Int, maxSegmentSeconds: Double = 20) {
         self.config = config
         self.sampleRate = sampleRate
         frameLength = max(sampleRate / 100, 1)
         maxSegmentSamples = max(Int(maxSegmentSeconds * Double(sampleRate)), 2 * sampleRate)
     }
 
+    /// The utterances of a whole signal, in order.
+    public static func utterances(of samples: [Float], sampleRate: Int, maxSegmentSeconds: Double,
+                                  config: EndpointingConfig = .init()) -> [Segment] {
+        var segmenter = SpeechSegmenter(config: config, sampleRate: sampleRate, maxSegmentSeconds: maxSegmentSeconds)
+        return segmenter.append(samples) + [segmenter.finish()].compactMap { $0 }
+    }
+
     /// Whether an utterance is in progress.
-    var inUtterance: Bool { utteranceStart != nil }
+    public var inUtterance: Bool { utteranceStart != nil }
 
     /// The current utterance so far (for interim results), or nil between utterances.
-    var currentUtterance: Segment? {
+    public var currentUtterance: Segment? {
         guard let start = utteranceStart else { return nil }
         return Segment(start: start, samples: Array(buffer[(start - bufferStart)...]))
     }
 
     /// Feeds samples; returns the utterances they completed, in order.
-    mutating func append(_ samples: [Float]) -> [Segment] {
+    public mutating func append(_ samples: [Float]) -> [Segment] {
         buffer += samples
         sampleCount += samples.count
         var completed: [Segment] = []
@@ -115,7 +86,7 @@ struct SpeechSegmenter {
 
     /// Ends the current utterance where the signal is now (flush or end of stream): its segment, or nil between
     /// utterances. The segmenter then waits for the next utterance.
-    mutating func finish() -> Segment? {
+    public mutating func finish() -> Segment? {
         guard let start = utteranceStart else { return nil }
         let segment = Segment(start: start, samples: Array(buffer[(start - bufferStart)...]))
         endUtterance(at: sampleCount)

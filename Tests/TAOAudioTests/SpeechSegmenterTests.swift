@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TAOServer
+@testable import TAOAudio
 
 @Suite("SpeechSegmenter")
 struct SpeechSegmenterTests {
@@ -58,6 +58,7 @@ struct SpeechSegmenterTests {
         for chunks in [[1], [160], [7, 333, 1024], [4096, 1], [320]] {
             #expect(segments(samples, chunks: chunks) == whole, "chunks \(chunks)")
         }
+        #expect(SpeechSegmenter.utterances(of: samples, sampleRate: 16000, maxSegmentSeconds: 20) == whole)
     }
 
     @Test("silence alone has no utterance; an open utterance ends at finish")
@@ -80,13 +81,5 @@ struct SpeechSegmenterTests {
         for (a, b) in zip(found, found.dropFirst()) { #expect(a.end == b.start) }
         #expect(found.allSatisfy { $0.samples.count <= 2 * 16000 })
         #expect(found.last?.end == tone.count)
-    }
-
-    @Test("Riva's endpointing fields are read with their defaults for 0 and errors for bad values")
-    func endpointingConfig() throws {
-        let config = try EndpointingConfig(json: JSONObject(["stop_history": 900, "start_threshold": 0.5, "stop_threshold": 0], path: "e"))
-        #expect(config.stopHistory == 900 && config.startThreshold == 0.5 && config.stopThreshold == EndpointingConfig().stopThreshold)
-        #expect(throws: ServerError.self) { try EndpointingConfig(json: JSONObject(["stop_histroy": 900], path: "e")) }
-        #expect(throws: ServerError.self) { try EndpointingConfig(json: JSONObject(["start_threshold": 2], path: "e")) }
     }
 }

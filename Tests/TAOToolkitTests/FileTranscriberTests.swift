@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TAOAudio
+import TAODecoding
+@testable import TAOToolkit
+
+private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite("FileTranscriber")
+struct FileTranscriberTests {
+    let model: SpeechModelFile
+    let rate: Int
+    /// Five fixture utterances and their transcripts.
+    let utterances: [(samples: [Float], text: String)]
+
+    init() throws {
+        let model = try SpeechModelFile.load(repository.appendingPathComponent("models/citrinet_char/citrinet_char.tao"), key: nil)
+        let rate = model.spec.sampleRate
+        self.model = model
+        self.rate = rate
+        let fixtures = repository.appendingPathComponent("audio-fixtures")
+        utterances = try ["espeak_us_fox", "flite_kal_weather", "espeak_gb_music", "flite_slt_numbers", "espeak_us_order"].map { name in
+            let samples = try AudioFile.read(fixtures.appendingPathComponent(name + ".wav"), resamplingTo: rate).samples
+            let text = try String(contentsOf: fixtures.appendingPathComponent(name + ".txt"), encoding: .utf8)
+            return (samples, text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    func transcriber(batchSize: Int = 8, maxSegmentSeconds: Double) throws -> FileTranscriber {
+        FileTranscriber(model: model.model, featurizer: try LogMelFeaturizer(model.spec.preprocessor.config),
+                        decoder: TranscriptDecoder(greedy: model.model), sampleRate: rate, batchSize: batchSize,
+                        maxSegmentSeconds: maxSegmentSeconds)
+    }
+
+    func transcripts(_ paths: [URL], batchSize: Int = 8, maxSegmentSeconds: Double) throws -> [FileTranscriber.Transcript] {
+        var found: [FileTranscriber.Transcript] = []
+        try transcriber(batchSize: batchSize, maxSegmentSeconds: maxSegmentSeconds).transcribe(paths.map(\.path)) { found.append($0) }
+        return found
+    }
+
+    /// The utterances one after another, each followed by `pause` seconds of silence, every other one 10 dB quieter
+    /// (a second speaker further from the microphone); and where each utterance starts and ends, in samples.
+    func conversation(pause: Double) -> (samples: [Float], spans: [Range<Int>]) {
+        var samples: [Float] = [], spans: [Range<Int>] = []
+        for (index, utterance) in utterances.enumerated() {
+            let gain: Float = index % 2 == 0 ? 1 : 0.316
+            spans.append(samples.count..<(samples.count + utterance.samples.count))
+            samples += utterance.samples.map { $0 * gain } + [Float](repeating: 0, count: Int(pause * Double(rate)))
+        }
+        return (samples, spans)
+    }
+
+    func wordErrors(_ transcript: FileTranscriber.Transcript) -> Int {
+        let reference = utterances.map(\.text).joined(separator: " ").split(separator: " ").map(String.init)
+        return ErrorRate.editDistance(reference, transcript.text.split(separator: " ").map(String.init))
+    }
+
+    @Test("a long file is cut at its pauses, one utterance per cut, and loses fewer words than the file taken whole")
+    func longFileCutAtPauses() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("transcriber-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (samples, spans) = conversation(pause: 0.8)
+        let file = folder.appendingPathComponent("conversation.wav")
+        try AudioFile.writeWAV(samples, sampleRate: rate, to: file)
+        #expect(Double(samples.count) / Double(rate) > 8, "the file is longer than the 8 s limit below")
+
+        let cut = try #require(try transcripts([file], maxSegmentSeconds: 8).first)
+        #expect(cut.segments.count == utterances.count)
+        for (index, (segment, span)) in zip(cut.segments, spans).enumerated() {
+            // Each segment lies between the utterances before and after its own, and holds the middle of its own.
+            let seconds = { (sample: Int) in Double(sample) / Double(rate) }
+            let earliest = index == 0 ? 0 : seconds(spans[index - 1].upperBound)
+            let latest = index + 1 < spans.count ? seconds(spans[index + 1].lowerBound) : cut.duration
+            let middle = seconds((span.lowerBound + span.upperBound) / 2)
+            #expect(earliest <= segment.start && segment.start < middle && middle < segment.end && segment.end <= latest,
+                    "segment \(segment.start)-\(segment.end) s for utterance \(seconds(span.lowerBound))-\(seconds(span.upperBound)) s")
+        }
+        let times = cut.timedWords(frameSeconds: 0.03)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0.start <= $1.start })
+        #expect(times.allSatisfy { $0.end <= cut.duration + 0.03 })
+        #expect(cut.text == cut.segments.flatMap { $0.words.map(\.word) }.joined(separator: " "))
+
+        let whole = try #require(try transcripts([file], maxSegmentSeconds: 0).first)
+        #expect(whole.segments.count == 1 && whole.segments[0].start == 0 && whole.segments[0].end == cut.duration)
+        #expect(wordErrors(cut) < wordErrors(whole), "cut: '\(cut.text)'; whole: '\(whole.text)'")
+    }
+
+    @Test("files are reported in order whatever the batches: a short file is one utterance, a silent long one has none")
+    func orderAndShortFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("transcriber-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let short = folder.appendingPathComponent("short.wav"), long = folder.appendingPathComponent("long.wav")
+        let silent = folder.appendingPathComponent("silent.wav")
+        try AudioFile.writeWAV(utterances[0].samples, sampleRate: rate, to: short)
+        try AudioFile.writeWAV(conversation(pause: 0.8).samples, sampleRate: rate, to: long)
+        try AudioFile.writeWAV([Float](repeating: 0, count: 12 * rate), sampleRate: rate, to: silent)
+        let paths = [short, long, silent, short]
+        for batchSize in [1, 2, 8] {
+            let found = try transcripts(paths, batchSize: batchSize, maxSegmentSeconds: 8)
+            #expect(found.map(\.path) == paths.map(\.path), "batch size \(batchSize)")
+            #expect(found.map(\.segments.count) == [1, utterances.count, 0, 1], "batch size \(batchSize)")
+            #expect(found[0].text == found[3].text && !found[0].text.isEmpty)
+            #expect(found[2].text.isEmpty && found[2].duration == 12)
+        }
+    }
+}
