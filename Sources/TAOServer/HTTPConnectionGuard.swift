@@ -18,7 +18,8 @@ import NIOHTTP1
 /// - `CONNECT` gets 501 and the connection ends (NIO writes any answer to it without a body, so only the close can
 ///   frame it; the connection used to hang after a bodiless 404). (A method the HTTP parser does not know is 400 with
 ///   the parser's complaint: to the parser it is a malformed request line like any other.)
-/// - A WebSocket upgrade of a WebSocket route without `Sec-WebSocket-Version: 13` and one `Sec-WebSocket-Key` gets 400
+/// - A WebSocket upgrade of a WebSocket route without `Connection: Upgrade`, `Sec-WebSocket-Version: 13` and one
+///   `Sec-WebSocket-Key` gets 400
 ///   saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket` header is ignored and
 ///   the request answered as plain HTTP (it used to get an empty 400). A taken upgrade removes the guard.
 /// - A connection over the server's connection limit is answered `overCapacity` as soon as it is open, and closed.
@@ -151,6 +152,11 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// What keeps a WebSocket handshake from being taken (RFC 6455 section 4.2.1), or nil.
     static func handshakeProblem(_ headers: HTTPHeaders) -> String? {
         let versions = headers[canonicalForm: "sec-websocket-version"], keys = headers["sec-websocket-key"]
+        let connection = headers[canonicalForm: "connection"]
+        if !connection.contains(where: { $0.lowercased() == "upgrade" }) {
+            return "a WebSocket upgrade needs Connection: Upgrade (this request gives "
+                + (connection.isEmpty ? "none" : connection.joined(separator: ", ")) + ")"
+        }
         if versions != ["13"] {
             return "a WebSocket upgrade needs Sec-WebSocket-Version: 13 (this request gives "
                 + (versions.isEmpty ? "none" : versions.joined(separator: ", ")) + ")"
@@ -195,7 +201,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     static func refusal(_ error: HTTPParserError) -> ServerError {
         switch error {
         case .headerOverflow:
-            .tooLarge("the request head (request line and headers) is over the server's limit; send shorter headers")
+            .headTooLarge("the request head (request line and headers) is over the server's limit; send a shorter URI and headers")
         default:
             .invalidArgument("malformed HTTP request: \(error) (expected a request line such as "
                              + "'POST /v1/asr:recognize HTTP/1.1', header lines, then an empty line)")

@@ -15,6 +15,8 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
     case notImplemented(String)
     /// The body, the audio or a message is over a limit.
     case tooLarge(String)
+    /// The request line and headers are over the parser's limit (431; a long URI counts here too).
+    case headTooLarge(String)
     /// A plain GET on a WebSocket route.
     case upgradeRequired(path: String)
     /// A queue or the stream cap is full: retry later.
@@ -41,6 +43,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .methodNotAllowed: 405
         case .notImplemented: 501
         case .tooLarge: 413
+        case .headTooLarge: 431
         case .upgradeRequired: 426
         case .overloaded, .shuttingDown, .modelUnavailable: 503
         case .timeout: 408
@@ -56,7 +59,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unauthenticated: "UNAUTHENTICATED"
         case .notFound: "NOT_FOUND"
         case .methodNotAllowed, .notImplemented: "UNIMPLEMENTED"
-        case .tooLarge, .overloaded: "RESOURCE_EXHAUSTED"
+        case .tooLarge, .headTooLarge, .overloaded: "RESOURCE_EXHAUSTED"
         case .shuttingDown, .modelUnavailable: "UNAVAILABLE"
         case .timeout: "DEADLINE_EXCEEDED"
         case .cancelled: "CANCELLED"
@@ -69,7 +72,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .invalidArgument, .upgradeRequired, .notFound, .methodNotAllowed, .notImplemented: 1008
         case .unauthenticated: 1008
-        case .tooLarge: 1009
+        case .tooLarge, .headTooLarge: 1009
         case .overloaded, .modelUnavailable: 1013
         case .shuttingDown: 1001
         case .timeout: 1008
@@ -85,7 +88,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .notFound(path): "\(path): no such route (GET /v1/models lists the models; GET / has a page to try them)"
         case let .methodNotAllowed(method, path, _): "\(path): \(method) is not supported on this route"
         case let .notImplemented(message): message
-        case let .tooLarge(message): message
+        case let .tooLarge(message), let .headTooLarge(message): message
         case let .upgradeRequired(path): "\(path): this route speaks WebSocket (send an Upgrade: websocket request)"
         case let .overloaded(message): message
         case .shuttingDown: "the server is shutting down (retry on another instance)"

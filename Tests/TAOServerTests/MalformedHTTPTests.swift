@@ -37,7 +37,7 @@ struct MalformedHTTPTests {
     }
 }
 
-@Suite("Every request on a connection is answered however it goes wrong: 400, 413 or 408, never silence")
+@Suite("Every request on a connection is answered however it goes wrong: 400, 413, 431 or 408, never silence")
 struct ConnectionGuardTests {
     @Test("a request line or header the parser rejects gets 400 naming the complaint", arguments: [
         "GARBAGE\r\n\r\n", "GET\r\n\r\n", "\u{1}\u{2}\u{3}\r\n\r\n", "GET /health HTTP/9.9\r\n\r\n",
@@ -54,13 +54,16 @@ struct ConnectionGuardTests {
         }
     }
 
-    @Test("a WebSocket upgrade without version 13 or without a key gets 400 saying which, with the version it needs",
-          arguments: [("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n", "needs Sec-WebSocket-Version: 13 (this request gives 8)"),
-                      ("Sec-WebSocket-Version: 13\r\n", "needs one Sec-WebSocket-Key")])
+    @Test("a WebSocket upgrade without Connection: Upgrade, version 13 or a key gets 400 saying which, with the version it needs",
+          arguments: [("Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n",
+                       "needs Sec-WebSocket-Version: 13 (this request gives 8)"),
+                      ("Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n", "needs one Sec-WebSocket-Key"),
+                      ("Connection: keep-alive\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+                       "needs Connection: Upgrade (this request gives keep-alive)")])
     func badHandshake(headers: String, complaint: String) async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let answer = await exchange(port: port, "GET /v1/asr:stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            let answer = await exchange(port: port, "GET /v1/asr:stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
                                         + headers + "\r\n")
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
             #expect(answer.contains("Sec-WebSocket-Version: 13\r\n"))
@@ -79,13 +82,14 @@ struct ConnectionGuardTests {
         }
     }
 
-    @Test("a request head over the parser's limit gets 413, read while the client still sends it")
-    func oversizedHead() async throws {
+    @Test("a request head over the parser's limit, in a header or in the URI, gets 431, read while the client still sends it",
+          arguments: ["GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 2 << 20) + "\r\n\r\n",
+                      "GET /health?q=" + String(repeating: "a", count: 2 << 20) + " HTTP/1.1\r\nHost: x\r\n\r\n"])
+    func oversizedHead(request: String) async throws {
         try await sharedService.makeApplication().test(.live) { client in
             let port = try #require(client.port)
-            let answer = await exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
-                                        + String(repeating: "a", count: 2 << 20) + "\r\n\r\n")
-            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
+            let answer = await exchange(port: port, request)
+            #expect(answer.hasPrefix("HTTP/1.1 431"), "\(answer.prefix(200))")
             #expect(answer.contains("the request head (request line and headers) is over the server's limit"))
         }
     }
