@@ -138,8 +138,10 @@ public enum AudioFile {
         // meets half a file where a whole one was.
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        guard let handle = sf_open(temporary, Int32(SFM_WRITE), &info) else {
-            throw AudioError.writeFailed(file: path, reason: String(cString: sf_strerror(nil)))
+        let handle: OpaquePointer
+        switch SoundFileOpening.open({ sf_open(temporary, Int32(SFM_WRITE), &info) }) {
+        case let .success(opened): handle = opened
+        case let .failure(failure): throw AudioError.writeFailed(file: path, reason: failure.message)
         }
         sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         let frames = samples.count / channels

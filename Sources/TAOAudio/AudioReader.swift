@@ -41,9 +41,12 @@ public final class AudioReader {
         if size == 0 { throw AudioError.emptyFile(file: path) }
         try raw?.validate(file: path, byteCount: size)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
+        let handle: OpaquePointer
+        switch SoundFileOpening.open({ sf_open(path, Int32(SFM_READ), &sfInfo) }) {
+        case let .success(opened): handle = opened
+        case let .failure(failure):
             let start = (try? FileHandle(forReadingFrom: url).read(upToCount: 4096)).flatMap { $0.map { [UInt8]($0) } } ?? []
-            throw Self.openError(file: path, size: size, start: start)
+            throw Self.openError(failure, file: path, size: size, start: start)
         }
         self.handle = handle
         source = nil
@@ -60,8 +63,10 @@ public final class AudioReader {
         let source = ByteSource(bytes)
         var sfInfo = raw?.soundFileInfo ?? SF_INFO()
         var io = ByteSource.virtualIO
-        guard let handle = sf_open_virtual(&io, Int32(SFM_READ), &sfInfo, Unmanaged.passUnretained(source).toOpaque()) else {
-            throw Self.openError(file: name, size: bytes.count, start: Array(bytes.prefix(4096)))
+        let handle: OpaquePointer
+        switch SoundFileOpening.open({ sf_open_virtual(&io, Int32(SFM_READ), &sfInfo, Unmanaged.passUnretained(source).toOpaque()) }) {
+        case let .success(opened): handle = opened
+        case let .failure(failure): throw Self.openError(failure, file: name, size: bytes.count, start: Array(bytes.prefix(4096)))
         }
         self.handle = handle
         self.source = source
@@ -163,8 +168,8 @@ public final class AudioReader {
     }
 
     /// Maps libsndfile's open failure to a typed error; `start` holds the file's first bytes.
-    private static func openError(file: String, size: Int?, start: [UInt8]) -> AudioError {
-        var reason = String(cString: sf_strerror(nil))
+    private static func openError(_ failure: SoundFileOpening.Failure, file: String, size: Int?, start: [UInt8]) -> AudioError {
+        var reason = failure.message
         // libsndfile's words for a header it cannot use (a sample rate of 0, over 1024 channels) speak of its own struct.
         if reason.contains("SF_INFO struct incomplete") {
             reason = "the header's sample rate, channel count or length is out of range (a rate of 0 Hz, over 1024 channels)"
@@ -172,7 +177,7 @@ public final class AudioReader {
         if let tag = unsupportedWAVTag(start) {
             return .unsupported(file: file, reason: "WAV format tag 0x\(String(tag, radix: 16)) (a codec libsndfile cannot decode)")
         }
-        switch Int(sf_error(nil)) {
+        switch failure.code {
         case SF_ERR_UNRECOGNISED_FORMAT: return .notAudio(file: file, reason: reason)
         case SF_ERR_SYSTEM: return .unreadable(file: file, reason: reason)
         case SF_ERR_UNSUPPORTED_ENCODING: return .unsupported(file: file, reason: reason)

@@ -18,11 +18,11 @@ public struct SpeechSegmenter {
         }
     }
 
-    public let config: EndpointingConfig
-    public let sampleRate: Int
+    let config: EndpointingConfig
+    let sampleRate: Int
     /// Samples per analysis frame (10 ms).
-    public let frameLength: Int
-    public let maxSegmentSamples: Int
+    let frameLength: Int
+    let maxSegmentSamples: Int
     /// Energy (dBFS) a frame must exceed to be speech, at least; and how far above the noise floor.
     let absoluteThreshold: Float = -50, floorMargin: Float = 12
     /// How fast (dB per frame) the noise floor estimate rises when frames stay above it (2 dB/s).
@@ -40,7 +40,7 @@ public struct SpeechSegmenter {
     private var energies: [Float] = []
     private var noiseFloor: Float = -70
     /// Start of the current utterance (nil between utterances), and the end of the last one emitted.
-    public private(set) var utteranceStart: Int?
+    private(set) var utteranceStart: Int?
     private var consumed = 0
     /// Set when the short end-of-utterance window first fires in the current utterance.
     public private(set) var earlyEndOfUtterance = false
@@ -64,7 +64,7 @@ public struct SpeechSegmenter {
     }
 
     /// Whether an utterance is in progress.
-    public var inUtterance: Bool { utteranceStart != nil }
+    var inUtterance: Bool { utteranceStart != nil }
 
     /// The current utterance so far (for interim results), or nil between utterances.
     public var currentUtterance: Segment? {

@@ -19,9 +19,9 @@ import NIOHTTP1
 ///   frame it; the connection used to hang after a bodiless 404). (A method the HTTP parser does not know is 400 with
 ///   the parser's complaint: to the parser it is a malformed request line like any other.)
 /// - A WebSocket upgrade of a WebSocket route without `Connection: Upgrade`, `Sec-WebSocket-Version: 13` and one
-///   `Sec-WebSocket-Key` gets 400
-///   saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket` header is ignored and
-///   the request answered as plain HTTP (it used to get an empty 400). A taken upgrade removes the guard.
+///   `Sec-WebSocket-Key` gets 400 saying so (the upgrade used to fail with no answer); elsewhere an `Upgrade: websocket`
+///   header is ignored and the request answered as plain HTTP (it used to get an empty 400). A taken upgrade removes
+///   the guard.
 /// - A connection over the server's connection limit is answered `overCapacity` as soon as it is open, and closed.
 /// Sits right after the HTTP request decoder; Hummingbird's own handlers come after it.
 final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {

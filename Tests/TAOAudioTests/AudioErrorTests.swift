@@ -39,6 +39,35 @@ struct AudioErrorTests {
         }
     }
 
+    @Test("files that fail to open on many threads at once each get their own reason, not another file's")
+    func concurrentOpenFailures() throws {
+        // libsndfile keeps a failed open's reason in one process-wide variable: read late, it can be another file's.
+        let inputs: [(name: String, bytes: [UInt8], reason: String)] = [
+            ("notes.txt", Array("this is not a sound file, just some words\n".utf8), "Format not recognised"),
+            ("bad.flac", Array("fLaC".utf8) + [UInt8](repeating: 7, count: 60), "flac decoder"),
+            ("bad.ogg", Array("OggS".utf8) + [UInt8](repeating: 0, count: 60), "unimplemented format"),
+        ]
+        final class Problems: @unchecked Sendable {
+            let lock = NSLock()
+            var found: [String] = []
+            func add(_ problem: String) { lock.withLock { found.append(problem) } }
+        }
+        let problems = Problems()
+        let files = try inputs.map { try file($0.name, $0.bytes) }
+        DispatchQueue.concurrentPerform(iterations: 3000) { index in
+            let input = inputs[index % inputs.count]
+            do {
+                // From a file and from memory: the two ways in.
+                _ = index % 2 == 0 ? try AudioFile.read(files[index % inputs.count])
+                                   : try AudioFile.read(bytes: input.bytes, name: input.name)
+                problems.add("\(input.name) opened")
+            } catch {
+                if !"\(error)".contains(input.reason) { problems.add("\(error)") }
+            }
+        }
+        #expect(problems.found.isEmpty, "\(problems.found.count) of 3000 wrong, e.g. \(problems.found.prefix(3))")
+    }
+
     @Test("a WAV cut short is truncated")
     func truncated() throws {
         let whole = try wav("whole.wav", tone(440, sampleRate: 16000, count: 16000))

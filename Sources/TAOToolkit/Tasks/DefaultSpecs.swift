@@ -96,7 +96,7 @@ public enum DefaultSpecs {
                 .string("manifest", nil, "A NeMo manifest whose audio files are transcribed (after file_paths)."),
                 .int("batch_size", 8, "Utterances transcribed together.", in: .atLeast(1)),
                 .float("max_segment_seconds", 20.0, "A file longer than this is cut at its pauses into utterances of at most this "
-                       + "length, each transcribed alone, as tao serve does (0: every file whole).", in: .atLeast(2, or: 0)),
+                       + "length, each transcribed alone, as tao serve cuts requests (0: every file whole).", in: .atLeast(2, or: 0)),
                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded."),
             ])
         case .export:
