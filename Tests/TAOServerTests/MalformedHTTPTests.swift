@@ -131,14 +131,17 @@ struct ConnectionGuardTests {
             #expect(warnings.count == 1, "\(log.lines.withLock { $0 })")
             for socket in held { close(socket) }
             held.removeAll()
-            var health = ""
+            // Until the server has seen the held sockets close, a new connection is still over the limit and refused.
+            var health = "", refusedMeanwhile = 0
             for _ in 0..<50 where !health.hasPrefix("HTTP/1.1 200") {
                 health = await exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if health.hasPrefix("HTTP/1.1 503") { refusedMeanwhile += 1 }
                 if !health.hasPrefix("HTTP/1.1 200") { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
             let metrics = await exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            #expect(metrics.contains("\ntao_connections_refused_total 1\n") && metrics.contains("\ntao_open_connections "), "\(metrics)")
+            #expect(metrics.contains("\ntao_connections_refused_total \(1 + refusedMeanwhile)\n") && metrics.contains("\ntao_open_connections "),
+                    "\(refusedMeanwhile) refused while the held sockets closed: \(metrics)")
         }
     }
 
