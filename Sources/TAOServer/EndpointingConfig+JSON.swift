@@ -9,7 +9,6 @@ extension EndpointingConfig {
     init(json: JSONObject) throws {
         try json.checkKeys(Self.fields)
         self.init()
-        let defaults = EndpointingConfig()
         func history(_ key: String, _ fallback: Int) throws -> Int {
             guard let value = try json.int(key, in: -1...60_000), value > 0 else { return fallback }
             guard value >= 10 else { throw ServerError.invalidArgument("\(json.field(key)): \(value) ms is under one 10 ms frame") }
@@ -19,11 +18,11 @@ extension EndpointingConfig {
             guard let value = try json.double(key, in: -1...1), value > 0 else { return fallback }
             return value
         }
-        startHistory = try history("start_history", defaults.startHistory)
-        startThreshold = try fraction("start_threshold", defaults.startThreshold)
-        stopHistory = try history("stop_history", defaults.stopHistory)
-        stopThreshold = try fraction("stop_threshold", defaults.stopThreshold)
-        stopHistoryEou = try history("stop_history_eou", defaults.stopHistoryEou)
-        stopThresholdEou = try fraction("stop_threshold_eou", defaults.stopThresholdEou)
+        startHistory = try history("start_history", startHistory)
+        startThreshold = try fraction("start_threshold", startThreshold)
+        stopHistory = try history("stop_history", stopHistory)
+        stopThreshold = try fraction("stop_threshold", stopThreshold)
+        stopHistoryEou = try history("stop_history_eou", stopHistoryEou)
+        stopThresholdEou = try fraction("stop_threshold_eou", stopThresholdEou)
     }
 }

@@ -27,9 +27,8 @@ struct FileTranscriberTests {
     }
 
     func transcriber(batchSize: Int = 8, maxSegmentSeconds: Double) throws -> FileTranscriber {
-        FileTranscriber(model: model.model, featurizer: try LogMelFeaturizer(model.spec.preprocessor.config),
-                        decoder: TranscriptDecoder(greedy: model.model), sampleRate: rate, batchSize: batchSize,
-                        maxSegmentSeconds: maxSegmentSeconds)
+        FileTranscriber(recognizer: try SpeechRecognizer(model), decoder: TranscriptDecoder(greedy: model.model),
+                        batchSize: batchSize, maxSegmentSeconds: maxSegmentSeconds)
     }
 
     func transcripts(_ paths: [URL], batchSize: Int = 8, maxSegmentSeconds: Double) throws -> [FileTranscriber.Transcript] {
@@ -76,9 +75,8 @@ struct FileTranscriberTests {
             #expect(earliest <= segment.start && segment.start < middle && middle < segment.end && segment.end <= latest,
                     "segment \(segment.start)-\(segment.end) s for utterance \(seconds(span.lowerBound))-\(seconds(span.upperBound)) s")
         }
-        let times = cut.timedWords(frameSeconds: 0.03)
-        #expect(zip(times, times.dropFirst()).allSatisfy { $0.start <= $1.start })
-        #expect(times.allSatisfy { $0.end <= cut.duration + 0.03 })
+        #expect(zip(cut.words, cut.words.dropFirst()).allSatisfy { $0.start <= $1.start })
+        #expect(cut.words.allSatisfy { $0.end <= cut.duration + 0.03 })
         #expect(cut.text == cut.segments.flatMap { $0.words.map(\.word) }.joined(separator: " "))
 
         let whole = try #require(try transcripts([file], maxSegmentSeconds: 0).first)

@@ -1,8 +1,5 @@
 import Foundation
 import TAOAudio
-import TAODecoding
-import TAOSpeech
-import TAOTensor
 
 /// Transcribes audio files of any length for `infer`. A file longer than `maxSegmentSeconds` is cut at its pauses
 /// into utterances, much as `tao serve` cuts a request: a model trained on single utterances loses many words on a long
@@ -10,23 +7,20 @@ import TAOTensor
 /// sentences its convolutions see. Utterances of consecutive files share forward passes of up to `batchSize`;
 /// each file is reported, in order, as soon as its last utterance is done.
 struct FileTranscriber {
-    /// One file's transcript: its words (times from the file's start) and the utterances it was cut into.
+    /// One utterance of a file: where it lies and its words, times in seconds from the file's start.
+    struct Segment {
+        var start: Double, end: Double
+        var words: [SpeechHypothesis.Word]
+    }
+
+    /// One file's transcript: the utterances it was cut into (one for a file taken whole).
     struct Transcript {
         var path: String
         var duration: Double
-        var segments: [(start: Double, end: Double, words: [DecodedWord])] = []
+        var segments: [Segment] = []
 
-        /// Every word, with times in seconds from the file's start.
-        func timedWords(frameSeconds: Double) -> [(word: DecodedWord, start: Double, end: Double)] {
-            segments.flatMap { segment in
-                segment.words.map { word in
-                    let (start, end) = word.seconds(frameSeconds: frameSeconds)
-                    return (word, segment.start + start, segment.start + end)
-                }
-            }
-        }
-
-        var text: String { segments.flatMap { $0.words.map(\.word) }.joined(separator: " ") }
+        var words: [SpeechHypothesis.Word] { segments.flatMap(\.words) }
+        var text: String { words.map(\.word).joined(separator: " ") }
     }
 
     /// Where a file is cut: where 95% of 400 ms are quiet, a pause between two sentences. tao serve waits 600 ms
@@ -38,18 +32,18 @@ struct FileTranscriber {
         return config
     }()
 
-    let model: CTCModel
-    let featurizer: LogMelFeaturizer
+    let recognizer: SpeechRecognizer
     let decoder: TranscriptDecoder
-    let sampleRate: Int
     let batchSize: Int
     let maxSegmentSeconds: Double
 
     /// Transcribes `paths` in order, handing each file's transcript to `report` when it is complete.
     func transcribe(_ paths: [String], report: (Transcript) throws -> Void) throws {
+        let rate = recognizer.sampleRate
         var transcripts: [Transcript] = []
+        /// Utterances of each file not yet decoded.
         var owed: [Int] = []
-        var pending: [(file: Int, segment: SpeechSegmenter.Segment)] = []
+        var pending: [(file: Int, utterance: SpeechSegmenter.Segment)] = []
         var reported = 0
 
         func reportFinished() throws {
@@ -60,10 +54,14 @@ struct FileTranscriber {
         }
         func runPending() throws {
             guard !pending.isEmpty else { return }
-            let decoded = try words(of: pending.map(\.segment.samples))
-            for ((file, segment), words) in zip(pending, decoded) {
-                let start = Double(segment.start) / Double(sampleRate)
-                transcripts[file].segments.append((start, start + Double(segment.samples.count) / Double(sampleRate), words))
+            let outputs = try recognizer.logProbabilities(ofBatch: pending.map(\.utterance.samples))
+            for ((file, utterance), output) in zip(pending, outputs) {
+                let start = Double(utterance.start) / Double(rate), end = Double(utterance.end) / Double(rate)
+                let decoded = output.values.withUnsafeBufferPointer { decoder.words($0, classes: output.classes) }
+                let words = SpeechHypothesis(words: decoded, frameSeconds: recognizer.frameSeconds).words.map { word in
+                    SpeechHypothesis.Word(word: word.word, start: start + word.start, end: start + word.end, confidence: word.confidence)
+                }
+                transcripts[file].segments.append(Segment(start: start, end: end, words: words))
                 owed[file] -= 1
             }
             pending = []
@@ -71,26 +69,19 @@ struct FileTranscriber {
         }
 
         for path in paths {
-            let samples = try AudioFile.read(URL(fileURLWithPath: path), resamplingTo: sampleRate).samples
-            let duration = Double(samples.count) / Double(sampleRate)
-            let segments = maxSegmentSeconds > 0 && duration > maxSegmentSeconds
-                ? SpeechSegmenter.utterances(of: samples, sampleRate: sampleRate, maxSegmentSeconds: maxSegmentSeconds, config: Self.cutting)
+            let samples = try AudioFile.read(URL(fileURLWithPath: path), resamplingTo: rate).samples
+            let duration = Double(samples.count) / Double(rate)
+            let utterances = maxSegmentSeconds > 0 && duration > maxSegmentSeconds
+                ? SpeechSegmenter.utterances(of: samples, sampleRate: rate, maxSegmentSeconds: maxSegmentSeconds, config: Self.cutting)
                 : [SpeechSegmenter.Segment(start: 0, samples: samples)]
             transcripts.append(Transcript(path: path, duration: duration))
-            owed.append(segments.count)
-            for segment in segments {
-                pending.append((transcripts.count - 1, segment))
+            owed.append(utterances.count)
+            for utterance in utterances {
+                pending.append((transcripts.count - 1, utterance))
                 if pending.count >= batchSize { try runPending() }
             }
             try reportFinished()
         }
         try runPending()
-    }
-
-    /// The decoded words of each clip, computed in one forward pass.
-    private func words(of clips: [[Float]]) throws -> [[DecodedWord]] {
-        let features = try featurizer.features(ofBatch: clips)
-        let (logProbs, lengths) = withNoGrad { model(SpeechBatchLoader.pad(features), lengths: features.map(\.validFrames)) }
-        return clips.indices.map { decoder.words(logProbs, item: $0, length: lengths[$0]) }
     }
 }

@@ -28,8 +28,12 @@ public final class SpeechRecognizer: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Loads a speech_to_text or speech_to_text_citrinet `.tao` model (encrypted ones need `key`).
-    public init(contentsOf url: URL, key: String? = nil) throws {
-        let file = try SpeechModelFile.load(url, key: key)
+    public convenience init(contentsOf url: URL, key: String? = nil) throws {
+        try self.init(SpeechModelFile.load(url, key: key))
+    }
+
+    /// The recognizer of a model file already loaded.
+    init(_ file: SpeechModelFile) throws {
         model = file.model
         model.setTraining(false)
         featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)

@@ -360,7 +360,6 @@ enum SpeechToTextTask {
     static func infer(_ spec: SpeechInferSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
         let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder, carried: file)
-        let featurizer = try LogMelFeaturizer(file.spec.preprocessor.config)
         var files = spec.filePaths ?? []
         if let manifest = spec.manifest {
             files += try Manifest.read(manifest, rules: ManifestRules()).entries.map(\.audioFilepath)
@@ -368,20 +367,19 @@ enum SpeechToTextTask {
         guard !files.isEmpty else {
             throw SpecError.invalid(path: "file_paths", reason: "give the files to transcribe in file_paths=[a.wav,b.flac] or manifest=FILE")
         }
-        let transcriber = FileTranscriber(model: file.model, featurizer: featurizer, decoder: decoder, sampleRate: file.spec.sampleRate,
+        let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(file), decoder: decoder,
                                           batchSize: max(spec.batchSize, 1), maxSegmentSeconds: spec.maxSegmentSeconds)
-        // One output frame spans the hop times the encoder's subsampling.
-        let frameSeconds = file.spec.preprocessor.windowStride * Double(file.model.encoder.subsampling)
-        func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+        /// Times to the millisecond, confidences to three decimals.
+        func thousandths(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         var lines: [[String: Any]] = []
         try transcriber.transcribe(files) { transcript in
             say("\(transcript.path)\t\(transcript.text)")
-            let words: [[String: Any]] = transcript.timedWords(frameSeconds: frameSeconds).map { timed in
-                ["word": timed.word.word, "start_time": milliseconds(timed.start), "end_time": milliseconds(timed.end),
-                 "confidence": (Double(timed.word.confidence) * 1000).rounded() / 1000]
+            let words: [[String: Any]] = transcript.words.map { word in
+                ["word": word.word, "start_time": thousandths(word.start), "end_time": thousandths(word.end),
+                 "confidence": thousandths(word.confidence)]
             }
             let segments: [[String: Any]] = transcript.segments.map { segment in
-                ["start_time": milliseconds(segment.start), "end_time": milliseconds(segment.end),
+                ["start_time": thousandths(segment.start), "end_time": thousandths(segment.end),
                  "transcript": segment.words.map(\.word).joined(separator: " ")]
             }
             lines.append(["audio_filepath": transcript.path, "duration": transcript.duration, "transcript": transcript.text,

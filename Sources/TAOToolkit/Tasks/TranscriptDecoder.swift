@@ -1,7 +1,6 @@
 import Foundation
 import TAODecoding
 import TAOSpeech
-import TAOTensor
 
 /// Turns a CTC model's log-probabilities into words as the spec's `decoding` block says: greedy, or prefix
 /// beam search with an optional n-gram LM and hotwords.
@@ -60,16 +59,6 @@ struct TranscriptDecoder {
             let missing = Set(hotword.filter { $0 != " " && !characters.contains($0) })
             guard !missing.isEmpty else { return nil }
             return "'\(hotword)' has characters the model never emits (\(String(missing.sorted()))), so it can never be recognized"
-        }
-    }
-
-    /// The words of utterance `item` of a `[batch, time, classes]` batch with `length` valid frames.
-    func words(_ logProbs: Tensor, item: Int, length: Int) -> [DecodedWord] {
-        let (time, classes) = (logProbs.shape[1], logProbs.shape[2])
-        let values = logProbs.contiguous()
-        let frames = min(max(length, 0), time)
-        return withExtendedLifetime(values) {
-            words(UnsafeBufferPointer(start: values.pointer + item * time * classes, count: frames * classes), classes: classes)
         }
     }
 
