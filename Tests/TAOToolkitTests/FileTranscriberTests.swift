@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TAOAudio
 import TAODecoding
+import TAOSpeech
 @testable import TAOToolkit
 
 private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -26,15 +27,19 @@ struct FileTranscriberTests {
         }
     }
 
-    func transcriber(batchSize: Int = 8, maxSegmentSeconds: Double) throws -> FileTranscriber {
-        FileTranscriber(recognizer: try SpeechRecognizer(model), decoder: TranscriptDecoder(greedy: model.model),
-                        batchSize: batchSize, maxSegmentSeconds: maxSegmentSeconds)
+    func transcripts(_ entries: [ManifestEntry], batchSize: Int = 8, maxSegmentSeconds: Double) throws -> [FileTranscriber.Transcript] {
+        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(model.spec.preprocessor.config), sampleRate: rate,
+                                       specAugment: nil, labels: [])
+        let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(model), batchSize: batchSize, maxSegmentSeconds: maxSegmentSeconds,
+                                          read: { try loader.samples(of: $0) })
+        var found: [FileTranscriber.Transcript] = []
+        try transcriber.transcribe(entries, decoder: TranscriptDecoder(greedy: model.model)) { found.append($0) }
+        return found
     }
 
     func transcripts(_ paths: [URL], batchSize: Int = 8, maxSegmentSeconds: Double) throws -> [FileTranscriber.Transcript] {
-        var found: [FileTranscriber.Transcript] = []
-        try transcriber(batchSize: batchSize, maxSegmentSeconds: maxSegmentSeconds).transcribe(paths.map(\.path)) { found.append($0) }
-        return found
+        try transcripts(paths.map { ManifestEntry(audioFilepath: $0.path, duration: 0, text: "") }, batchSize: batchSize,
+                        maxSegmentSeconds: maxSegmentSeconds)
     }
 
     /// The utterances one after another, each followed by `pause` seconds of silence, every other one 10 dB quieter
@@ -102,5 +107,83 @@ struct FileTranscriberTests {
             #expect(found[0].text == found[3].text && !found[0].text.isEmpty)
             #expect(found[2].text.isEmpty && found[2].duration == 12)
         }
+    }
+}
+
+@Suite("FileTranscriber on manifest entries")
+struct FileTranscriberEntryTests {
+    let base: FileTranscriberTests
+    let folder: URL
+    let long: URL
+    let spans: [Range<Int>]
+
+    init() throws {
+        base = try FileTranscriberTests()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("transcriber-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let conversation = base.conversation(pause: 0.8)
+        spans = conversation.spans
+        long = folder.appendingPathComponent("conversation.wav")
+        try AudioFile.writeWAV(conversation.samples, sampleRate: base.rate, to: long)
+    }
+
+    func seconds(_ sample: Int) -> Double { Double(sample) / Double(base.rate) }
+
+    @Test("an entry with an offset is its stretch of the file: the same words as that stretch alone, timed from the file's start")
+    func offsetEntries() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let samples = try AudioFile.read(long, resamplingTo: base.rate).samples
+        var entries: [ManifestEntry] = [], alone: [URL] = []
+        for index in [1, 3] {
+            // The utterance with 0.3 s of the pauses around it.
+            let range = (spans[index].lowerBound - base.rate * 3 / 10)..<(spans[index].upperBound + base.rate * 3 / 10)
+            entries.append(ManifestEntry(audioFilepath: long.path, duration: seconds(range.count), text: "", offset: seconds(range.lowerBound)))
+            let stretch = folder.appendingPathComponent("stretch-\(index).wav")
+            try AudioFile.writeWAV(Array(samples[range]), sampleRate: base.rate, to: stretch)
+            alone.append(stretch)
+        }
+        let found = try base.transcripts(entries, maxSegmentSeconds: 8)
+        let expected = try base.transcripts(alone, maxSegmentSeconds: 8)
+        #expect(found.count == 2)
+        for (transcript, (entry, stretch)) in zip(found, zip(entries, expected)) {
+            let offset = try #require(entry.offset)
+            #expect(!transcript.text.isEmpty && transcript.text == stretch.text)
+            #expect(abs(transcript.duration - entry.duration) < 0.001)
+            #expect(transcript.segments.count == 1 && transcript.segments[0].start == offset)
+            for (word, wordAlone) in zip(transcript.words, stretch.words) {
+                #expect(abs(word.start - (wordAlone.start + offset)) < 1e-9 && abs(word.end - (wordAlone.end + offset)) < 1e-9)
+            }
+        }
+    }
+
+    @Test("evaluate cuts an utterance longer than max_segment_seconds into stretches and scores fewer errors on it than whole")
+    func evaluateCutsLongUtterances() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reference = base.utterances.map(\.text).joined(separator: " ")
+        let short = folder.appendingPathComponent("short.wav")
+        try AudioFile.writeWAV(base.utterances[0].samples, sampleRate: base.rate, to: short)
+        let duration = try AudioFile.read(long, resamplingTo: base.rate).duration
+        let entries = [ManifestEntry(audioFilepath: short.path, duration: seconds(base.utterances[0].samples.count), text: base.utterances[0].text),
+                       ManifestEntry(audioFilepath: long.path, duration: duration, text: reference)]
+        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(base.model.spec.preprocessor.config), sampleRate: base.rate,
+                                       specAugment: nil, labels: base.model.model.labels)
+        func outputs(_ maxSegmentSeconds: Double) throws -> [String: SpeechToTextTask.UtteranceOutput] {
+            let list = try SpeechToTextTask.logProbabilities(base.model, entries: entries, loader: loader, batchSize: 4,
+                                                             maxSegmentSeconds: maxSegmentSeconds)
+            return Dictionary(uniqueKeysWithValues: list.map { ($0.entry.audioFilepath, $0) })
+        }
+        let cut = try outputs(8), whole = try outputs(0)
+        #expect(cut[short.path]?.pieces.count == 1 && cut[long.path]?.pieces.count == base.utterances.count)
+        #expect(whole[short.path]?.pieces.count == 1 && whole[long.path]?.pieces.count == 1)
+        let decoder = TranscriptDecoder(greedy: base.model.model)
+        let classes = base.model.model.decoder.classes
+        let cutScore = SpeechToTextTask.score(Array(cut.values), classes: classes, decoder: decoder)
+        let wholeScore = SpeechToTextTask.score(Array(whole.values), classes: classes, decoder: decoder)
+        #expect(cutScore.wer.rate < wholeScore.wer.rate, "cut \(cutScore.wer.rate), whole \(wholeScore.wer.rate)")
+        // The short utterance is the same either way.
+        let hypothesis = { (score: SpeechToTextTask.Evaluation) in
+            score.predictions.first { $0["audio_filepath"] as? String == short.path }?["hypothesis"] as? String
+        }
+        #expect(hypothesis(cutScore) != nil && hypothesis(cutScore) == hypothesis(wholeScore))
     }
 }

@@ -89,11 +89,15 @@ public enum DefaultSpecs {
             return SpecSection(fields)
         case .evaluate:
             return SpecSection([basics, section("test_ds", dataset(32, false, nil), doc: "Test data."),
+                                .float("max_segment_seconds", 20.0, "An utterance whose manifest duration is longer than this is cut at its "
+                                       + "pauses and transcribed in stretches, as infer cuts it (0: every utterance whole, as NeMo).",
+                                       in: .atLeast(2, or: 0)),
                                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded.")])
         case .infer:
             return SpecSection([
                 .strings("file_paths", nil, "Audio files to transcribe (WAV, FLAC, OGG; any rate); or give manifest."),
-                .string("manifest", nil, "A NeMo manifest whose audio files are transcribed (after file_paths)."),
+                .string("manifest", nil, "A NeMo manifest whose utterances are transcribed, after file_paths "
+                        + "(a line with an offset is that stretch of its file)."),
                 .int("batch_size", 8, "Utterances transcribed together.", in: .atLeast(1)),
                 .float("max_segment_seconds", 20.0, "A file longer than this is cut at its pauses into utterances of at most this "
                        + "length, each transcribed alone, as tao serve cuts requests (0: every file whole).", in: .atLeast(2, or: 0)),

@@ -1,29 +1,45 @@
 import Foundation
 import TAOAudio
+import TAOSpeech
 
-/// Transcribes audio files of any length for `infer`. A file longer than `maxSegmentSeconds` is cut at its pauses
-/// into utterances, much as `tao serve` cuts a request: a model trained on single utterances loses many words on a long
-/// file of several voices or levels, whose features are normalized over the whole file and whose neighbouring
-/// sentences its convolutions see. Utterances of consecutive files share forward passes of up to `batchSize`;
-/// each file is reported, in order, as soon as its last utterance is done.
+/// Runs a speech model over recordings of any length for `infer` and `evaluate`. An entry longer than
+/// `maxSegmentSeconds` is cut at its pauses into utterances, much as `tao serve` cuts a request: a model trained on
+/// single utterances loses many words on a long recording of several voices or levels, whose features are normalized
+/// over the whole of it and whose neighbouring sentences its convolutions see. Utterances of consecutive entries share
+/// forward passes of up to `batchSize`; each entry is reported, in order, as soon as its last utterance is done.
 struct FileTranscriber {
-    /// One utterance of a file: where it lies and its words, times in seconds from the file's start.
+    /// One utterance of an entry and the model's output for it; times in seconds from the entry's start.
+    struct Piece {
+        var start: Double, end: Double
+        var output: CTCOutput
+    }
+
+    /// The model's outputs for one entry: one piece for an entry taken whole, none for a silent one that was cut.
+    struct EntryOutput {
+        var entry: ManifestEntry
+        /// Seconds of audio read for the entry.
+        var duration: Double
+        var pieces: [Piece] = []
+    }
+
+    /// One utterance of an entry: where it lies and its words, times in seconds from the file's start.
     struct Segment {
         var start: Double, end: Double
         var words: [SpeechHypothesis.Word]
     }
 
-    /// One file's transcript: the utterances it was cut into (one for a file taken whole).
+    /// One entry's transcript: the utterances it was cut into (one for an entry taken whole).
     struct Transcript {
-        var path: String
+        var entry: ManifestEntry
         var duration: Double
         var segments: [Segment] = []
 
+        var path: String { entry.audioFilepath }
         var words: [SpeechHypothesis.Word] { segments.flatMap(\.words) }
         var text: String { words.map(\.word).joined(separator: " ") }
     }
 
-    /// Where a file is cut: where 95% of 400 ms are quiet, a pause between two sentences. tao serve waits 600 ms
+    /// Where a recording is cut: where 95% of 400 ms are quiet, a pause between two sentences. tao serve waits 600 ms
     /// (Riva's endpointing, which must not cut a speaker short, and offline requests are cut as streams are, for the
     /// same results); on files, the shorter window gave fewer word errors, with two speakers and with one.
     static let cutting: EndpointingConfig = {
@@ -33,55 +49,69 @@ struct FileTranscriber {
     }()
 
     let recognizer: SpeechRecognizer
-    let decoder: TranscriptDecoder
     let batchSize: Int
     let maxSegmentSeconds: Double
+    /// An entry's samples at the recognizer's rate: its segment of the file when it gives an offset.
+    let read: (ManifestEntry) throws -> [Float]
 
-    /// Transcribes `paths` in order, handing each file's transcript to `report` when it is complete.
-    func transcribe(_ paths: [String], report: (Transcript) throws -> Void) throws {
+    /// Runs the model over `entries` in order, handing each entry's outputs to `report` when they are complete.
+    func run(_ entries: [ManifestEntry], report: (EntryOutput) throws -> Void) throws {
         let rate = recognizer.sampleRate
-        var transcripts: [Transcript] = []
-        /// Utterances of each file not yet decoded.
+        var outputs: [EntryOutput] = []
+        /// Utterances of each entry not yet run.
         var owed: [Int] = []
-        var pending: [(file: Int, utterance: SpeechSegmenter.Segment)] = []
+        var pending: [(entry: Int, utterance: SpeechSegmenter.Segment)] = []
         var reported = 0
 
         func reportFinished() throws {
-            while reported < transcripts.count, owed[reported] == 0 {
-                try report(transcripts[reported])
+            while reported < outputs.count, owed[reported] == 0 {
+                try report(outputs[reported])
                 reported += 1
             }
         }
         func runPending() throws {
             guard !pending.isEmpty else { return }
-            let outputs = try recognizer.logProbabilities(ofBatch: pending.map(\.utterance.samples))
-            for ((file, utterance), output) in zip(pending, outputs) {
+            let results = try recognizer.logProbabilities(ofBatch: pending.map(\.utterance.samples))
+            for ((entry, utterance), output) in zip(pending, results) {
                 let start = Double(utterance.start) / Double(rate), end = Double(utterance.end) / Double(rate)
-                let decoded = output.values.withUnsafeBufferPointer { decoder.words($0, classes: output.classes) }
-                let words = SpeechHypothesis(words: decoded, frameSeconds: recognizer.frameSeconds).words.map { word in
-                    SpeechHypothesis.Word(word: word.word, start: start + word.start, end: start + word.end, confidence: word.confidence)
-                }
-                transcripts[file].segments.append(Segment(start: start, end: end, words: words))
-                owed[file] -= 1
+                outputs[entry].pieces.append(Piece(start: start, end: end, output: output))
+                owed[entry] -= 1
             }
             pending = []
             try reportFinished()
         }
 
-        for path in paths {
-            let samples = try AudioFile.read(URL(fileURLWithPath: path), resamplingTo: rate).samples
+        for entry in entries {
+            let samples = try read(entry)
             let duration = Double(samples.count) / Double(rate)
             let utterances = maxSegmentSeconds > 0 && duration > maxSegmentSeconds
                 ? SpeechSegmenter.utterances(of: samples, sampleRate: rate, maxSegmentSeconds: maxSegmentSeconds, config: Self.cutting)
                 : [SpeechSegmenter.Segment(start: 0, samples: samples)]
-            transcripts.append(Transcript(path: path, duration: duration))
+            outputs.append(EntryOutput(entry: entry, duration: duration))
             owed.append(utterances.count)
             for utterance in utterances {
-                pending.append((transcripts.count - 1, utterance))
+                pending.append((outputs.count - 1, utterance))
                 if pending.count >= batchSize { try runPending() }
             }
             try reportFinished()
         }
         try runPending()
+    }
+
+    /// Transcribes `entries` in order with `decoder`, handing each entry's transcript to `report` when it is complete.
+    func transcribe(_ entries: [ManifestEntry], decoder: TranscriptDecoder, report: (Transcript) throws -> Void) throws {
+        try run(entries) { output in
+            let offset = output.entry.offset ?? 0
+            var transcript = Transcript(entry: output.entry, duration: output.duration)
+            for piece in output.pieces {
+                let decoded = piece.output.values.withUnsafeBufferPointer { decoder.words($0, classes: piece.output.classes) }
+                let start = offset + piece.start
+                let words = SpeechHypothesis(words: decoded, frameSeconds: recognizer.frameSeconds).words.map { word in
+                    SpeechHypothesis.Word(word: word.word, start: start + word.start, end: start + word.end, confidence: word.confidence)
+                }
+                transcript.segments.append(Segment(start: start, end: offset + piece.end, words: words))
+            }
+            try report(transcript)
+        }
     }
 }

@@ -249,7 +249,8 @@ enum SpeechToTextTask {
                                        sampleRate: file.spec.sampleRate, specAugment: nil, encodeTranscript: file.tokenizer.encode,
                                        trimSilence: spec.testDs.trimSilence, durationReport: DurationReport())
         let start = Date()
-        let outputs = try logProbabilities(file.model, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize)
+        let outputs = try logProbabilities(file, entries: data.entries, loader: loader, batchSize: spec.testDs.batchSize,
+                                           maxSegmentSeconds: spec.maxSegmentSeconds)
         warnDurations(loader.durationReport, name: "test_ds", recorder: recorder)
         var decoding = spec.decoding
         if !decoding.alphaGrid.isEmpty || !decoding.betaGrid.isEmpty {
@@ -313,10 +314,11 @@ enum SpeechToTextTask {
         var predictions: [[String: Any]] = []
     }
 
-    /// One utterance's model output: `[frames, classes]` log-probabilities.
+    /// One utterance's model output.
     struct UtteranceOutput {
         let entry: ManifestEntry
-        let logProbs: [Float]
+        /// `[frames, classes]` log-probabilities of each stretch the utterance was cut into (one when taken whole).
+        let pieces: [[Float]]
     }
 
     /// The model's log-probabilities for every entry, computed in batches of similar length.
@@ -330,8 +332,23 @@ enum SpeechToTextTask {
             let values = logProbs.scalars, (time, classes) = (logProbs.shape[1], logProbs.shape[2])
             for (item, entry) in batch.entries.enumerated() {
                 let start = item * time * classes
-                outputs.append(UtteranceOutput(entry: entry, logProbs: Array(values[start..<(start + min(lengths[item], time) * classes)])))
+                outputs.append(UtteranceOutput(entry: entry, pieces: [Array(values[start..<(start + min(lengths[item], time) * classes)])]))
             }
+        }
+        return outputs
+    }
+
+    /// The log-probabilities of every entry for `evaluate`: an entry whose manifest duration is over
+    /// `maxSegmentSeconds` is cut at its pauses, as `infer` cuts it (0: every entry whole).
+    static func logProbabilities(_ file: SpeechModelFile, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int,
+                                 maxSegmentSeconds: Double) throws -> [UtteranceOutput] {
+        let isLong = { (entry: ManifestEntry) in maxSegmentSeconds > 0 && entry.duration > maxSegmentSeconds }
+        var outputs = try logProbabilities(file.model, entries: entries.filter { !isLong($0) }, loader: loader, batchSize: batchSize)
+        let long = entries.filter(isLong)
+        if !long.isEmpty {
+            let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(file), batchSize: max(batchSize, 1),
+                                              maxSegmentSeconds: maxSegmentSeconds, read: { try loader.samples(of: $0) })
+            try transcriber.run(long) { outputs.append(UtteranceOutput(entry: $0.entry, pieces: $0.pieces.map(\.output.values))) }
         }
         return outputs
     }
@@ -340,7 +357,7 @@ enum SpeechToTextTask {
     static func score(_ outputs: [UtteranceOutput], classes: Int, decoder: TranscriptDecoder) -> Evaluation {
         var result = Evaluation()
         for output in outputs {
-            let words = output.logProbs.withUnsafeBufferPointer { decoder.words($0, classes: classes) }
+            let words = output.pieces.flatMap { piece in piece.withUnsafeBufferPointer { decoder.words($0, classes: classes) } }
             let hypothesis = words.map(\.word).joined(separator: " ")
             result.wer.addWords(hypothesis: hypothesis, reference: output.entry.text)
             result.cer.addCharacters(hypothesis: hypothesis, reference: output.entry.text)
@@ -360,19 +377,24 @@ enum SpeechToTextTask {
     static func infer(_ spec: SpeechInferSpec, model url: URL, key: String?, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         let file = try SpeechModelFile.load(url, key: key)
         let decoder = try TranscriptDecoder(model: file.model, spec: spec.decoding, key: key, recorder: recorder, carried: file)
-        var files = spec.filePaths ?? []
+        // A manifest's lines keep their offset and duration: a line may be one stretch of a long recording.
+        var entries = (spec.filePaths ?? []).map { ManifestEntry(audioFilepath: $0, duration: 0, text: "") }
         if let manifest = spec.manifest {
-            files += try Manifest.read(manifest, rules: ManifestRules()).entries.map(\.audioFilepath)
+            let contents = try Manifest.read(manifest, rules: ManifestRules())
+            warnSkipped(contents, name: "manifest", recorder: recorder)
+            entries += contents.entries
         }
-        guard !files.isEmpty else {
+        guard !entries.isEmpty else {
             throw SpecError.invalid(path: "file_paths", reason: "give the files to transcribe in file_paths=[a.wav,b.flac] or manifest=FILE")
         }
-        let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(file), decoder: decoder,
-                                          batchSize: max(spec.batchSize, 1), maxSegmentSeconds: spec.maxSegmentSeconds)
+        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config), sampleRate: file.spec.sampleRate,
+                                       specAugment: nil, labels: [])
+        let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(file), batchSize: max(spec.batchSize, 1),
+                                          maxSegmentSeconds: spec.maxSegmentSeconds, read: { try loader.samples(of: $0) })
         /// Times to the millisecond, confidences to three decimals.
         func thousandths(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         var lines: [[String: Any]] = []
-        try transcriber.transcribe(files) { transcript in
+        try transcriber.transcribe(entries, decoder: decoder) { transcript in
             say("\(transcript.path)\t\(transcript.text)")
             let words: [[String: Any]] = transcript.words.map { word in
                 ["word": word.word, "start_time": thousandths(word.start), "end_time": thousandths(word.end),
@@ -382,8 +404,10 @@ enum SpeechToTextTask {
                 ["start_time": thousandths(segment.start), "end_time": thousandths(segment.end),
                  "transcript": segment.words.map(\.word).joined(separator: " ")]
             }
-            lines.append(["audio_filepath": transcript.path, "duration": transcript.duration, "transcript": transcript.text,
-                          "words": words, "segments": segments])
+            var line: [String: Any] = ["audio_filepath": transcript.path, "duration": transcript.duration, "transcript": transcript.text,
+                                       "words": words, "segments": segments]
+            if let offset = transcript.entry.offset { line["offset"] = offset }
+            lines.append(line)
         }
         try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
         return "transcribed \(lines.count) files"
@@ -467,12 +491,17 @@ enum SpeechToTextTask {
                                   labels: labels, normalizeTranscripts: dataset.normalizeTranscripts,
                                   strict: dataset.strict)
         let contents = try Manifest.read(dataset.manifestFilepath, rules: rules)
-        for problem in contents.problems.prefix(20) { recorder.warn("\(name): skipped \(problem)") }
-        if contents.problems.count > 20 { recorder.warn("\(name): \(contents.problems.count - 20) more lines skipped") }
+        warnSkipped(contents, name: name, recorder: recorder)
         recorder.log("\(name): \(contents.entries.count) utterances (\(String(format: "%.1f", contents.duration)) s), "
                      + "\(contents.problems.count) bad lines, \(contents.filteredByDuration) outside the duration limits, "
                      + "\(contents.normalized) transcripts normalized")
         return contents
+    }
+
+    /// Names the manifest lines that were skipped as bad (the first 20).
+    private static func warnSkipped(_ contents: ManifestContents, name: String, recorder: RunRecorder) {
+        for problem in contents.problems.prefix(20) { recorder.warn("\(name): skipped \(problem)") }
+        if contents.problems.count > 20 { recorder.warn("\(name): \(contents.problems.count - 20) more lines skipped") }
     }
 }
 

@@ -166,6 +166,7 @@ extension DecodingSpec {
 public struct SpeechEvaluateSpec: Codable, Equatable, Sendable {
     public var model: SpeechModelBasics
     public var testDs: ManifestDatasetSpec
+    public var maxSegmentSeconds: Double
     public var decoding: DecodingSpec
 }
 
