@@ -4,14 +4,19 @@ import TAOToolkit
 /// Runs the models off the event loops: one worker thread takes waiting work, batches clips of the same speech model
 /// and similar length into one forward pass, batches the texts of concurrent requests to the same text model and
 /// task into one call, and hands each caller its own results. Bounded: a full queue refuses work at once
-/// (`ServerError.overloaded`, 503) instead of letting latency grow without limit. Final clips go first, then text
+/// (`ServerError.overloaded`, 503) instead of letting latency grow without limit; an offline recognition is let in
+/// or refused as a whole, when it arrives. Final clips go first, then text
 /// requests, then interim clips; interim work is the first shed when the queue is long.
 final class InferenceQueue: @unchecked Sendable {
     /// A final clip goes before interim ones; finals go in the order of their `since`: an offline request's clips
     /// carry the request's arrival, so under load the earliest requests finish (rather than all of them advancing
     /// clip by clip and missing their deadlines together), and a stream's carry their own.
     enum Priority: Sendable {
+        /// A stream's final clip: refused when the queue is full.
         case final(since: Date)
+        /// A clip of an offline request that `admitRequest` let in: never refused for a full queue, so that no
+        /// request fails half done, its first clips computed for nothing.
+        case admitted(since: Date)
         case interim
     }
 
@@ -81,21 +86,34 @@ final class InferenceQueue: @unchecked Sendable {
     /// Clips and text requests waiting (with the lock held).
     private var waiting: Int { finals.count + interims.count + textJobs.count }
 
+    /// Lets an offline request in as a whole, its clips then queued as `.admitted`: throws `overloaded` when the
+    /// queue is full now, `shuttingDown` after `stop`. A request is refused on arrival, not half way.
+    func admitRequest() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopped { throw ServerError.shuttingDown }
+        if waiting >= capacity { throw Self.full(waiting) }
+    }
+
+    private static func full(_ waiting: Int) -> ServerError {
+        .overloaded("inference queue full (\(waiting) clips and requests waiting); retry later")
+    }
+
     /// The log-probabilities of `samples` (mono at the model's rate). Throws `overloaded` when the queue is full
-    /// (interim work already when it is half full), `shuttingDown` after `stop`, `CancellationError` at once when
-    /// the calling task is cancelled (the clip is then dropped if it has not started).
+    /// (interim work already when it is half full; never for an admitted clip), `shuttingDown` after `stop`,
+    /// `CancellationError` at once when the calling task is cancelled (the clip is then dropped if it has not started).
     func logProbabilities(_ samples: [Float], recognizer: SpeechRecognizer, priority: Priority) async throws -> CTCOutput {
         try await enqueue { ticket in
             let waiting = self.waiting
             if stopped { return ServerError.shuttingDown }
             let now = Date()
             switch priority {
-            case let .final(since):
-                if waiting >= capacity { return ServerError.overloaded("inference queue full (\(waiting) clips and requests waiting); retry later") }
+            case let .final(since), let .admitted(since):
+                if case .final = priority, waiting >= capacity { return Self.full(waiting) }
                 let job = Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: now, order: since)
                 finals.insert(job, at: finals.lastIndex { $0.order <= since }.map { $0 + 1 } ?? 0)
             case .interim:
-                if waiting >= capacity / 2 { return ServerError.overloaded("inference queue full (\(waiting) clips and requests waiting); retry later") }
+                if waiting >= capacity / 2 { return Self.full(waiting) }
                 interims.append(Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: now, order: now))
             }
             return nil
@@ -103,14 +121,15 @@ final class InferenceQueue: @unchecked Sendable {
     }
 
     /// The answer of `model` to a text request, computed on the worker thread together with the other waiting
-    /// requests of the same model and task. Throws `overloaded` when the queue is full, `shuttingDown` after `stop`,
+    /// requests of the same model and task. Throws `overloaded` when the queue is full (unless the request is part
+    /// of an `admitted` one, such as the punctuation of an admitted recognition), `shuttingDown` after `stop`,
     /// `CancellationError` at once when the calling task is cancelled (the request is then dropped if it has not
     /// started).
-    func answer(_ request: TextRequest, model: any TextModel) async throws -> TextAnswer {
+    func answer(_ request: TextRequest, model: any TextModel, admitted: Bool = false) async throws -> TextAnswer {
         try await enqueue { ticket in
             let waiting = self.waiting
             if stopped { return ServerError.shuttingDown }
-            guard waiting < capacity else { return ServerError.overloaded("inference queue full (\(waiting) clips and requests waiting); retry later") }
+            guard waiting < capacity || admitted else { return Self.full(waiting) }
             textJobs.append(TextJob(model: model, request: request, ticket: ticket, enqueued: Date()))
             return nil
         }

@@ -133,6 +133,8 @@ struct OfflineRecognition {
         let rate = plan.model.recognizer.sampleRate
         let converter = try SampleRateConverter(from: info.sampleRate, to: rate)
         var segmenter = SpeechSegmenter(config: EndpointingConfig(), sampleRate: rate, maxSegmentSeconds: configuration.maxSegmentSeconds)
+        // Refused now when the queue is full; once in, none of its clips is refused.
+        try service.queue.admitRequest()
         let arrival = Date()
         let results = try await withThrowingTaskGroup(of: (Int, RecognitionResult).self) { group in
             var collected: [(Int, RecognitionResult)] = [], submitted = 0
@@ -140,7 +142,9 @@ struct OfflineRecognition {
                 for segment in segments {
                     if submitted - collected.count >= Self.inFlight, let done = try await group.next() { collected.append(done) }
                     let index = submitted
-                    group.addTask { (index, try await service.finalResult(for: segment, plan: plan, streaming: false, since: arrival)) }
+                    group.addTask {
+                        (index, try await service.finalResult(for: segment, plan: plan, streaming: false, priority: .admitted(since: arrival)))
+                    }
                     submitted += 1
                 }
             }

@@ -32,7 +32,8 @@ public struct ServerConfiguration: Sendable {
     public var requestTimeout = 120.0
     /// After SIGTERM, open streams get this long to finish, seconds.
     public var gracePeriod = 10.0
-    /// Clips and NLP requests waiting for inference at most; one more is refused with 503.
+    /// Clips and NLP requests waiting for inference at most; one more is refused with 503. An offline recognition
+    /// is refused only on arrival: once in, its clips are queued past this.
     public var queueCapacity = 256
     /// Clips in one forward pass at most.
     public var maxBatch = 16

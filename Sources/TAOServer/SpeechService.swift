@@ -93,11 +93,11 @@ final class SpeechService: Sendable {
         }
     }
 
-    /// A final result for an utterance starting at sample `start` of the audio; `since` orders it among the final
-    /// clips waiting (an offline request's arrival; by default now).
+    /// A final result for an utterance starting at sample `start` of the audio; `priority` orders it among the final
+    /// clips waiting (an offline request's clips are `.admitted` with its arrival; a stream's are finals of now).
     func finalResult(for segment: SpeechSegmenter.Segment, plan: RecognitionPlan, streaming: Bool,
-                     since: Date = Date()) async throws -> RecognitionResult {
-        let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: .final(since: since))
+                     priority: InferenceQueue.Priority = .final(since: Date())) async throws -> RecognitionResult {
+        let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: priority)
         let rate = Double(plan.model.recognizer.sampleRate)
         let offset = Double(segment.start) / rate
         var alternatives = hypotheses.map { RecognitionAlternative($0, offset: offset, withWords: plan.config.enableWordTimeOffsets) }
@@ -105,7 +105,9 @@ final class SpeechService: Sendable {
         if plan.config.enableAutomaticPunctuation, let punctuator = repository.textModel(for: .punctuateText),
            alternatives.contains(where: { !$0.transcript.isEmpty }) {
             let texts = alternatives.map(\.transcript)
-            guard case let .texts(punctuated) = try await queue.answer(TextRequest(task: .punctuateText, texts: texts), model: punctuator) else {
+            let admitted = if case .admitted = priority { true } else { false }
+            let request = TextRequest(task: .punctuateText, texts: texts)
+            guard case let .texts(punctuated) = try await queue.answer(request, model: punctuator, admitted: admitted) else {
                 throw ServerError.internalError("punctuation gave no texts")
             }
             for index in alternatives.indices where index < punctuated.count { alternatives[index].transcript = punctuated[index] }
