@@ -15,7 +15,8 @@ browser="$(command -v chromium || command -v chromium-browser || true)"
 log="$(mktemp)"
 "$tao" serve --models models/citrinet_char --port 0 >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
+# On any failure the server's log is shown: a crash leaves the Swift runtime's backtrace there.
+trap 'status=$?; kill $server 2>/dev/null || true; if [ $status -ne 0 ]; then echo "--- tao serve log:" >&2; cat "$log" >&2; fi; rm -f "$log"' EXIT
 for _ in $(seq 1 300); do
   grep -q "listening on" "$log" && break
   kill -0 $server 2>/dev/null || { cat "$log" >&2; exit 1; }
