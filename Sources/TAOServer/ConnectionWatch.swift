@@ -15,12 +15,36 @@ final class ConnectionWatch: ChannelInboundHandler, RemovableChannelHandler {
     /// Whether the client has said it has sent everything and waits for its answer (a stream's eof): the end of its
     /// input is then not its leaving. Set on the event loop by `StreamFrameWatch`; a WebSocket close frame clears it.
     var inputEndExpected = false
+    /// A WebSocket upgrade is under way (set by `HTTPConnectionGuard`). The frames a client sent with its handshake
+    /// wait in NIO's HTTP decoder until the upgrade is done, and the decoder drops them if the end of input reaches
+    /// it first: that end is held here meanwhile (`upgradeDone` passes it on after the frames).
+    var upgrading = false
+    /// The end of input held while upgrading, with the context to pass it on from.
+    private var heldInputEnd: ChannelHandlerContext?
 
     init(eventLoop: any EventLoop) { gone = eventLoop.makePromise() }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed, !inputEndExpected { gone.succeed(()) }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            if upgrading {
+                heldInputEnd = context
+                return
+            }
+            if !inputEndExpected { gone.succeed(()) }
+        }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// The upgrade is done, or was declined. An end of input held meanwhile is judged, and passed on, once the frames
+    /// that came before it have passed (`StreamFrameWatch` has then seen an eof among them).
+    func upgradeDone(on eventLoop: any EventLoop) {
+        upgrading = false
+        guard let context = heldInputEnd else { return }
+        heldInputEnd = nil
+        eventLoop.assumeIsolated().execute { [self] in
+            if !inputEndExpected { gone.succeed(()) }
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -110,6 +110,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 return refuse(.invalidArgument("GET \(path): \(problem)"), context, headers: [("Sec-WebSocket-Version", "13")])
             }
             // The upgrade takes the connection out of HTTP.
+            (try? context.pipeline.syncOperations.handler(type: ConnectionWatch.self))?.upgrading = true
             context.fireChannelRead(data)
             return context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         case .body:

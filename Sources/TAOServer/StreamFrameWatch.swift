@@ -9,8 +9,9 @@ import NIOWebSocket
 /// - a text frame `{"eof": true}` tells the connection's `ConnectionWatch` that the end of the client's input, which
 ///   may follow at once (a half-close), is not its leaving: the stream still owes it its final results (until the
 ///   client sends a close frame: then it is done waiting, and the end of its input is its leaving). Seen here,
-///   in order with the bytes, it comes before that end, where the session may read it after. (Not so for frames
-///   sent with the handshake itself: NIO holds them until the upgrade is done, while the end passes at once.)
+///   in order with the bytes, it comes before that end, where the session may read it after. (Frames sent with the
+///   handshake itself wait in NIO's HTTP decoder until the upgrade is done; `ConnectionWatch` holds an end of input
+///   that follows them until they have passed.)
 final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
@@ -61,6 +62,7 @@ final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
                     try? operations.addHandler(StreamFrameWatch(), position: .after(decoder))
                 }
                 context.fireUserInboundEventTriggered(event)
+                upgradeDone(context)
                 return operations.removeHandler(context: context, promise: nil)
             }
             context.fireUserInboundEventTriggered(event)
@@ -68,7 +70,13 @@ final class StreamFrameWatch: ChannelInboundHandler, RemovableChannelHandler {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             context.fireChannelRead(data)
+            upgradeDone(context)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+
+        /// Tells the connection's watch that no upgrade is under way any more.
+        private func upgradeDone(_ context: ChannelHandlerContext) {
+            (try? context.pipeline.syncOperations.handler(type: ConnectionWatch.self))?.upgradeDone(on: context.eventLoop)
         }
     }
 }

@@ -166,6 +166,20 @@ extension ModelTests {
             }
         }
 
+        @Test("a client that sends its whole stream and eof with the handshake, then closes its sending side, still gets its final result")
+        func eofWithHandshake() async throws {
+            // Short, so that the frames and the end of input arrive with the handshake, before the upgrade is done.
+            let audio = pcm16(Array(try fixtureSamples("espeak_us_fox.wav").prefix(2000)))
+            try await sharedService.makeApplication().test(.live) { client in
+                let port = try #require(client.port)
+                let frames = maskedFrame(opcode: 1, Array(#"{"streaming_config": {"config": {"sample_rate_hertz": 16000}}}"#.utf8))
+                    + maskedFrame(opcode: 2, audio) + maskedFrame(opcode: 1, Array(#"{"eof": true}"#.utf8))
+                let (received, _) = await readUntilClosed(port: port, streamHandshake + frames, halfClose: true)
+                let text = String(decoding: received, as: UTF8.self)
+                #expect(text.contains("\"is_final\":true") && text.hasSuffix("eof"), "\(text.suffix(300))")
+            }
+        }
+
         @Test("a stream that trickles a few bytes to look alive is closed once its audio falls idleTimeout behind the clock")
         func tricklingStream() async throws {
             let service = makeService { $0.idleTimeout = 1 }
