@@ -5,8 +5,8 @@ import TAOToolkit
 /// and similar length into one forward pass, batches the texts of concurrent requests to the same text model and
 /// task into one call, and hands each caller its own results. Bounded: a full queue refuses work at once
 /// (`ServerError.overloaded`, 503) instead of letting latency grow without limit; an offline recognition is let in
-/// or refused as a whole, when it arrives. Final clips go first, then text
-/// requests, then interim clips; interim work is the first shed when the queue is long.
+/// or refused as a whole, when it arrives. Final clips go first, then text requests, then interim clips; interim
+/// work is the first shed when the queue is long.
 final class InferenceQueue: @unchecked Sendable {
     /// A final clip goes before interim ones; finals go in the order of their `since`: an offline request's clips
     /// carry the request's arrival, so under load the earliest requests finish (rather than all of them advancing

@@ -93,8 +93,8 @@ final class SpeechService: Sendable {
         }
     }
 
-    /// A final result for an utterance starting at sample `start` of the audio; `priority` orders it among the final
-    /// clips waiting (an offline request's clips are `.admitted` with its arrival; a stream's are finals of now).
+    /// A final result for an utterance starting at sample `start` of the audio; `priority` places it among the final
+    /// clips waiting (an offline request's clips are `.admitted` with the request's arrival, a stream's `.final` now).
     func finalResult(for segment: SpeechSegmenter.Segment, plan: RecognitionPlan, streaming: Bool,
                      priority: InferenceQueue.Priority = .final(since: Date())) async throws -> RecognitionResult {
         let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: priority)

@@ -90,7 +90,7 @@ public enum DefaultSpecs {
         case .evaluate:
             return SpecSection([basics, section("test_ds", dataset(32, false, nil), doc: "Test data."),
                                 .float("max_segment_seconds", 20.0, "An utterance whose manifest duration is longer than this is cut at its "
-                                       + "pauses and transcribed in stretches, as infer cuts it (0: every utterance whole, as NeMo).",
+                                       + "pauses and transcribed in stretches, as infer cuts it (0: every utterance whole, as NeMo takes it).",
                                        in: .atLeast(2, or: 0)),
                                 section("decoding", SpeechSections.decoding, doc: "How transcripts are decoded.")])
         case .infer:
