@@ -179,6 +179,21 @@ func speechTrainLossOfShortEpoch() throws {
 func speechErrors() throws {
     let folder = TAOProcess.temporaryDirectory("asr-errors"), home = TAOProcess.temporaryDirectory("home")
     defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    // A file that is not audio is named and skipped; the others are transcribed. Alone, it fails the run.
+    let shipped = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_char/citrinet_char.tao")
+    let notes = folder.appendingPathComponent("notes.wav"), speech = audioFixtures.appendingPathComponent("espeak_us_fox.wav")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Data("not audio".utf8).write(to: notes)
+    let mixed = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("mixed").path, "-m", shipped.path,
+                                    "file_paths=[\(notes.path),\(speech.path)]"], environment: ["TAO_HOME": home.path])
+    #expect(mixed.status == 0, "\(mixed.stderr)")
+    #expect((mixed.stdout + mixed.stderr).contains("skipped \(notes.path): not an audio file"), "\(mixed.stdout)")
+    #expect(mixed.stdout.contains("1 could not be read") && mixed.stdout.contains("quick brown"), "\(mixed.stdout)")
+    let lines = try String(contentsOf: folder.appendingPathComponent("mixed/infer.jsonl"), encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 2 && lines[0].contains("\"error\":") && lines[1].contains("\"transcript\":\"the quick"), "\(lines)")
+    let alone = try TAOProcess.run(["speech_to_text", "infer", "-r", folder.appendingPathComponent("alone").path, "-m", shipped.path,
+                                    "file_paths=[\(notes.path)]"], environment: ["TAO_HOME": home.path])
+    #expect(alone.status == 1 && alone.stderr.contains("error: \(notes.path): not an audio file"), "\(alone.stderr)")
     let noModel = try TAOProcess.run(["speech_to_text", "evaluate", "-r", folder.path, "test_ds.manifest_filepath=x.json"],
                                      environment: ["TAO_HOME": home.path])
     #expect(noModel.status == 2)

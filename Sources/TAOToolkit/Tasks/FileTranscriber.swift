@@ -20,6 +20,8 @@ struct FileTranscriber {
         /// Seconds of audio read for the entry.
         var duration: Double
         var pieces: [Piece] = []
+        /// Why the entry's audio could not be read, when it was skipped.
+        var failure: (any Error)?
     }
 
     /// One utterance of an entry: where it lies and its words, times in seconds from the file's start.
@@ -33,6 +35,8 @@ struct FileTranscriber {
         var entry: ManifestEntry
         var duration: Double
         var segments: [Segment] = []
+        /// Why the entry's audio could not be read, when it was skipped.
+        var failure: (any Error)?
 
         var path: String { entry.audioFilepath }
         var words: [SpeechHypothesis.Word] { segments.flatMap(\.words) }
@@ -54,8 +58,9 @@ struct FileTranscriber {
     /// An entry's samples at the recognizer's rate: its segment of the file when it gives an offset.
     let read: (ManifestEntry) throws -> [Float]
 
-    /// Runs the model over `entries` in order, handing each entry's outputs to `report` when they are complete.
-    func run(_ entries: [ManifestEntry], report: (EntryOutput) throws -> Void) throws {
+    /// Runs the model over `entries` in order, handing each entry's outputs to `report` when they are complete. An
+    /// entry whose audio cannot be read ends the run, or `skippingUnreadable`, is reported with its failure.
+    func run(_ entries: [ManifestEntry], skippingUnreadable: Bool = false, report: (EntryOutput) throws -> Void) throws {
         let rate = recognizer.sampleRate
         var outputs: [EntryOutput] = []
         /// Utterances of each entry not yet run.
@@ -82,7 +87,15 @@ struct FileTranscriber {
         }
 
         for entry in entries {
-            let samples = try read(entry)
+            let samples: [Float]
+            do {
+                samples = try read(entry)
+            } catch where skippingUnreadable {
+                outputs.append(EntryOutput(entry: entry, duration: 0, failure: error))
+                owed.append(0)
+                try reportFinished()
+                continue
+            }
             let duration = Double(samples.count) / Double(rate)
             let utterances = maxSegmentSeconds > 0 && duration > maxSegmentSeconds
                 ? SpeechSegmenter.utterances(of: samples, sampleRate: rate, maxSegmentSeconds: maxSegmentSeconds, config: Self.cutting)
@@ -99,10 +112,11 @@ struct FileTranscriber {
     }
 
     /// Transcribes `entries` in order with `decoder`, handing each entry's transcript to `report` when it is complete.
-    func transcribe(_ entries: [ManifestEntry], decoder: TranscriptDecoder, report: (Transcript) throws -> Void) throws {
-        try run(entries) { output in
+    func transcribe(_ entries: [ManifestEntry], decoder: TranscriptDecoder, skippingUnreadable: Bool = false,
+                    report: (Transcript) throws -> Void) throws {
+        try run(entries, skippingUnreadable: skippingUnreadable) { output in
             let offset = output.entry.offset ?? 0
-            var transcript = Transcript(entry: output.entry, duration: output.duration)
+            var transcript = Transcript(entry: output.entry, duration: output.duration, failure: output.failure)
             for piece in output.pieces {
                 let decoded = piece.output.values.withUnsafeBufferPointer { decoder.words($0, classes: piece.output.classes) }
                 let start = offset + piece.start

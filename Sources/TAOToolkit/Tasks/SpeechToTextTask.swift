@@ -393,8 +393,17 @@ enum SpeechToTextTask {
                                           maxSegmentSeconds: spec.maxSegmentSeconds, read: { try loader.samples(of: $0) })
         /// Times to the millisecond, confidences to three decimals.
         func thousandths(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
-        var lines: [[String: Any]] = []
-        try transcriber.transcribe(entries, decoder: decoder) { transcript in
+        var lines: [[String: Any]] = [], failures: [any Error] = []
+        // A file that cannot be read is named and skipped: one bad file in a batch does not cost the others.
+        try transcriber.transcribe(entries, decoder: decoder, skippingUnreadable: true) { transcript in
+            if let failure = transcript.failure {
+                recorder.warn("skipped \(failure)")
+                failures.append(failure)
+                var line: [String: Any] = ["audio_filepath": transcript.path, "error": "\(failure)"]
+                if let offset = transcript.entry.offset { line["offset"] = offset }
+                lines.append(line)
+                return
+            }
             say("\(transcript.path)\t\(transcript.text)")
             let words: [[String: Any]] = transcript.words.map { word in
                 ["word": word.word, "start_time": thousandths(word.start), "end_time": thousandths(word.end),
@@ -410,7 +419,10 @@ enum SpeechToTextTask {
             lines.append(line)
         }
         try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
-        return "transcribed \(lines.count) files"
+        // Nothing transcribed: the run fails, with the first reason.
+        if let first = failures.first, failures.count == entries.count { throw first }
+        let transcribed = "transcribed \(entries.count - failures.count) files"
+        return failures.isEmpty ? transcribed : transcribed + "; \(failures.count) could not be read (named above and in infer.jsonl)"
     }
 
     // MARK: Export
