@@ -5,18 +5,17 @@ import TAOToolkit
 /// and similar length into one forward pass, batches the texts of concurrent requests to the same text model and
 /// task into one call, and hands each caller its own results. Bounded: a full queue refuses work at once
 /// (`ServerError.overloaded`, 503) instead of letting latency grow without limit; an offline recognition is let in
-/// or refused as a whole, when it arrives. Final clips go first, then text requests, then interim clips; interim
+/// or refused as a whole, when it arrives, as a stream is by its slot. Final clips go first, then text requests, then interim clips; interim
 /// work is the first shed when the queue is long.
 final class InferenceQueue: @unchecked Sendable {
     /// A final clip goes before interim ones; finals go in the order of their `since`: an offline request's clips
     /// carry the request's arrival, so under load the earliest requests finish (rather than all of them advancing
     /// clip by clip and missing their deadlines together), and a stream's carry their own.
     enum Priority: Sendable {
-        /// A stream's final clip: refused when the queue is full.
+        /// A final clip of work already let in (an offline request by `admitRequest`, a stream by its slot): never
+        /// refused for a full queue, so that no request fails half done, its first clips computed for nothing.
         case final(since: Date)
-        /// A clip of an offline request that `admitRequest` let in: never refused for a full queue, so that no
-        /// request fails half done, its first clips computed for nothing.
-        case admitted(since: Date)
+        /// An interim clip of a stream: shed first, once the queue is half full.
         case interim
     }
 
@@ -86,8 +85,8 @@ final class InferenceQueue: @unchecked Sendable {
     /// Clips and text requests waiting (with the lock held).
     private var waiting: Int { finals.count + interims.count + textJobs.count }
 
-    /// Lets an offline request in as a whole, its clips then queued as `.admitted`: throws `overloaded` when the
-    /// queue is full now, `shuttingDown` after `stop`. A request is refused on arrival, not half way.
+    /// Lets an offline request in as a whole, its clips then queued as finals: throws `overloaded` when the queue is
+    /// full now, `shuttingDown` after `stop`. A request is refused on arrival, not half way.
     func admitRequest() throws {
         condition.lock()
         defer { condition.unlock() }
@@ -99,17 +98,16 @@ final class InferenceQueue: @unchecked Sendable {
         .overloaded("inference queue full (\(waiting) clips and requests waiting); retry later")
     }
 
-    /// The log-probabilities of `samples` (mono at the model's rate). Throws `overloaded` when the queue is full
-    /// (interim work already when it is half full; never for an admitted clip), `shuttingDown` after `stop`,
-    /// `CancellationError` at once when the calling task is cancelled (the clip is then dropped if it has not started).
+    /// The log-probabilities of `samples` (mono at the model's rate). Throws `overloaded` for an interim clip when
+    /// the queue is half full, `shuttingDown` after `stop`, `CancellationError` at once when the calling task is
+    /// cancelled (the clip is then dropped if it has not started).
     func logProbabilities(_ samples: [Float], recognizer: SpeechRecognizer, priority: Priority) async throws -> CTCOutput {
         try await enqueue { ticket in
             let waiting = self.waiting
             if stopped { return ServerError.shuttingDown }
             let now = Date()
             switch priority {
-            case let .final(since), let .admitted(since):
-                if case .final = priority, waiting >= capacity { return Self.full(waiting) }
+            case let .final(since):
                 let job = Job(recognizer: recognizer, samples: samples, ticket: ticket, enqueued: now, order: since)
                 finals.insert(job, at: finals.lastIndex { $0.order <= since }.map { $0 + 1 } ?? 0)
             case .interim:
@@ -121,8 +119,8 @@ final class InferenceQueue: @unchecked Sendable {
     }
 
     /// The answer of `model` to a text request, computed on the worker thread together with the other waiting
-    /// requests of the same model and task. Throws `overloaded` when the queue is full (unless the request is part
-    /// of an `admitted` one, such as the punctuation of an admitted recognition), `shuttingDown` after `stop`,
+    /// requests of the same model and task. Throws `overloaded` when the queue is full (unless it is part of work
+    /// already let in, such as the punctuation of a final result), `shuttingDown` after `stop`,
     /// `CancellationError` at once when the calling task is cancelled (the request is then dropped if it has not
     /// started).
     func answer(_ request: TextRequest, model: any TextModel, admitted: Bool = false) async throws -> TextAnswer {

@@ -142,9 +142,7 @@ struct OfflineRecognition {
                 for segment in segments {
                     if submitted - collected.count >= Self.inFlight, let done = try await group.next() { collected.append(done) }
                     let index = submitted
-                    group.addTask {
-                        (index, try await service.finalResult(for: segment, plan: plan, streaming: false, priority: .admitted(since: arrival)))
-                    }
+                    group.addTask { (index, try await service.finalResult(for: segment, plan: plan, streaming: false, since: arrival)) }
                     submitted += 1
                 }
             }

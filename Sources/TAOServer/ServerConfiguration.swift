@@ -33,7 +33,7 @@ public struct ServerConfiguration: Sendable {
     /// After SIGTERM, open streams get this long to finish, seconds.
     public var gracePeriod = 10.0
     /// Clips and NLP requests waiting for inference at most; one more is refused with 503. An offline recognition
-    /// is refused only on arrival: once in, its clips are queued past this.
+    /// is refused only on arrival: once in, its final clips are queued past this, as a stream's are.
     public var queueCapacity = 256
     /// Clips in one forward pass at most.
     public var maxBatch = 16

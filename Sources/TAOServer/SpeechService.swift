@@ -93,11 +93,11 @@ final class SpeechService: Sendable {
         }
     }
 
-    /// A final result for an utterance starting at sample `start` of the audio; `priority` places it among the final
-    /// clips waiting (an offline request's clips are `.admitted` with the request's arrival, a stream's `.final` now).
+    /// A final result for an utterance starting at sample `start` of the audio; `since` orders it among the final
+    /// clips waiting (an offline request's arrival; by default now).
     func finalResult(for segment: SpeechSegmenter.Segment, plan: RecognitionPlan, streaming: Bool,
-                     priority: InferenceQueue.Priority = .final(since: Date())) async throws -> RecognitionResult {
-        let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: priority)
+                     since: Date = Date()) async throws -> RecognitionResult {
+        let hypotheses = try await recognize(segment.samples, model: plan.model, options: plan.finalDecoding, priority: .final(since: since))
         let rate = Double(plan.model.recognizer.sampleRate)
         let offset = Double(segment.start) / rate
         var alternatives = hypotheses.map { RecognitionAlternative($0, offset: offset, withWords: plan.config.enableWordTimeOffsets) }
@@ -105,9 +105,8 @@ final class SpeechService: Sendable {
         if plan.config.enableAutomaticPunctuation, let punctuator = repository.textModel(for: .punctuateText),
            alternatives.contains(where: { !$0.transcript.isEmpty }) {
             let texts = alternatives.map(\.transcript)
-            let admitted = if case .admitted = priority { true } else { false }
             let request = TextRequest(task: .punctuateText, texts: texts)
-            guard case let .texts(punctuated) = try await queue.answer(request, model: punctuator, admitted: admitted) else {
+            guard case let .texts(punctuated) = try await queue.answer(request, model: punctuator, admitted: true) else {
                 throw ServerError.internalError("punctuation gave no texts")
             }
             for index in alternatives.indices where index < punctuated.count { alternatives[index].transcript = punctuated[index] }
