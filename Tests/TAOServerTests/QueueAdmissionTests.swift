@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import TAOServer
 
-@Suite("Queue admission: an offline recognition is let in or refused as a whole")
+@Suite("Queue admission: work is let in or refused as a whole, on arrival")
 struct QueueAdmissionTests {
     @Test("a recognition let in has all its clips queued past the capacity and is answered whole; with the queue full, the next is refused at once")
     func wholeRequests() async throws {
@@ -46,5 +46,29 @@ struct QueueAdmissionTests {
             let answer = try await admitted.value
             #expect(answer.status == 200 && answer.results >= 3, "\(answer)")
         }
+    }
+
+    @Test("past the capacity, final clips still queue; a new request, a text request and an interim clip are refused")
+    func finalsQueuePastCapacity() async throws {
+        let model = GatedTextModel()
+        let recognizer = try #require(sharedRepository.speechModels.first).recognizer
+        let queue = InferenceQueue(capacity: 2, textBatchWait: 0)
+        defer { queue.stop() }
+        defer { model.releaseAll() }
+        let holding = Task { try await queue.answer(TextRequest(task: .classifyText, texts: ["a"]), model: model) }
+        try await waitUntil { model.calls.current == 1 }
+        let clip = [Float](repeating: 0, count: 16000)
+        let finals = (0..<3).map { _ in Task { try await queue.logProbabilities(clip, recognizer: recognizer, priority: .final(since: Date())) } }
+        try await waitUntil { queue.depth == 3 }
+        #expect(queue.depth == 3)
+        #expect(throws: ServerError.self) { try queue.admitRequest() }
+        await #expect(throws: ServerError.self) {
+            try await queue.answer(TextRequest(task: .classifyText, texts: ["b"]), model: model)
+        }
+        await #expect(throws: ServerError.self) { try await queue.logProbabilities(clip, recognizer: recognizer, priority: .interim) }
+        model.gate.signal()
+        _ = try await holding.value
+        for task in finals { #expect(try await task.value.frames > 0) }
+        #expect(throws: Never.self) { try queue.admitRequest() }
     }
 }
