@@ -59,7 +59,7 @@ struct FileTranscriber {
     let read: (ManifestEntry) throws -> [Float]
 
     /// Runs the model over `entries` in order, handing each entry's outputs to `report` when they are complete. An
-    /// entry whose audio cannot be read ends the run, or `skippingUnreadable`, is reported with its failure.
+    /// entry whose audio cannot be read ends the run; with `skippingUnreadable` it is reported with its failure.
     func run(_ entries: [ManifestEntry], skippingUnreadable: Bool = false, report: (EntryOutput) throws -> Void) throws {
         let rate = recognizer.sampleRate
         var outputs: [EntryOutput] = []
@@ -71,6 +71,7 @@ struct FileTranscriber {
         func reportFinished() throws {
             while reported < outputs.count, owed[reported] == 0 {
                 try report(outputs[reported])
+                outputs[reported].pieces = []  // reported: a long batch does not keep every output
                 reported += 1
             }
         }
