@@ -59,6 +59,10 @@ final class InferenceQueue: @unchecked Sendable {
 
     private var textJobs: [TextJob] = []
     private var stopped = false
+    /// Seconds of audio of the offline requests let in and not yet done.
+    private var admittedAudio = 0.0
+    /// Seconds of audio the worker recognizes per second, a moving average over its batches; nil before the first.
+    private var speed: Double?
 
     init(capacity: Int = 256, maxBatch: Int = 16, maxBatchSamples: Int = 16_000 * 120, maxTextBatch: Int = 64,
          textBatchWait: Double = 0.002, metrics: ServerMetrics? = nil) {
@@ -85,13 +89,22 @@ final class InferenceQueue: @unchecked Sendable {
     /// Clips and text requests waiting (with the lock held).
     private var waiting: Int { finals.count + interims.count + textJobs.count }
 
-    /// Lets an offline request in as a whole, its clips then queued as finals: throws `overloaded` when the queue is
-    /// full now, `shuttingDown` after `stop`. A request is refused on arrival, not half way.
-    func admitRequest() throws {
+    /// Lets an offline request of `audioSeconds` in as a whole, its clips then queued as finals; the closure returned
+    /// is called once, when it has ended. Throws `overloaded` when the queue is full now, or when the audio of the requests let
+    /// in before it, at the worker's recent speed, would keep it waiting past `deadline` seconds (it would time out
+    /// after costing work); `shuttingDown` after `stop`. A request is refused on arrival, not half way.
+    func admitRequest(audioSeconds: Double, deadline: Double) throws -> @Sendable () -> Void {
         condition.lock()
         defer { condition.unlock() }
         if stopped { throw ServerError.shuttingDown }
         if waiting >= capacity { throw Self.full(waiting) }
+        if let speed, admittedAudio > 0, (admittedAudio + audioSeconds) / speed > deadline {
+            throw ServerError.overloaded(String(format: "the server has %.0f s of audio to recognize before this request, over %.0f s of "
+                                                + "work at its speed and the %.0f s request timeout; retry later",
+                                                admittedAudio, admittedAudio / speed, deadline))
+        }
+        admittedAudio += audioSeconds
+        return { [self] in condition.withLock { admittedAudio = max(admittedAudio - audioSeconds, 0) } }
     }
 
     private static func full(_ waiting: Int) -> ServerError {
@@ -191,6 +204,7 @@ final class InferenceQueue: @unchecked Sendable {
             let seconds = Date().timeIntervalSince(start)
             let audio = batch.reduce(0) { $0 + Double($1.samples.count) / Double($1.recognizer.sampleRate) }
             metrics?.recordInference(batchSize: batch.count, seconds: seconds, audioSeconds: audio)
+            if seconds > 0 { condition.withLock { speed = speed.map { 0.8 * $0 + 0.2 * audio / seconds } ?? audio / seconds } }
             switch result {
             case let .success(outputs):
                 for (job, output) in zip(batch, outputs) { job.ticket.resume(with: .success(output)) }

@@ -133,8 +133,9 @@ struct OfflineRecognition {
         let rate = plan.model.recognizer.sampleRate
         let converter = try SampleRateConverter(from: info.sampleRate, to: rate)
         var segmenter = SpeechSegmenter(config: EndpointingConfig(), sampleRate: rate, maxSegmentSeconds: configuration.maxSegmentSeconds)
-        // Refused now when the queue is full; once in, none of its clips is refused.
-        try service.queue.admitRequest()
+        // Refused now when the queue is full or too far behind; once in, none of its clips is refused.
+        let admitted = try service.queue.admitRequest(audioSeconds: info.duration, deadline: configuration.requestTimeout)
+        defer { admitted() }
         let arrival = Date()
         let results = try await withThrowingTaskGroup(of: (Int, RecognitionResult).self) { group in
             var collected: [(Int, RecognitionResult)] = [], submitted = 0

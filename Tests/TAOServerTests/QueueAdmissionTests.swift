@@ -48,7 +48,7 @@ struct QueueAdmissionTests {
         }
     }
 
-    @Test("past the capacity, final clips still queue; a new request, a text request and an interim clip are refused")
+    @Test("past the capacity, final clips still queue; a new request, a text request and an interim clip are refused; a request that would wait past its timeout is refused")
     func finalsQueuePastCapacity() async throws {
         let model = GatedTextModel()
         let recognizer = try #require(sharedRepository.speechModels.first).recognizer
@@ -61,7 +61,7 @@ struct QueueAdmissionTests {
         let finals = (0..<3).map { _ in Task { try await queue.logProbabilities(clip, recognizer: recognizer, priority: .final(since: Date())) } }
         try await waitUntil { queue.depth == 3 }
         #expect(queue.depth == 3)
-        #expect(throws: ServerError.self) { try queue.admitRequest() }
+        #expect(throws: ServerError.self) { _ = try queue.admitRequest(audioSeconds: 1, deadline: 120) }
         await #expect(throws: ServerError.self) {
             try await queue.answer(TextRequest(task: .classifyText, texts: ["b"]), model: model)
         }
@@ -69,6 +69,17 @@ struct QueueAdmissionTests {
         model.gate.signal()
         _ = try await holding.value
         for task in finals { #expect(try await task.value.frames > 0) }
-        #expect(throws: Never.self) { try queue.admitRequest() }
+        // The worker's speed is known now. A request is let in while the audio before it can be done in time.
+        let first = try queue.admitRequest(audioSeconds: 10, deadline: 120)
+        do {
+            _ = try queue.admitRequest(audioSeconds: 1e7, deadline: 120)
+            Issue.record("a request of 1e7 s was let in behind 10 s of audio with a 120 s timeout")
+        } catch let error as ServerError {
+            #expect(error.httpStatus == 503 && "\(error)".contains("request timeout"), "\(error)")
+        }
+        first()
+        // Alone, even a long request is let in: nothing waits before it.
+        let alone = try queue.admitRequest(audioSeconds: 1e7, deadline: 120)
+        alone()
     }
 }
