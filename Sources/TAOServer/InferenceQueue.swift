@@ -90,17 +90,17 @@ final class InferenceQueue: @unchecked Sendable {
     private var waiting: Int { finals.count + interims.count + textJobs.count }
 
     /// Lets an offline request of `audioSeconds` in as a whole, its clips then queued as finals; the closure returned
-    /// is called once, when it has ended. Throws `overloaded` when the queue is full now, or when the audio of the requests let
-    /// in before it, at the worker's recent speed, would keep it waiting past `deadline` seconds (it would time out
-    /// after costing work); `shuttingDown` after `stop`. A request is refused on arrival, not half way.
+    /// is called once, when it has ended. Throws `overloaded` when the queue is full now, or when the audio of the
+    /// requests let in before it, at the worker's recent speed, would keep it waiting past `deadline` seconds (it
+    /// would time out after costing work); `shuttingDown` after `stop`. A request is refused on arrival, not half way.
     func admitRequest(audioSeconds: Double, deadline: Double) throws -> @Sendable () -> Void {
         condition.lock()
         defer { condition.unlock() }
         if stopped { throw ServerError.shuttingDown }
         if waiting >= capacity { throw Self.full(waiting) }
         if let speed, admittedAudio > 0, (admittedAudio + audioSeconds) / speed > deadline {
-            throw ServerError.overloaded(String(format: "the server has %.0f s of audio to recognize before this request, over %.0f s of "
-                                                + "work at its speed and the %.0f s request timeout; retry later",
+            throw ServerError.overloaded(String(format: "the server has %.0f s of audio to recognize first (about %.0f s of work): this "
+                                                + "request would not finish within the %.0f s request timeout; retry later",
                                                 admittedAudio, admittedAudio / speed, deadline))
         }
         admittedAudio += audioSeconds
