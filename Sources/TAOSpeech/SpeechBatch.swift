@@ -110,16 +110,7 @@ public struct SpeechBatchLoader: Sendable {
 
     /// The utterance's samples at `sampleRate`: its segment of the file, trimmed, played `speed` times faster.
     public func samples(of entry: ManifestEntry, speed: Double = 1) throws -> [Float] {
-        var samples = try AudioFile.read(URL(fileURLWithPath: entry.audioFilepath), resamplingTo: sampleRate).samples
-        if let offset = entry.offset {
-            let start = sampleCount(ofSeconds: offset, atMost: samples.count)
-            let end = entry.duration > 0 ? start + sampleCount(ofSeconds: entry.duration, atMost: samples.count - start) : samples.count
-            guard end > start else {
-                throw SpeechError.emptySegment(file: entry.audioFilepath, offset: offset, duration: entry.duration,
-                                               fileSeconds: Double(samples.count) / Double(sampleRate))
-            }
-            samples = Array(samples[start..<end])
-        }
+        var samples = try entry.samples(at: sampleRate)
         durationReport?.record(entry, actual: Double(samples.count) / Double(sampleRate))
         if trimSilence {
             let kept = SilenceTrimmer.nonSilentRange(samples)
@@ -130,14 +121,6 @@ public struct SpeechBatchLoader: Sendable {
             samples = try Resampler.resample(samples, from: Double(sampleRate), to: (Double(sampleRate) / speed).rounded())
         }
         return samples
-    }
-
-    /// `seconds` as a number of samples at `sampleRate`, clamped to 0...limit before it becomes an Int, so no
-    /// time (negative, huge, infinite or NaN) can trap.
-    func sampleCount(ofSeconds seconds: Double, atMost limit: Int) -> Int {
-        let samples = (seconds * Double(sampleRate)).rounded()
-        guard samples < Double(limit) else { return samples.isNaN ? 0 : limit }
-        return samples > 0 ? Int(samples) : 0
     }
 
     private func pickSpeed(_ rng: inout RandomGenerator) -> Double {

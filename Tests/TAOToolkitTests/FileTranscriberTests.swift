@@ -28,10 +28,8 @@ struct FileTranscriberTests {
     }
 
     func transcripts(_ entries: [ManifestEntry], batchSize: Int = 8, maxSegmentSeconds: Double) throws -> [FileTranscriber.Transcript] {
-        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(model.spec.preprocessor.config), sampleRate: rate,
-                                       specAugment: nil, labels: [])
         let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(model), batchSize: batchSize, maxSegmentSeconds: maxSegmentSeconds,
-                                          read: { try loader.samples(of: $0) })
+                                          read: { [rate] in try $0.samples(at: rate) })
         var found: [FileTranscriber.Transcript] = []
         try transcriber.transcribe(entries, decoder: TranscriptDecoder(greedy: model.model)) { found.append($0) }
         return found

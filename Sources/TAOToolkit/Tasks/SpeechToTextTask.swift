@@ -387,10 +387,9 @@ enum SpeechToTextTask {
         guard !entries.isEmpty else {
             throw SpecError.invalid(path: "file_paths", reason: "give the files to transcribe in file_paths=[a.wav,b.flac] or manifest=FILE")
         }
-        let loader = SpeechBatchLoader(featurizer: try LogMelFeaturizer(file.spec.preprocessor.config), sampleRate: file.spec.sampleRate,
-                                       specAugment: nil, labels: [])
+        let rate = file.spec.sampleRate
         let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(file), batchSize: max(spec.batchSize, 1),
-                                          maxSegmentSeconds: spec.maxSegmentSeconds, read: { try loader.samples(of: $0) })
+                                          maxSegmentSeconds: spec.maxSegmentSeconds, read: { try $0.samples(at: rate) })
         /// Times to the millisecond, confidences to three decimals.
         func thousandths(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         var lines: [[String: Any]] = [], failures: [any Error] = []
