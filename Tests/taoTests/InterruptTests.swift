@@ -13,7 +13,7 @@ private func lastReportedStep(in results: URL) -> Int? {
 /// last (every step is reported), the process is frozen (SIGSTOP), sent SIGINT and let go, so that however late this
 /// test looks, the run stops after the next step, before the epoch's validation.
 private func trainInterrupted(_ arguments: [String], results: URL, stepsPerEpoch: Int, environment: [String: String]) throws -> TAOProcess.Result {
-    try TAOProcess.run(arguments + ["-r", results.path], environment: environment) { process in
+    try TAOProcess.run(arguments + ["-r", results.path], environment: environment) { process, _ in
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning {
             usleep(5_000)
@@ -86,4 +86,38 @@ func textTrainCtrlC() throws {
                  "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary)
         + ["trainer.log_every_n_steps=1"]
     try ctrlCResumes(train, stepsPerEpoch: 3, in: folder, environment: ["TAO_HOME": home.path])
+}
+
+@Test("speech_to_text infer stopped by Ctrl-C writes the transcripts of the files done to infer.jsonl and ends INTERRUPTED with status 130")
+func speechInferCtrlC() throws {
+    let folder = TAOProcess.temporaryDirectory("ctrlc-infer"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let fixtures = try String(contentsOf: try writeFixtureManifest(in: folder), encoding: .utf8).split(separator: "\n")
+    let manifest = folder.appendingPathComponent("many.json"), count = fixtures.count * 10
+    try Array(repeating: fixtures, count: 10).joined().joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    let model = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_char/citrinet_char.tao")
+    let results = folder.appendingPathComponent("infer")
+    let transcriptLines = { (text: String) in text.split(separator: "\n").filter { $0.contains(".wav\t") }.count }
+    let stopped = try TAOProcess.run(["speech_to_text", "infer", "-m", model.path, "-r", results.path, "manifest=\(manifest.path)",
+                                      "batch_size=1"], environment: ["TAO_HOME": home.path]) { process, stdout in
+        // Ctrl-C once the first transcript is out: the signals are routed by then.
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, process.isRunning {
+            usleep(5_000)
+            if transcriptLines((try? String(contentsOf: stdout, encoding: .utf8)) ?? "") > 0 {
+                kill(process.processIdentifier, SIGINT)
+                return
+            }
+        }
+        Issue.record("the run ended or timed out before it could be interrupted")
+    }
+    #expect(stopped.status == 130, "\(stopped.stderr)")
+    #expect(stopped.stderr.contains("Ctrl-C: stopping after the files in hand"), "\(stopped.stderr)")
+    let done = transcriptLines(stopped.stdout)
+    #expect(done >= 1 && done < count, "\(stopped.stdout)")
+    #expect(stopped.stderr.contains("error: stopped by Ctrl-C after \(done) of \(count) files"), "\(stopped.stderr)")
+    let lines = try String(contentsOf: results.appendingPathComponent("infer.jsonl"), encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == done && lines.allSatisfy { $0.contains(#""transcript":"#) }, "\(lines)")
+    let status = try String(contentsOf: results.appendingPathComponent("status.json"), encoding: .utf8)
+    #expect(status.split(separator: "\n").last?.contains(#""status": "INTERRUPTED""#) == true, "\(status)")
 }

@@ -18,9 +18,9 @@ struct TAOProcess {
     }
 
     /// Runs `tao arguments...` with extra environment variables and waits for it; `whileRunning` gets the process
-    /// once it has started (to signal it, say).
+    /// once it has started (to signal it, say) and the file its standard output goes to.
     static func run(_ arguments: [String], environment: [String: String] = [:],
-                    whileRunning: (Process) throws -> Void = { _ in }) throws -> Result {
+                    whileRunning: (Process, _ stdout: URL) throws -> Void = { _, _ in }) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -37,7 +37,7 @@ struct TAOProcess {
         process.standardError = err
         try process.run()
         do {
-            try whileRunning(process)
+            try whileRunning(process, outURL)
         } catch {
             process.terminate()
             process.waitUntilExit()

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A request to end a training run early: the loop finishes its optimizer step, saves a checkpoint that a rerun with
-/// the same results folder resumes from that step, and the run ends INTERRUPTED. Set by Ctrl-C or SIGTERM through
-/// `InterruptSignals`, or by any caller; safe from any thread.
+/// A request to end a run early, keeping what it has done: a training loop finishes its optimizer step and saves a
+/// checkpoint that a rerun with the same results folder resumes from that step; speech `infer` finishes the files in
+/// hand and writes their transcripts. The run ends INTERRUPTED. Set by Ctrl-C or SIGTERM through `InterruptSignals`,
+/// or by any caller; safe from any thread.
 public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?

@@ -57,9 +57,13 @@ struct FileTranscriber {
     let maxSegmentSeconds: Double
     /// An entry's samples at the recognizer's rate: its segment of the file when it gives an offset.
     let read: (ManifestEntry) throws -> [Float]
+    /// Once it is set, no more utterances are taken: the entries whose every utterance was taken are still run and
+    /// reported, the rest are not.
+    var stop: StopRequest?
 
-    /// Runs the model over `entries` in order, handing each entry's outputs to `report` when they are complete. An
-    /// entry whose audio cannot be read ends the run; with `skippingUnreadable` it is reported with its failure.
+    /// Runs the model over `entries` in order, handing each entry's outputs to `report` when they are complete, until
+    /// `stop` is set. An entry whose audio cannot be read ends the run; with `skippingUnreadable` it is reported with
+    /// its failure.
     func run(_ entries: [ManifestEntry], skippingUnreadable: Bool = false, report: (EntryOutput) throws -> Void) throws {
         let rate = recognizer.sampleRate
         var outputs: [EntryOutput] = []
@@ -87,7 +91,8 @@ struct FileTranscriber {
             try reportFinished()
         }
 
-        for entry in entries {
+        entries: for entry in entries {
+            if stop?.signal != nil { break }
             let samples: [Float]
             do {
                 samples = try read(entry)
@@ -104,6 +109,8 @@ struct FileTranscriber {
             outputs.append(EntryOutput(entry: entry, duration: duration))
             owed.append(utterances.count)
             for utterance in utterances {
+                // A long recording stops within a batch: its utterances taken so far are run, but it is not reported.
+                if stop?.signal != nil { break entries }
                 pending.append((outputs.count - 1, utterance))
                 if pending.count >= batchSize { try runPending() }
             }
@@ -113,6 +120,7 @@ struct FileTranscriber {
     }
 
     /// Transcribes `entries` in order with `decoder`, handing each entry's transcript to `report` when it is complete.
+    /// Stops as `run` does.
     func transcribe(_ entries: [ManifestEntry], decoder: TranscriptDecoder, skippingUnreadable: Bool = false,
                     report: (Transcript) throws -> Void) throws {
         try run(entries, skippingUnreadable: skippingUnreadable) { output in

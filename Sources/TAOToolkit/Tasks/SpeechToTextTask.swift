@@ -388,8 +388,10 @@ enum SpeechToTextTask {
             throw SpecError.invalid(path: "file_paths", reason: "give the files to transcribe in file_paths=[a.wav,b.flac] or manifest=FILE")
         }
         let rate = file.spec.sampleRate
+        // Ctrl-C ends the batch after the files in hand, whose transcripts are kept.
         let transcriber = FileTranscriber(recognizer: try SpeechRecognizer(file), batchSize: max(spec.batchSize, 1),
-                                          maxSegmentSeconds: spec.maxSegmentSeconds, read: { try $0.samples(at: rate) })
+                                          maxSegmentSeconds: spec.maxSegmentSeconds, read: { try $0.samples(at: rate) },
+                                          stop: recorder.stop)
         /// Times to the millisecond, confidences to three decimals.
         func thousandths(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         var lines: [[String: Any]] = [], failures: [any Error] = []
@@ -418,6 +420,11 @@ enum SpeechToTextTask {
             lines.append(line)
         }
         try writeJSONLines(lines, to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
+        if let signal = recorder.stop.signal {
+            let output = recorder.resultsDir.appendingPathComponent("infer.jsonl").path
+            throw TaskError.interrupted(signal: signal, reason: "stopped by \(InterruptSignals.name(of: signal)) after \(lines.count) of "
+                                        + "\(entries.count) files; their transcripts are in \(output)")
+        }
         // Nothing transcribed: the run fails, with the first reason.
         if let first = failures.first, failures.count == entries.count { throw first }
         let transcribed = "transcribed \(entries.count - failures.count) files"

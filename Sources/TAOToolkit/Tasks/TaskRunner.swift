@@ -3,8 +3,9 @@ import Foundation
 /// Runs one subtask: records it (status.json, log, registry), checks its spec first (for every subtask,
 /// implemented or not), then does the work.
 public enum TaskRunner {
-    /// Runs `request`; `say` receives the lines a user should see.
-    public static func run(_ request: SubtaskRequest, say: (String) -> Void = { print($0) }) throws {
+    /// Runs `request`; `say` receives the lines a user should see (by default printed and flushed at once, so that
+    /// a pipe or a file shows each transcript or label as it comes).
+    public static func run(_ request: SubtaskRequest, say: (String) -> Void = { print($0); fflush(nil) }) throws {
         guard let resultsDir = request.resultsDir else {
             if request.subtask == .downloadSpecs {
                 try downloadSpecs(request, say: say)
@@ -17,11 +18,11 @@ public enum TaskRunner {
             resultsDir: resultsDir, registry: try Registry.openDefault()
         )
         do {
-            // A training loop stops at its next step on Ctrl-C or SIGTERM and saves a checkpoint; other subtasks keep
-            // the signals' default (their outputs are written atomically, and leftovers are swept by the next run).
-            let stopsAtSteps = [.train, .finetune].contains(request.subtask) && request.task != .nGram
-            let summary = try stopsAtSteps ? InterruptSignals.routed(to: recorder.stop) { try perform(request, recorder: recorder, say: say) }
-                                           : perform(request, recorder: recorder, say: say)
+            // Other subtasks keep the signals' default: their outputs are written atomically, and leftovers are swept
+            // by the next run.
+            let summary = try earlyStop(of: request).map { announcement in
+                try InterruptSignals.routed(to: recorder.stop, announcing: announcement) { try perform(request, recorder: recorder, say: say) }
+            } ?? perform(request, recorder: recorder, say: say)
             try recorder.succeed(summary)
             say(summary)
         } catch TaskError.interrupted(let signal, let reason) {
@@ -33,7 +34,21 @@ public enum TaskRunner {
         }
     }
 
-    /// The subtask's work; returns the one-line summary of a successful run.
+    /// How `request` stops on Ctrl-C or SIGTERM when it can stop early and keep its work, or nil: a training loop
+    /// stops at its next step and saves a checkpoint; speech `infer` writes the transcripts of the files in hand.
+    private static func earlyStop(of request: SubtaskRequest) -> InterruptSignals.Announcement? {
+        switch (request.task, request.subtask) {
+        case (.nGram, _): nil
+        case (_, .train), (_, .finetune):
+            InterruptSignals.Announcement(stopping: "after this training step and saving a checkpoint",
+                                          secondLoses: "the steps since the last checkpoint")
+        case (.speechToText, .infer), (.speechToTextCitrinet, .infer):
+            InterruptSignals.Announcement(stopping: "after the files in hand and writing their transcripts to infer.jsonl",
+                                          secondLoses: "every transcript not printed yet")
+        default: nil
+        }
+    }
+
     private static let checkedSpecHeader = "The spec of run "
 
     /// Where the checked spec goes: `spec.yaml` in the results folder, unless a `spec.yaml` that tao did not write is
@@ -46,6 +61,7 @@ public enum TaskRunner {
         return start.hasPrefix("# " + checkedSpecHeader) ? file : folder.appendingPathComponent("spec.checked.yaml")
     }
 
+    /// The subtask's work; returns the one-line summary of a successful run.
     private static func perform(_ request: SubtaskRequest, recorder: RunRecorder, say: (String) -> Void) throws -> String {
         if request.subtask == .downloadSpecs {
             let files = try downloadSpecs(request, say: say)

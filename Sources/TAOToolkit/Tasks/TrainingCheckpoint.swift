@@ -79,7 +79,7 @@ struct TrainingCheckpoint: Codable, Equatable {
 
     /// The error that ends a run stopped by `signal` once this state is saved in `checkpoint`.
     func interruption(by signal: Int32, checkpoint: URL, totalSteps: Int, stepsPerEpoch: Int) -> TaskError {
-        let source = signal == SIGINT ? "Ctrl-C" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+        let source = InterruptSignals.name(of: signal)
         // Epochs counted from 0, as the progress lines count them.
         let place = partial.map { "in epoch \(epochs), \($0.steps) of its \(stepsPerEpoch) steps done" } ?? "at the end of epoch \(epochs - 1)"
         return .interrupted(signal: signal, reason: "stopped by \(source) after step \(step) of \(totalSteps) (\(place)); "
