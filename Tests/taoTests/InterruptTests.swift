@@ -88,23 +88,17 @@ func textTrainCtrlC() throws {
     try ctrlCResumes(train, stepsPerEpoch: 3, in: folder, environment: ["TAO_HOME": home.path])
 }
 
-@Test("speech_to_text infer stopped by Ctrl-C writes the transcripts of the files done to infer.jsonl and ends INTERRUPTED with status 130")
-func speechInferCtrlC() throws {
-    let folder = TAOProcess.temporaryDirectory("ctrlc-infer"), home = TAOProcess.temporaryDirectory("home")
-    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
-    let fixtures = try String(contentsOf: try writeFixtureManifest(in: folder), encoding: .utf8).split(separator: "\n")
-    let manifest = folder.appendingPathComponent("many.json"), count = fixtures.count * 10
-    try Array(repeating: fixtures, count: 10).joined().joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
-    let model = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_char/citrinet_char.tao")
-    let results = folder.appendingPathComponent("infer")
-    let transcriptLines = { (text: String) in text.split(separator: "\n").filter { $0.contains(".wav\t") }.count }
-    let stopped = try TAOProcess.run(["speech_to_text", "infer", "-m", model.path, "-r", results.path, "manifest=\(manifest.path)",
-                                      "batch_size=1"], environment: ["TAO_HOME": home.path]) { process, stdout in
-        // Ctrl-C once the first transcript is out: the signals are routed by then.
+/// Runs an `infer` command (without `-r`) and presses Ctrl-C once its first line is printed (the signals are routed by
+/// then); checks that it ends INTERRUPTED with status 130 after `total` lines at the most, and that infer.jsonl holds
+/// the lines it printed.
+private func inferInterrupted(_ arguments: [String], total: Int, unit: String, in folder: URL, environment: [String: String]) throws {
+    let results = folder.appendingPathComponent("stopped")
+    let printedLines = { (text: String) in text.split(separator: "\n").filter { $0.contains("\t") }.count }
+    let stopped = try TAOProcess.run(arguments + ["-r", results.path], environment: environment) { process, stdout in
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning {
             usleep(5_000)
-            if transcriptLines((try? String(contentsOf: stdout, encoding: .utf8)) ?? "") > 0 {
+            if printedLines((try? String(contentsOf: stdout, encoding: .utf8)) ?? "") > 0 {
                 kill(process.processIdentifier, SIGINT)
                 return
             }
@@ -112,12 +106,44 @@ func speechInferCtrlC() throws {
         Issue.record("the run ended or timed out before it could be interrupted")
     }
     #expect(stopped.status == 130, "\(stopped.stderr)")
-    #expect(stopped.stderr.contains("Ctrl-C: stopping after the files in hand"), "\(stopped.stderr)")
-    let done = transcriptLines(stopped.stdout)
-    #expect(done >= 1 && done < count, "\(stopped.stdout)")
-    #expect(stopped.stderr.contains("error: stopped by Ctrl-C after \(done) of \(count) files"), "\(stopped.stderr)")
+    #expect(stopped.stderr.contains("Ctrl-C: stopping after the \(unit) in hand"), "\(stopped.stderr)")
+    let done = printedLines(stopped.stdout)
+    #expect(done >= 1 && done < total, "\(stopped.stdout)")
+    #expect(stopped.stderr.contains("error: stopped by Ctrl-C after \(done) of \(total) \(unit)"), "\(stopped.stderr)")
     let lines = try String(contentsOf: results.appendingPathComponent("infer.jsonl"), encoding: .utf8).split(separator: "\n")
-    #expect(lines.count == done && lines.allSatisfy { $0.contains(#""transcript":"#) }, "\(lines)")
+    #expect(lines.count == done, "\(lines.count) lines in infer.jsonl")
     let status = try String(contentsOf: results.appendingPathComponent("status.json"), encoding: .utf8)
     #expect(status.split(separator: "\n").last?.contains(#""status": "INTERRUPTED""#) == true, "\(status)")
+}
+
+@Test("speech_to_text infer stopped by Ctrl-C writes the transcripts of the files done to infer.jsonl and ends INTERRUPTED with status 130")
+func speechInferCtrlC() throws {
+    let folder = TAOProcess.temporaryDirectory("ctrlc-infer"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let fixtures = try String(contentsOf: try writeFixtureManifest(in: folder), encoding: .utf8).split(separator: "\n")
+    let manifest = folder.appendingPathComponent("many.json")
+    try Array(repeating: fixtures, count: 10).joined().joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+    let model = audioFixtures.deletingLastPathComponent().appendingPathComponent("models/citrinet_char/citrinet_char.tao")
+    try inferInterrupted(["speech_to_text", "infer", "-m", model.path, "manifest=\(manifest.path)", "batch_size=1"],
+                         total: fixtures.count * 10, unit: "files", in: folder, environment: ["TAO_HOME": home.path])
+}
+
+@Test("text_classification infer stopped by Ctrl-C writes the labels of the queries done to infer.jsonl and ends INTERRUPTED with status 130")
+func textInferCtrlC() throws {
+    let folder = TAOProcess.temporaryDirectory("ctrlc-text-infer"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    let environment = ["TAO_HOME": home.path]
+    try "good film\t1\nbad film\t0\n".write(to: folder.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)
+    try "good film\t1\nbad film\t0\n".write(to: folder.appendingPathComponent("dev.tsv"), atomically: true, encoding: .utf8)
+    let vocabulary = folder.appendingPathComponent("vocab.txt")
+    try writeVocabulary(["good", "bad", "film"], to: vocabulary)
+    let train = try TAOProcess.run(["text_classification", "train", "-r", folder.appendingPathComponent("train").path, "data_dir=\(folder.path)",
+                                    "trainer.max_epochs=1", "model.dataset.num_classes=2"] + tinyEncoder(vocabulary: vocabulary),
+                                   environment: environment)
+    #expect(train.status == 0, "\(train.stderr)")
+    // 200 chunks of queries: far more than the tiny model labels before the signal arrives.
+    let queries = folder.appendingPathComponent("queries.txt"), total = 25_600
+    try Array(repeating: "good film\nbad film", count: total / 2).joined(separator: "\n").write(to: queries, atomically: true, encoding: .utf8)
+    try inferInterrupted(["text_classification", "infer", "-m", folder.appendingPathComponent("train/trained-model.tao").path,
+                          "input_file=\(queries.path)"], total: total, unit: "queries", in: folder, environment: environment)
 }

@@ -35,7 +35,8 @@ public enum TaskRunner {
     }
 
     /// How `request` stops on Ctrl-C or SIGTERM when it can stop early and keep its work, or nil: a training loop
-    /// stops at its next step and saves a checkpoint; speech `infer` writes the transcripts of the files in hand.
+    /// stops at its next step and saves a checkpoint; `infer` of speech and text writes the transcripts or labels it
+    /// has.
     private static func earlyStop(of request: SubtaskRequest) -> InterruptSignals.Announcement? {
         switch (request.task, request.subtask) {
         case (.nGram, _): nil
@@ -45,6 +46,9 @@ public enum TaskRunner {
         case (.speechToText, .infer), (.speechToTextCitrinet, .infer):
             InterruptSignals.Announcement(stopping: "after the files in hand and writing their transcripts to infer.jsonl",
                                           secondLoses: "every transcript not printed yet")
+        case (_, .infer):  // the text tasks
+            InterruptSignals.Announcement(stopping: "after the queries in hand and writing their labels to infer.jsonl",
+                                          secondLoses: "every label not printed yet")
         default: nil
         }
     }

@@ -228,7 +228,11 @@ enum TextTask {
 
     // MARK: Infer
 
-    /// Labels the queries of `input_batch` or `input_file`: prints one line per query and writes infer.jsonl.
+    /// Queries labelled between two checks for Ctrl-C (and printed together).
+    static let inferChunk = 128
+
+    /// Labels the queries of `input_batch` or `input_file`: prints one line per query and writes infer.jsonl. Ctrl-C
+    /// ends it after the queries in hand, whose lines are still written.
     static func infer(_ task: TaskName, spec: TextQueriesSpec, model url: URL, key: String?, recorder: RunRecorder,
                       say: (String) -> Void) throws -> String {
         let file = try TextModelFile.load(url, key: key, expected: task)
@@ -243,13 +247,23 @@ enum TextTask {
                                                                        : DataFile.words(query))
         }
         let encoder = try file.settings.textEncoder(task, tokenizer: file.tokenizer, config: file.model.bertModel.config)
-        let predictions = try TextPredictions.predict(file.model, texts: texts, encoder: encoder, tokenLabels: file.labels.tokens,
-                                                      segmenting: task == .punctuationAndCapitalization, batchSize: 32)
-        let results = rows(task, texts: texts, predictions: predictions, labels: file.labels, references: false)
-        for (query, result) in zip(queries, results) { say(query + "\t" + (result["summary"] as? String ?? "")) }
-        try writeJSONLines(zip(queries, results).map { query, result in result.merging(["query": query]) { $1 } },
-                           to: recorder.resultsDir.appendingPathComponent("infer.jsonl"))
-        return "labelled \(queries.count) queries; details in \(recorder.resultsDir.appendingPathComponent("infer.jsonl").path)"
+        var lines: [[String: Any]] = []
+        for start in stride(from: 0, to: texts.count, by: inferChunk) where recorder.stop.signal == nil {
+            let chunk = Array(texts[start..<min(start + inferChunk, texts.count)])
+            let predictions = try TextPredictions.predict(file.model, texts: chunk, encoder: encoder, tokenLabels: file.labels.tokens,
+                                                          segmenting: task == .punctuationAndCapitalization, batchSize: 32)
+            for (query, result) in zip(queries[start...], rows(task, texts: chunk, predictions: predictions, labels: file.labels, references: false)) {
+                say(query + "\t" + (result["summary"] as? String ?? ""))
+                lines.append(result.merging(["query": query]) { $1 })
+            }
+        }
+        let output = recorder.resultsDir.appendingPathComponent("infer.jsonl")
+        try writeJSONLines(lines, to: output)
+        if let signal = recorder.stop.signal {
+            throw TaskError.interrupted(signal: signal, reason: "stopped by \(InterruptSignals.name(of: signal)) after \(lines.count) of "
+                                        + "\(queries.count) queries; their labels are in \(output.path)")
+        }
+        return "labelled \(queries.count) queries; details in \(output.path)"
     }
 
     /// One JSON object per text: predicted labels with probabilities, spans for tag heads, and a one-line summary;
