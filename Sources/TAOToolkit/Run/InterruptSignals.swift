@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C (SIGINT) and SIGTERM while a subtask that can stop early works (training, speech `infer`): the first asks it
+/// Ctrl-C (SIGINT) and SIGTERM while a subtask that can stop early works (training, `infer`): the first asks it
 /// to stop at its next safe point and keep what it has done (`StopRequest`); a second ends the process at once, as the
 /// signal would have (files being written stay whole: they are renamed into place).
 public enum InterruptSignals {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A request to end a run early, keeping what it has done: a training loop finishes its optimizer step and saves a
-/// checkpoint that a rerun with the same results folder resumes from that step; speech `infer` finishes the files in
-/// hand and writes their transcripts. The run ends INTERRUPTED. Set by Ctrl-C or SIGTERM through `InterruptSignals`,
+/// checkpoint that a rerun with the same results folder resumes from that step; `infer` finishes the files or queries
+/// in hand and writes their lines. The run ends INTERRUPTED. Set by Ctrl-C or SIGTERM through `InterruptSignals`,
 /// or by any caller; safe from any thread.
 public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
