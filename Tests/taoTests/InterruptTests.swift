@@ -9,17 +9,27 @@ private func lastReportedStep(in results: URL) -> Int? {
     }.first
 }
 
-/// Runs a training command and presses Ctrl-C during an epoch: once status.json reports a step that is not an epoch's
-/// last (every step is reported), the process is frozen (SIGSTOP), sent SIGINT and let go, so that however late this
-/// test looks, the run stops after the next step, before the epoch's validation.
-private func trainInterrupted(_ arguments: [String], results: URL, stepsPerEpoch: Int, environment: [String: String]) throws -> TAOProcess.Result {
+/// Where a test presses Ctrl-C in a training run.
+private enum StopPoint {
+    /// During an epoch's steps.
+    case steps
+    /// During an epoch's validation, once its last step is reported.
+    case validation
+}
+
+/// Runs a training command and presses Ctrl-C at `point`: once status.json reports a step that is not an epoch's last
+/// (every step is reported), or that is, the process is frozen (SIGSTOP), sent SIGINT and let go. Mid-epoch, however
+/// late this test looks, the run stops after the next step, before the epoch's validation; at an epoch's last step,
+/// it stops in the validation that follows (or just before it).
+private func trainInterrupted(_ arguments: [String], results: URL, stepsPerEpoch: Int, at point: StopPoint,
+                              environment: [String: String]) throws -> TAOProcess.Result {
     try TAOProcess.run(arguments + ["-r", results.path], environment: environment) { process, _ in
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning {
             usleep(5_000)
             guard lastReportedStep(in: results) != nil else { continue }
             kill(process.processIdentifier, SIGSTOP)
-            if let step = lastReportedStep(in: results), step % stepsPerEpoch != 0 {
+            if let step = lastReportedStep(in: results), (step % stepsPerEpoch == 0) == (point == .validation) {
                 kill(process.processIdentifier, SIGINT)
                 kill(process.processIdentifier, SIGCONT)
                 return
@@ -30,24 +40,26 @@ private func trainInterrupted(_ arguments: [String], results: URL, stepsPerEpoch
     }
 }
 
-/// Runs `train` (a training command without `-r`) once straight through and once pressing Ctrl-C during an epoch,
-/// checks what the stopped run left, runs it again with the same `-r`, and checks that it ends with the straight run's
-/// weights.
-private func ctrlCResumes(_ train: [String], stepsPerEpoch: Int, in folder: URL, environment: [String: String]) throws {
+/// Runs `train` (a training command without `-r`) once straight through and once pressing Ctrl-C at `point`, checks
+/// what the stopped run left, runs it again with the same `-r`, and checks that it ends with the straight run's weights.
+private func ctrlCResumes(_ train: [String], stepsPerEpoch: Int, at point: StopPoint = .steps, in folder: URL,
+                          environment: [String: String]) throws {
     func run(_ results: String) throws -> TAOProcess.Result {
         try TAOProcess.run(train + ["-r", folder.appendingPathComponent(results).path], environment: environment)
     }
     let straight = try run("straight")
     #expect(straight.status == 0, "\(straight.stderr)")
     let results = folder.appendingPathComponent("stopped")
-    let stopped = try trainInterrupted(train, results: results, stepsPerEpoch: stepsPerEpoch, environment: environment)
+    let stopped = try trainInterrupted(train, results: results, stepsPerEpoch: stepsPerEpoch, at: point, environment: environment)
     #expect(stopped.status == 130, "\(stopped.stderr)")
-    #expect(stopped.stderr.contains("Ctrl-C: stopping after this training step and saving a checkpoint"), "\(stopped.stderr)")
+    #expect(stopped.stderr.contains("Ctrl-C: stopping after this training step or validation batch and saving a checkpoint"), "\(stopped.stderr)")
     #expect(stopped.stderr.contains("error: stopped by Ctrl-C after step") && stopped.stderr.contains("run the same command again to resume"),
             "\(stopped.stderr)")
     let state = try #require(try tarMember("trainer_state.json", of: results.appendingPathComponent("checkpoints/last.tao")))
     let partial = try #require((try JSONSerialization.jsonObject(with: state) as? [String: Any])?["partial"] as? [String: Any], "no partial epoch")
-    #expect((partial["steps"] as? Int ?? 0) > 0)
+    let steps = partial["steps"] as? Int ?? 0
+    // Stopped in a validation, the checkpoint holds all of the epoch's steps; resumed, the run validates it again.
+    #expect(point == .validation ? steps == stepsPerEpoch : steps > 0 && steps < stepsPerEpoch, "\(steps) steps of \(stepsPerEpoch)")
     #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("trained-model.tao").path))
     let status = try String(contentsOf: results.appendingPathComponent("status.json"), encoding: .utf8)
     #expect(status.split(separator: "\n").last?.contains(#""status": "INTERRUPTED""#) == true, "\(status)")
@@ -86,6 +98,23 @@ func textTrainCtrlC() throws {
                  "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary)
         + ["trainer.log_every_n_steps=1"]
     try ctrlCResumes(train, stepsPerEpoch: 3, in: folder, environment: ["TAO_HOME": home.path])
+}
+
+@Test("text_classification train stopped by Ctrl-C during a validation saves the epoch's steps, and run again validates that epoch and ends with the model an uninterrupted run makes")
+func textValidationCtrlC() throws {
+    let folder = TAOProcess.temporaryDirectory("ctrlc-val"), home = TAOProcess.temporaryDirectory("home")
+    defer { for url in [folder, home] { try? FileManager.default.removeItem(at: url) } }
+    try "good film\t1\nbad film\t0\ngood good\t1\nbad bad film\t0\ngood\t1\nbad\t0\n"
+        .write(to: folder.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)
+    // A validation set long enough for the signal to arrive while it runs.
+    try Array(repeating: "good film\t1\nbad film\t0", count: 400).joined(separator: "\n")
+        .write(to: folder.appendingPathComponent("dev.tsv"), atomically: true, encoding: .utf8)
+    let vocabulary = folder.appendingPathComponent("vocab.txt")
+    try writeVocabulary(["good", "bad", "film"], to: vocabulary)
+    let train = ["text_classification", "train", "data_dir=\(folder.path)", "trainer.max_epochs=2", "training_ds.batch_size=2",
+                 "model.dataset.num_classes=2", "model.classifier_head.fc_dropout=0.0"] + tinyEncoder(vocabulary: vocabulary)
+        + ["trainer.log_every_n_steps=1"]
+    try ctrlCResumes(train, stepsPerEpoch: 3, at: .validation, in: folder, environment: ["TAO_HOME": home.path])
 }
 
 /// Runs an `infer` command (without `-r`) and presses Ctrl-C once its first line is printed (the signals are routed by

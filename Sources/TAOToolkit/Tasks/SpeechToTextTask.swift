@@ -205,8 +205,11 @@ enum SpeechToTextTask {
             }
             var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
             if let validationData, (epoch + 1) % max(trainer.checkValEveryNEpoch, 1) == 0 {
-                let result = try evaluate(model, entries: validationData.entries, loader: validationLoader,
-                                          batchSize: run.validationDs?.batchSize ?? batchSize)
+                let result = try checkpointer.validating(epoch: epoch, step: step, items: items, best: keeper.best,
+                                                         partial: .init(steps: batches, lossSum: epochLoss, unaligned: impossible)) { stop in
+                    try evaluate(model, entries: validationData.entries, loader: validationLoader,
+                                 batchSize: run.validationDs?.batchSize ?? batchSize, stop: stop)
+                }
                 warnDurations(validationLoader.durationReport, name: "validation_ds", recorder: recorder)
                 metrics["val_wer"] = result.wer.rate
                 metrics["val_cer"] = result.cer.rate
@@ -321,12 +324,15 @@ enum SpeechToTextTask {
         let pieces: [[Float]]
     }
 
-    /// The model's log-probabilities for every entry, computed in batches of similar length.
-    static func logProbabilities(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int) throws -> [UtteranceOutput] {
+    /// The model's log-probabilities for every entry, computed in batches of similar length; throws
+    /// `ValidationStopped` before a batch once `stop` is set.
+    static func logProbabilities(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int,
+                                 stop: StopRequest? = nil) throws -> [UtteranceOutput] {
         model.setTraining(false)
         var outputs: [UtteranceOutput] = []
         let plan = SpeechBatchLoader.plan(durations: entries.map(\.duration), batchSize: max(batchSize, 1), shuffle: false, seed: 0, epoch: 0)
         for indices in plan {
+            try ValidationStopped.check(stop)
             let batch = try loader.load(indices.map { entries[$0] }, training: false, seed: 0)
             let (logProbs, lengths) = withNoGrad { model(batch.features, lengths: batch.lengths) }
             let values = logProbs.scalars, (time, classes) = (logProbs.shape[1], logProbs.shape[2])
@@ -366,9 +372,10 @@ enum SpeechToTextTask {
         return result
     }
 
-    /// Greedy transcripts of `entries` with WER and CER (validation during training).
-    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int) throws -> Evaluation {
-        score(try logProbabilities(model, entries: entries, loader: loader, batchSize: batchSize), classes: model.decoder.classes,
+    /// Greedy transcripts of `entries` with WER and CER (validation during training, which `stop` cuts short).
+    static func evaluate(_ model: CTCModel, entries: [ManifestEntry], loader: SpeechBatchLoader, batchSize: Int,
+                         stop: StopRequest? = nil) throws -> Evaluation {
+        score(try logProbabilities(model, entries: entries, loader: loader, batchSize: batchSize, stop: stop), classes: model.decoder.classes,
               decoder: TranscriptDecoder(greedy: model))
     }
 

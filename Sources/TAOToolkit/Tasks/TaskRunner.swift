@@ -41,7 +41,7 @@ public enum TaskRunner {
         switch (request.task, request.subtask) {
         case (.nGram, _): nil
         case (_, .train), (_, .finetune):
-            InterruptSignals.Announcement(stopping: "after this training step and saving a checkpoint",
+            InterruptSignals.Announcement(stopping: "after this training step or validation batch and saving a checkpoint",
                                           secondLoses: "the steps since the last checkpoint")
         case (.speechToText, .infer), (.speechToTextCitrinet, .infer):
             InterruptSignals.Announcement(stopping: "after the files in hand and writing their transcripts to infer.jsonl",

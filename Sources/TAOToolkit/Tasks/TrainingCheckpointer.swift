@@ -2,7 +2,8 @@ import Foundation
 import TAOTensor
 
 /// How a training loop keeps `checkpoints/last.tao`, the same for every task: at the end of each epoch, and at the
-/// step where Ctrl-C or SIGTERM asked the run to stop, which then ends with `TaskError.interrupted`.
+/// step (or during the validation) where Ctrl-C or SIGTERM asked the run to stop, which then ends with
+/// `TaskError.interrupted`.
 struct TrainingCheckpointer {
     let url: URL
     let origin: TrainingCheckpoint.Origin
@@ -26,6 +27,21 @@ struct TrainingCheckpointer {
         throw state.interruption(by: signal, checkpoint: url, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
     }
 
+    /// Runs the validation of `epoch`, whose steps are all taken, handing `body` the request that cuts it short when
+    /// steps remain (nil in the run's last epoch, whose validation always ends): the epoch's steps are then saved, as
+    /// after its last step, and the run ends; resumed, it validates the epoch again.
+    func validating<T>(epoch: Int, step: Int, items: Int, best: TrainingCheckpoint.BestEpoch?, partial: TrainingCheckpoint.PartialEpoch,
+                       _ body: (StopRequest?) throws -> T) throws -> T {
+        guard step < totalSteps else { return try body(nil) }
+        do {
+            return try body(stop)
+        } catch is ValidationStopped {
+            // The stop is asked and steps remain: this saves the epoch's steps and throws the interruption.
+            try afterStep(epoch: epoch, step: step, items: items, best: best, partial: partial)
+            throw ValidationStopped()
+        }
+    }
+
     /// At the end of `epoch`: saves the checkpoint, then ends the run when a stop was asked and more remains.
     func afterEpoch(_ epoch: Int, step: Int, items: Int, best: TrainingCheckpoint.BestEpoch?) throws {
         let state = TrainingCheckpoint(epochs: epoch + 1, step: step, items: items, best: best, origin: origin)
@@ -40,5 +56,13 @@ struct TrainingCheckpointer {
     func untouched(after step: Int, output: URL) -> String? {
         guard step == stepsAtResume, FileManager.default.fileExists(atPath: output.path) else { return nil }
         return "nothing trained; the model in \(output.path) is left as it was"
+    }
+}
+
+/// Thrown by a validation pass that saw a stop request between two batches.
+struct ValidationStopped: Error {
+    /// Throws when `stop` is set.
+    static func check(_ stop: StopRequest?) throws {
+        if stop?.signal != nil { throw ValidationStopped() }
     }
 }

@@ -37,9 +37,10 @@ struct TextPredictions {
     }
 
     /// Runs `model` over `texts` in batches, in order (one token head per `tokenLabels` entry); long texts are cut
-    /// into segments when `segmenting`, so every word gets a prediction, else truncated as in training.
+    /// into segments when `segmenting`, so every word gets a prediction, else truncated as in training. Throws
+    /// `ValidationStopped` before a batch once `stop` is set.
     static func predict(_ model: any TextTaskModel, texts: [LabelledText], encoder: TextEncoder, tokenLabels: [LabelVocabulary],
-                        segmenting: Bool, batchSize: Int) throws -> TextPredictions {
+                        segmenting: Bool, batchSize: Int, stop: StopRequest? = nil) throws -> TextPredictions {
         let rows = encoder.encode(texts, splitting: segmenting)
         let batcher = try TextBatcher(rows: rows, batchSize: max(batchSize, 1), padID: encoder.tokenizer.padID)
         let heads = tokenLabels.count
@@ -48,6 +49,7 @@ struct TextPredictions {
                                      tagDecoders: tokenLabels.map { IOBTagDecoder(labels: $0.labels) },
                                      outsideLabels: tokenLabels.map { IOBTagDecoder.outsideLabel(of: $0.labels) })
         for indices in batcher.orderedBatchIndices() {
+            try ValidationStopped.check(stop)
             let prediction = model.predict(batcher.batch(indices))
             for (row, index) in indices.enumerated() {
                 let encoded = rows[index]

@@ -161,7 +161,11 @@ enum TextTask {
             }
             var metrics = ["train_loss": epochLoss / Double(max(batches, 1))]
             if let validation = run.validation, (epoch + 1) % max(run.trainer.checkValEveryNEpoch, 1) == 0 {
-                let evaluation = try evaluate(run.model, task: run.task, data: validation, encoder: encoder, batchSize: run.batching.validationBatchSize)
+                let evaluation = try checkpointer.validating(epoch: epoch, step: step, items: items, best: keeper.best,
+                                                             partial: .init(steps: batches, lossSum: epochLoss, unaligned: 0)) { stop in
+                    try evaluate(run.model, task: run.task, data: validation, encoder: encoder, batchSize: run.batching.validationBatchSize,
+                                 stop: stop)
+                }
                 for (name, value) in evaluation.metrics { metrics["val_" + name] = value }
                 last = evaluation
                 try keeper.consider(epoch: epoch + 1, value: evaluation.headline.value) { file in
@@ -220,9 +224,10 @@ enum TextTask {
         return "\(data.texts.count) examples: \(headline)"
     }
 
-    static func evaluate(_ model: any TextTaskModel, task: TaskName, data: TextDataset, encoder: TextEncoder, batchSize: Int) throws -> TextEvaluation {
+    static func evaluate(_ model: any TextTaskModel, task: TaskName, data: TextDataset, encoder: TextEncoder, batchSize: Int,
+                         stop: StopRequest? = nil) throws -> TextEvaluation {
         let predictions = try TextPredictions.predict(model, texts: data.texts, encoder: encoder, tokenLabels: data.labels.tokens,
-                                                      segmenting: task == .punctuationAndCapitalization, batchSize: batchSize)
+                                                      segmenting: task == .punctuationAndCapitalization, batchSize: batchSize, stop: stop)
         return TextEvaluation.score(task, data: data, predictions: predictions)
     }
 
