@@ -73,14 +73,22 @@ public enum NGramBinary {
             throw fail("the vocabulary has \(words.count) words for \(tables[0].capacity) unigrams")
         }
         let entries = (bytes.baseAddress! + NGramLayout.headerSize).assumingMemoryBound(to: NGramEntry.self)
-        // every suffix link points to a shorter n-gram, so walks end; every table keeps an empty slot
+        // Every suffix link points to the empty context or to a stored, shorter n-gram, so walks stay in the file and
+        // end; unigrams, indexed by word id whether stored or not, have none; every other table keeps an empty slot.
         for (index, table) in tables.enumerated() {
             var empty = false
             for slot in table.base..<(table.base + table.capacity) {
                 let entry = entries[slot]
+                if index == 0 {
+                    guard entry.order == 1, entry.suffix == 0 else { throw fail("unigram entry \(slot) is inconsistent") }
+                    continue
+                }
                 if entry.key == 0 { empty = true; continue }
-                guard Int(entry.order) == index + 1, Int(entry.suffix) < entryCount, entries[Int(entry.suffix)].order < entry.order,
-                      Int(entry.firstWord) < words.count else { throw fail("entry \(slot) is inconsistent") }
+                let suffix = Int(entry.suffix)
+                guard Int(entry.order) == index + 1, suffix < entryCount, suffix == 0 || entries[suffix].key != 0,
+                      entries[suffix].order < entry.order, Int(entry.firstWord) < words.count else {
+                    throw fail("entry \(slot) is inconsistent")
+                }
             }
             guard empty || index == 0 else { throw fail("the \(index + 1)-gram table has no empty slot") }
         }

@@ -42,6 +42,40 @@ struct NGramBinaryTests {
         #expect(throws: DecodingError.self) { try NGramBinary.load(path: path) }
     }
 
+    @Test("a suffix link to an empty slot, or a unigram with a suffix link, is an inconsistent entry, not a read outside the file",
+          arguments: ["bigram", "unigram"])
+    func danglingSuffix(from linked: String) throws {
+        // Found by fuzzing: an empty slot's fields were never checked, so a walk along suffix links that reached one
+        // followed its garbage suffix out of the mapping.
+        let model = try KneserNeyEstimator.estimate(sentences: ["a b c", "a c b", "b a"], options: .init(order: 3, discountFallback: true)).model()
+        let path = temporaryPath("dangling.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes = [UInt8](model.storage.bytes)
+        let stride = MemoryLayout<NGramEntry>.stride
+        func field(_ entry: Int, _ offset: Int) -> Int { NGramLayout.headerSize + entry * stride + offset }
+        let bigrams = model.tables.tables[1]
+        let slots = bigrams.base..<(bigrams.base + bigrams.capacity)
+        let empty = try #require(slots.first { model.entries[$0].key == 0 })
+        withUnsafeBytes(of: UInt32(0xFFFF_FFF0).littleEndian) { bytes.replaceSubrange(field(empty, 16)..<field(empty, 20), with: $0) }
+        let linking = linked == "unigram" ? 1 + Int(model.id("a")) : try #require(slots.first { model.entries[$0].key != 0 })
+        withUnsafeBytes(of: UInt32(empty).littleEndian) { bytes.replaceSubrange(field(linking, 16)..<field(linking, 20), with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: DecodingError.self) { try NGramBinary.load(path: path) }
+        #expect(error.map { "\($0)" }?.contains("entry \(linking) is inconsistent") == true, "\(String(describing: error))")
+    }
+
+    @Test("a model whose ARPA file lists no <unk> writes a binary file that loads")
+    func withoutUnknown() throws {
+        let arpa = temporaryPath("no-unk.arpa"), path = temporaryPath("no-unk.bin")
+        defer { for file in [arpa, path] { try? FileManager.default.removeItem(atPath: file) } }
+        try "\\data\\\nngram 1=3\nngram 2=1\n\n\\1-grams:\n-0.5\t<s>\t-0.3\n-0.5\t</s>\n-0.6\thello\t-0.2\n\n\\2-grams:\n-0.2\t<s> hello\n\n\\end\\\n"
+            .write(toFile: arpa, atomically: true, encoding: .utf8)
+        let model = try ARPAReader.read(path: arpa)
+        try NGramBinary.write(model, to: path)
+        let mapped = try NGramBinary.load(path: path)
+        #expect(mapped.score(mapped.beginSentenceState, mapped.id("hello")).log10Prob == model.score(model.beginSentenceState, model.id("hello")).log10Prob)
+    }
+
     @Test("a header size field near or past Int.max is an inconsistent header, not an overflow",
           arguments: [(16, UInt64.max), (16, UInt64(Int.max)), (24, UInt64(Int.max)), (32, UInt64(Int.max)), (32, UInt64.max)])
     func overflowingHeader(offset: Int, value: UInt64) throws {
