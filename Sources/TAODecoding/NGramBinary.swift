@@ -74,13 +74,16 @@ public enum NGramBinary {
         }
         let entries = (bytes.baseAddress! + NGramLayout.headerSize).assumingMemoryBound(to: NGramEntry.self)
         // Every suffix link points to the empty context or to a stored, shorter n-gram, so walks stay in the file and
-        // end; unigrams, indexed by word id whether stored or not, have none; every other table keeps an empty slot.
+        // end; unigrams, indexed by word id whether stored or not, have none and name their word; every other table keeps
+        // an empty slot.
         for (index, table) in tables.enumerated() {
             var empty = false
             for slot in table.base..<(table.base + table.capacity) {
                 let entry = entries[slot]
                 if index == 0 {
-                    guard entry.order == 1, entry.suffix == 0 else { throw fail("unigram entry \(slot) is inconsistent") }
+                    guard entry.order == 1, entry.suffix == 0, Int(entry.firstWord) == slot - table.base else {
+                        throw fail("unigram entry \(slot) is inconsistent")
+                    }
                     continue
                 }
                 if entry.key == 0 { empty = true; continue }
